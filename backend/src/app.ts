@@ -1,0 +1,156 @@
+// Wires the HTTP application from its dependencies. No globals: everything a
+// route needs arrives through createApp, so tests build the same app.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { auditRouter } from './audit/audit.routes.js';
+import { AuditService } from './audit/audit.service.js';
+import { AccessTokens } from './auth/access-tokens.js';
+import { authRouter } from './auth/auth.routes.js';
+import { AuthService } from './auth/auth.service.js';
+import type { PasswordHasher } from './auth/password.js';
+import { RefreshTokenStore } from './auth/refresh-tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
+import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
+import type { Logger } from './logger.js';
+import type { SharedState } from './state/state.js';
+import { usersRouter } from './users/users.routes.js';
+import { UserService } from './users/users.service.js';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  db: Database;
+  state: SharedState;
+  passwords: PasswordHasher;
+  /** More readiness checks beside the database and shared state (the switch nodes, later). */
+  readiness?: ReadinessCheck[];
+}
+
+export interface Services {
+  audit: AuditService;
+  users: UserService;
+  auth: AuthService;
+  refreshTokens: RefreshTokenStore;
+  accessTokens: AccessTokens;
+}
+
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'>): Services {
+  const { dataSource } = deps.db;
+  const audit = new AuditService(dataSource);
+  const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
+  const accessTokens = new AccessTokens(deps.config.auth);
+  const users = new UserService({ dataSource, passwords: deps.passwords, audit, refreshTokens });
+  const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, audit });
+  return { audit, users, auth, refreshTokens, accessTokens };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function createApp(deps: AppDeps, services: Services = createServices(deps)): Express {
+  const { config, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths only: query strings may carry personal data.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          // SIP over secure WebSocket to the switch, from the browser.
+          connectSrc: ["'self'", 'wss:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'self'"],
+          upgradeInsecureRequests: config.env === 'production' ? [] : null,
+        },
+      },
+    }),
+  );
+
+  const allowedOrigins = new Set(config.http.corsOrigins);
+  app.use(
+    '/api',
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      maxAge: 600,
+    }),
+  );
+  app.use(express.json({ limit: config.http.bodyLimitBytes, strict: true }));
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: () => deps.db.ping() },
+    { name: deps.state.kind === 'redis' ? 'redis' : 'sharedState', check: () => deps.state.ping() },
+    ...(deps.readiness ?? []),
+  ];
+  app.use(healthRouter(readiness));
+
+  app.use(
+    '/api/auth',
+    authRouter({
+      auth: services.auth,
+      counters: deps.state.counters,
+      secureCookies: config.env === 'production',
+      loginRateLimit: config.auth.loginRateLimit,
+      refreshRateLimit: config.auth.refreshRateLimit,
+    }),
+  );
+  app.use('/api/users', usersRouter({ users: services.users, auth: services.auth }));
+  app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
+  app.use('/api', notFoundHandler);
+
+  if (config.http.staticDir && existsSync(path.join(config.http.staticDir, 'index.html'))) {
+    serveWebApp(app, config.http.staticDir);
+  } else {
+    log.info({ staticDir: config.http.staticDir }, 'no built web app to serve; API only');
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(log));
+  return app;
+}
+
+/** The built Vue app: hashed assets cached for long, every other GET falls back to index.html. */
+function serveWebApp(app: Express, dir: string): void {
+  app.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  const index = path.join(dir, 'index.html');
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.accepts('html')) {
+      next();
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+}

@@ -1,0 +1,67 @@
+// The audit trail: who did what to whom, from where, and how it ended.
+// Entries are written in the same transaction as the change they describe.
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEntryEntity, type AuditEntry, type AuditOutcome } from './audit.entity.js';
+
+export interface AuditActor {
+  id: string | null;
+  email: string | null;
+}
+
+export interface AuditRecord {
+  action: string;
+  outcome: AuditOutcome;
+  actor?: AuditActor | null;
+  target?: { type: string; id: string } | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+  action?: string;
+  actorId?: string;
+  targetId?: string;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const row: Omit<AuditEntry, 'id' | 'at'> = {
+      action: entry.action,
+      outcome: entry.outcome,
+      actorId: entry.actor?.id ?? null,
+      actorEmail: entry.actor?.email ?? null,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      ip: entry.ip ?? null,
+      details: entry.details ?? {},
+    };
+    // jsonb columns defeat TypeORM's deep-partial typing; the row is fully typed above.
+    await manager.insert(AuditEntryEntity, row as never);
+  }
+
+  /** Newest first, keyset-paginated on the identity column so pages never shift. */
+  async list(query: AuditQuery): Promise<AuditPage> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(AuditEntryEntity, 'a')
+      .orderBy('a.id', 'DESC')
+      .take(query.limit + 1);
+    if (query.cursor !== undefined) qb.andWhere('a.id < :cursor', { cursor: query.cursor });
+    if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
+    if (query.actorId !== undefined) qb.andWhere('a.actorId = :actorId', { actorId: query.actorId });
+    if (query.targetId !== undefined) qb.andWhere('a.targetId = :targetId', { targetId: query.targetId });
+    const rows = await qb.getMany();
+    const more = rows.length > query.limit;
+    const items = more ? rows.slice(0, query.limit) : rows;
+    return { items, nextCursor: more ? items[items.length - 1]!.id : null };
+  }
+}

@@ -1,0 +1,93 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
+import { UnauthorizedError } from '../http/errors.js';
+import { rateLimiter } from '../http/rate-limit.js';
+import { parseInput } from '../http/validate.js';
+import type { CounterStore } from '../state/state.js';
+import type { AuthService, Session } from './auth.service.js';
+
+/** The refresh token lives only in this cookie: httpOnly, same-site, scoped to the auth routes. */
+export const REFRESH_COOKIE = 'sipcall_refresh';
+const COOKIE_PATH = '/api/auth';
+
+const loginSchema = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+});
+const emptyBody = z.union([z.undefined(), z.strictObject({})]);
+
+export interface AuthRouterDeps {
+  auth: AuthService;
+  counters: CounterStore;
+  secureCookies: boolean;
+  loginRateLimit: { max: number; windowSeconds: number };
+  refreshRateLimit: { max: number; windowSeconds: number };
+}
+
+export function authRouter(deps: AuthRouterDeps): Router {
+  const r = Router();
+  const loginLimit = rateLimiter({ name: 'login', ...deps.loginRateLimit, counters: deps.counters, onlyFailures: true });
+  const refreshLimit = rateLimiter({ name: 'refresh', ...deps.refreshRateLimit, counters: deps.counters });
+
+  const sendSession = (res: Response, session: Session) => {
+    res.cookie(REFRESH_COOKIE, session.refresh.token, {
+      httpOnly: true,
+      secure: deps.secureCookies,
+      sameSite: 'strict',
+      path: COOKIE_PATH,
+      expires: session.refresh.expiresAt,
+    });
+    res.set('Cache-Control', 'no-store');
+    res.json({ user: session.user, accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn });
+  };
+
+  r.post('/login', loginLimit, async (req, res) => {
+    const { email, password } = parseInput(loginSchema, req.body, 'body');
+    sendSession(res, await deps.auth.login(email, password, clientIp(req)));
+  });
+
+  r.post('/refresh', refreshLimit, async (req, res) => {
+    parseInput(emptyBody, req.body, 'body');
+    const token = readRefreshCookie(req);
+    if (!token) throw new UnauthorizedError('No session; sign in', 'invalid_refresh_token');
+    try {
+      sendSession(res, await deps.auth.refresh(token, clientIp(req)));
+    } catch (err) {
+      clearRefreshCookie(res, deps.secureCookies);
+      throw err;
+    }
+  });
+
+  r.post('/logout', async (req, res) => {
+    parseInput(emptyBody, req.body, 'body');
+    const token = readRefreshCookie(req);
+    if (token) await deps.auth.logout(token, clientIp(req));
+    clearRefreshCookie(res, deps.secureCookies);
+    res.status(204).end();
+  });
+
+  r.get('/me', requireAuth(deps.auth), (req, res) => {
+    res.json({ user: currentUser(req) });
+  });
+
+  return r;
+}
+
+function clearRefreshCookie(res: Response, secure: boolean): void {
+  res.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure, sameSite: 'strict', path: COOKIE_PATH });
+}
+
+/** Reads our one cookie from the raw header; anything malformed counts as absent. */
+export function readRefreshCookie(req: Request): string | null {
+  const header = req.headers.cookie;
+  if (!header || header.length > 8192) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() !== REFRESH_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
+  }
+  return null;
+}

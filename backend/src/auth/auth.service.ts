@@ -1,0 +1,107 @@
+// Sign-in and sessions: short-lived JWT access tokens, rotating opaque refresh
+// tokens whose reuse revokes the whole family, and the checks behind every
+// authenticated request (a disabled or deleted user is out at once).
+import type { AuditService } from '../audit/audit.service.js';
+import { UnauthorizedError } from '../http/errors.js';
+import { toPublicUser, type PublicUser } from '../users/user.entity.js';
+import type { UserService } from '../users/users.service.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { PasswordHasher } from './password.js';
+import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-tokens.js';
+
+export interface Session {
+  user: PublicUser;
+  accessToken: string;
+  expiresIn: number;
+  refresh: IssuedRefreshToken;
+}
+
+interface AuthServiceDeps {
+  users: UserService;
+  passwords: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokenStore;
+  audit: AuditService;
+}
+
+const INVALID_CREDENTIALS = () => new UnauthorizedError('Wrong email or password', 'invalid_credentials');
+
+export class AuthService {
+  /** Verified against when the email is unknown, so both paths cost the same. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async login(email: string, password: string, ip: string | null): Promise<Session> {
+    const { users, passwords, audit } = this.deps;
+    const user = await users.findByEmail(email);
+    if (!user) {
+      await passwords.verify(await this.decoy(), password);
+      await audit.record({ action: 'auth.login', outcome: 'failed', actor: { id: null, email: email.toLowerCase() }, ip, details: { reason: 'unknown_email' } });
+      throw INVALID_CREDENTIALS();
+    }
+    const actor = { id: user.id, email: user.email };
+    if (!(await passwords.verify(user.passwordHash, password))) {
+      await audit.record({ action: 'auth.login', outcome: 'failed', actor, ip, details: { reason: 'wrong_password' } });
+      throw INVALID_CREDENTIALS();
+    }
+    if (user.disabled) {
+      await audit.record({ action: 'auth.login', outcome: 'denied', actor, ip, details: { reason: 'disabled' } });
+      throw new UnauthorizedError('This account is disabled', 'account_disabled');
+    }
+    if (await passwords.needsRehash(user.passwordHash)) {
+      // Hashed under older cost parameters: upgrade while we hold the plaintext.
+      await users.replacePasswordHash(user.id, await passwords.hash(password));
+    }
+    const refresh = await this.deps.refreshTokens.issue(user.id);
+    await audit.record({ action: 'auth.login', outcome: 'ok', actor, ip, details: { family: refresh.familyId } });
+    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role });
+    return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh };
+  }
+
+  async refresh(token: string, ip: string | null): Promise<Session> {
+    const { refreshTokens, audit, users } = this.deps;
+    const result = await refreshTokens.rotate(token);
+    if (result.kind === 'invalid') throw new UnauthorizedError('Session expired; sign in again', 'invalid_refresh_token');
+    if (result.kind === 'reused') {
+      const user = await users.findById(result.userId);
+      await audit.record({
+        action: 'auth.refresh_reuse',
+        outcome: 'denied',
+        actor: { id: result.userId, email: user?.email ?? null },
+        ip,
+        details: { family: result.familyId, revoked: true },
+      });
+      throw new UnauthorizedError('This session was ended because its refresh token was used twice; sign in again', 'refresh_token_reused');
+    }
+    const user = await users.findById(result.userId);
+    if (!user || user.disabled) {
+      await refreshTokens.revokeFamily(result.next.familyId, user ? 'disabled' : 'deleted');
+      throw new UnauthorizedError('Session expired; sign in again', 'invalid_refresh_token');
+    }
+    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role });
+    return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh: result.next };
+  }
+
+  async logout(token: string, ip: string | null): Promise<void> {
+    const family = await this.deps.refreshTokens.familyOf(token);
+    if (!family) return;
+    await this.deps.refreshTokens.revokeFamily(family.familyId, 'logout');
+    const user = await this.deps.users.findById(family.userId);
+    await this.deps.audit.record({ action: 'auth.logout', outcome: 'ok', actor: { id: family.userId, email: user?.email ?? null }, ip });
+  }
+
+  /** The user behind a bearer token, checked against the database on every request. */
+  async authenticate(accessToken: string): Promise<PublicUser> {
+    const claims = this.deps.accessTokens.verify(accessToken);
+    const user = await this.deps.users.findById(claims.userId);
+    if (!user) throw new UnauthorizedError('Invalid access token', 'invalid_token');
+    if (user.disabled) throw new UnauthorizedError('This account is disabled', 'account_disabled');
+    return toPublicUser(user);
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= this.deps.passwords.hash('decoy password that never matches anything');
+    return this.decoyHash;
+  }
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// `sipcall`: operator commands that work straight on the database, for the
+// first admin and for recovery. Arguments are validated like any other input.
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { createPasswordHasher } from './auth/password.js';
+import { createServices } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { createLogger } from './logger.js';
+import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
+
+const USAGE = `Usage:
+  sipcall admin create --email EMAIL [--name NAME]   create an admin (password asked, or read from stdin)
+  sipcall admin reset-password --email EMAIL         set a new password and end the user's sessions
+  sipcall migrate                                    apply pending database migrations
+  sipcall help
+
+With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.`;
+
+class UsageError extends Error {}
+
+const adminArgs = z.strictObject({ email: emailSchema, name: displayNameSchema.optional() });
+const CLI_ACTOR = { actor: { id: null, email: 'cli' }, ip: null };
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  try {
+    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      return group === undefined ? 64 : 0;
+    }
+    if (group === 'migrate' && command === undefined) return await withDatabase(async (db) => {
+      const applied = await db.migrate();
+      process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema up to date\n');
+      return 0;
+    });
+    if (group === 'admin' && (command === 'create' || command === 'reset-password')) {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true });
+      const parsed = adminArgs.safeParse(values);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
+      if (command === 'reset-password' && parsed.data.name !== undefined) throw new UsageError('--name is only for admin create');
+      const password = await askPassword();
+      return await withDatabase(async (db, services) => {
+        if (command === 'create') {
+          const user = await services.users.create({ email: parsed.data.email, displayName: parsed.data.name ?? 'Administrator', role: 'admin', password }, CLI_ACTOR);
+          process.stdout.write(`created admin ${user.email} (${user.id})\n`);
+          return 0;
+        }
+        const user = await services.users.findByEmail(parsed.data.email);
+        if (!user) throw new UsageError(`no user with email ${parsed.data.email}`);
+        await services.users.update(user.id, { password }, CLI_ACTOR);
+        process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
+        return 0;
+      });
+    }
+    throw new UsageError(`unknown command: ${argv.join(' ')}`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`sipcall: ${err.message}\n\n${USAGE}\n`);
+      return 64; // EX_USAGE
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sipcall: ${err.message}\n`);
+      return 78;
+    }
+    process.stderr.write(`sipcall: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+async function withDatabase(work: (db: Database, services: ReturnType<typeof createServices>) => Promise<number>): Promise<number> {
+  const config = loadConfig(process.env, { persistDevelopmentSecrets: true });
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = await openDatabase(config.database, { log, poolSize: 2 });
+  const passwords = createPasswordHasher();
+  try {
+    await db.migrate();
+    return await work(db, createServices({ config, db, passwords }));
+  } finally {
+    await passwords.close();
+    await db.close();
+  }
+}
+
+/** From a terminal: asked twice, not echoed. Piped: the first line of stdin. */
+async function askPassword(): Promise<string> {
+  let password: string;
+  if (process.stdin.isTTY) {
+    password = await promptHidden('Password (12+ characters): ');
+    if ((await promptHidden('Repeat password: ')) !== password) throw new UsageError('the passwords differ');
+  } else {
+    password = await firstLine();
+  }
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) throw new UsageError(`password ${checked.error.issues.map((i) => i.message).join(', ')}`);
+  return checked.data;
+}
+
+function firstLine(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin });
+    let line: string | null = null;
+    rl.once('line', (l) => {
+      line = l;
+      rl.close();
+    });
+    rl.once('close', () => (line === null ? reject(new UsageError('no password on stdin')) : resolve(line)));
+  });
+}
+
+function promptHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new UsageError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

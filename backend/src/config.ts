@@ -1,0 +1,377 @@
+// The one reader of process.env. Everything the process needs from its
+// environment is parsed here once, checked, and frozen; a missing or unsafe
+// secret outside development stops the process with the variable's name.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export type Environment = 'development' | 'test' | 'production';
+
+export interface SwitchNodeConfig {
+  /** Stable name used in logs and metrics: host:port. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+}
+
+export interface Config {
+  readonly env: Environment;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Express `trust proxy` value: false, a hop count, or a list of addresses/subnets. Never `true`. */
+    readonly trustProxy: false | number | readonly string[];
+    readonly corsOrigins: readonly string[];
+    readonly bodyLimitBytes: number;
+    /** Directory of the built web app, served on the same port when present. */
+    readonly staticDir: string | null;
+  };
+  readonly database:
+    | { readonly kind: 'postgres'; readonly url: string }
+    | { readonly kind: 'embedded'; readonly dataDir: string };
+  readonly redis: { readonly url: string } | null;
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly jwtIssuer: string;
+    readonly jwtAudience: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    readonly loginRateLimit: { readonly max: number; readonly windowSeconds: number };
+    readonly refreshRateLimit: { readonly max: number; readonly windowSeconds: number };
+  };
+  readonly encryption: {
+    /** 32-byte master key; wraps the data keys of the call-records domain. */
+    readonly masterKey: Buffer;
+  };
+  readonly switch: {
+    readonly nodes: readonly SwitchNodeConfig[];
+    /** Password of the SIP trunk account the switch's gateway uses, when the backend renders it. */
+    readonly trunkPassword: string | null;
+  };
+  readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  /** What configuration produced for the log: generated secrets and other notices. */
+  readonly notices: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values shipped as examples by FreeSWITCH and countless tutorials; never accepted outside development. */
+const KNOWN_DEFAULT_SECRETS = new Set(
+  ['ClueCon', '1234', 'changeme', 'change-me', 'secret', 'password', 'admin', 'sipcall'].map((s) => s.toLowerCase()),
+);
+const MIN_SECRET_LENGTH = 32;
+const MIN_SWITCH_PASSWORD_LENGTH = 12;
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intString(0, 65535).default(8080),
+  TRUST_PROXY: z.string().default('false'),
+  CORS_ORIGINS: z.string().default(''),
+  BODY_LIMIT_KB: intString(1, 10_240).default(100),
+  SIPCALL_STATIC_DIR: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  SIPCALL_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('sipcall'),
+  JWT_AUDIENCE: z.string().min(1).default('sipcall-api'),
+  ACCESS_TOKEN_TTL_SECONDS: intString(30, 900).default(600),
+  REFRESH_TOKEN_TTL_DAYS: intString(1, 90).default(30),
+  LOGIN_RATE_LIMIT_MAX: intString(1, 10_000).default(10),
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
+  REFRESH_RATE_LIMIT_MAX: intString(1, 10_000).default(60),
+  REFRESH_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
+  ENCRYPTION_MASTER_KEY: z.string().optional(),
+  FREESWITCH_NODES: z.string().optional(),
+  SIP_TRUNK_PASSWORD: z.string().optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type RawEnv = Record<string, string | undefined>;
+
+export interface LoadConfigOptions {
+  /** Base for relative paths (the working directory by default). */
+  cwd?: string;
+  /**
+   * In development, keep generated secrets in the data directory so sessions
+   * and encrypted records survive a restart. Off for tests.
+   */
+  persistDevelopmentSecrets?: boolean;
+}
+
+export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const parsed = envSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const notices: string[] = [];
+  const relaxed = e.NODE_ENV !== 'production';
+  const dataDir = path.resolve(cwd, e.SIPCALL_DATA_DIR);
+
+  const generated = relaxed ? developmentSecrets(dataDir, e.NODE_ENV === 'development' && options.persistDevelopmentSecrets !== false) : null;
+
+  const jwtSecret = secret('JWT_SECRET', e.JWT_SECRET, MIN_SECRET_LENGTH, problems, generated?.get('JWT_SECRET', notices));
+  const masterKey = encryptionKey(e.ENCRYPTION_MASTER_KEY, problems, generated?.get('ENCRYPTION_MASTER_KEY', notices));
+  const nodes = switchNodes(e.FREESWITCH_NODES, relaxed, problems, notices);
+  const trunkPassword =
+    e.SIP_TRUNK_PASSWORD === undefined
+      ? null
+      : (secret('SIP_TRUNK_PASSWORD', e.SIP_TRUNK_PASSWORD, 8, problems, undefined, relaxed) ?? null);
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
+  const corsOrigins = parseOrigins(e.CORS_ORIGINS, problems);
+  const bootstrapAdmin = parseBootstrapAdmin(e, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      trustProxy,
+      corsOrigins,
+      bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+      staticDir: e.SIPCALL_STATIC_DIR ? path.resolve(cwd, e.SIPCALL_STATIC_DIR) : null,
+    },
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: path.join(dataDir, 'pglite') },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL } : null,
+    auth: {
+      jwtSecret: jwtSecret ?? '',
+      jwtIssuer: e.JWT_ISSUER,
+      jwtAudience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
+      refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
+    },
+    encryption: { masterKey: masterKey ?? Buffer.alloc(0) },
+    switch: { nodes, trunkPassword },
+    bootstrapAdmin,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    notices,
+  };
+  return deepFreeze(config);
+}
+
+function blankToUndefined(env: RawEnv): RawEnv {
+  const out: RawEnv = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === undefined || v.trim() === '' ? undefined : v;
+  return out;
+}
+
+function isKnownDefault(value: string): boolean {
+  return KNOWN_DEFAULT_SECRETS.has(value.toLowerCase());
+}
+
+function secret(
+  name: string,
+  value: string | undefined,
+  minLength: number,
+  problems: string[],
+  fallback: string | undefined,
+  relaxed = false,
+): string | undefined {
+  if (value === undefined) {
+    if (fallback !== undefined) return fallback;
+    problems.push(`${name} is required (at least ${minLength} characters of random data)`);
+    return undefined;
+  }
+  if (isKnownDefault(value)) {
+    problems.push(`${name} is a known default value; set a random secret`);
+    return undefined;
+  }
+  if (!relaxed && value.length < minLength) {
+    problems.push(`${name} is too short: at least ${minLength} characters are required`);
+    return undefined;
+  }
+  return value;
+}
+
+function encryptionKey(value: string | undefined, problems: string[], fallback: string | undefined): Buffer | undefined {
+  const raw = value ?? fallback;
+  if (raw === undefined) {
+    problems.push('ENCRYPTION_MASTER_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)');
+    return undefined;
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(raw)
+    ? Buffer.from(raw, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(raw)
+      ? Buffer.from(raw, 'base64')
+      : null;
+  if (key === null || key.length !== 32) {
+    problems.push('ENCRYPTION_MASTER_KEY must be exactly 32 bytes, base64 or hex encoded');
+    return undefined;
+  }
+  if (key.every((b) => b === key[0])) {
+    problems.push('ENCRYPTION_MASTER_KEY is not random (all bytes equal)');
+    return undefined;
+  }
+  return key;
+}
+
+const ESL_URL = /^esl:\/\/(?:[^:@/]*):([^@/]+)@([^:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/;
+
+function switchNodes(value: string | undefined, relaxed: boolean, problems: string[], notices: string[]): SwitchNodeConfig[] {
+  if (value === undefined) {
+    if (relaxed) {
+      notices.push('FREESWITCH_NODES is not set: running without a switch');
+      return [];
+    }
+    problems.push('FREESWITCH_NODES is required: esl://:password@host:port[,esl://…]');
+    return [];
+  }
+  const nodes: SwitchNodeConfig[] = [];
+  value.split(',').forEach((entry, index) => {
+    const where = `FREESWITCH_NODES[${index}]`;
+    const m = ESL_URL.exec(entry.trim());
+    if (!m) {
+      problems.push(`${where} must look like esl://:password@host:port`);
+      return;
+    }
+    const password = decodeURIComponent(m[1]!);
+    const host = m[2]!;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) {
+      problems.push(`${where} has an invalid port ${port}`);
+      return;
+    }
+    if (isKnownDefault(password)) {
+      problems.push(`${where} uses the ESL password "ClueCon" or another known default; set event_socket.conf's password to a random secret`);
+      return;
+    }
+    if (!relaxed && password.length < MIN_SWITCH_PASSWORD_LENGTH) {
+      problems.push(`${where} ESL password is too short: at least ${MIN_SWITCH_PASSWORD_LENGTH} characters are required`);
+      return;
+    }
+    const name = `${host}:${port}`;
+    if (nodes.some((n) => n.name === name)) {
+      problems.push(`${where} repeats ${name}`);
+      return;
+    }
+    nodes.push({ name, host, port, password });
+  });
+  return nodes;
+}
+
+function parseTrustProxy(value: string, problems: string[]): Config['http']['trustProxy'] {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  if (v === 'true' || v === 'yes' || v === '*') {
+    problems.push('TRUST_PROXY=true trusts any client-supplied X-Forwarded-For; give a hop count or the proxies\' addresses');
+    return false;
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) problems.push('TRUST_PROXY hop count must be at most 10');
+    return hops;
+  }
+  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const address = /^[0-9a-f.:]+(\/\d{1,3})?$/;
+  const bad = entries.filter((s) => !named.has(s) && !address.test(s));
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push(`TRUST_PROXY must be false, a hop count, or a list of addresses/subnets (bad: ${bad.join(', ') || 'empty'})`);
+    return false;
+  }
+  return entries;
+}
+
+function parseOrigins(value: string, problems: string[]): string[] {
+  const origins = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === origin;
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
+  }
+  return origins;
+}
+
+function parseBootstrapAdmin(e: z.infer<typeof envSchema>, problems: string[]): Config['bootstrapAdmin'] {
+  const email = e.SIPCALL_BOOTSTRAP_ADMIN_EMAIL;
+  const password = e.SIPCALL_BOOTSTRAP_ADMIN_PASSWORD;
+  if (email === undefined && password === undefined) return null;
+  if (email === undefined || password === undefined) {
+    problems.push('SIPCALL_BOOTSTRAP_ADMIN_EMAIL and SIPCALL_BOOTSTRAP_ADMIN_PASSWORD go together');
+    return null;
+  }
+  if (password.length < 12 || isKnownDefault(password)) {
+    problems.push('SIPCALL_BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters and not a known default');
+    return null;
+  }
+  return { email: email.toLowerCase(), password, displayName: e.SIPCALL_BOOTSTRAP_ADMIN_NAME ?? 'Administrator' };
+}
+
+/**
+ * Secrets for development: random, generated once per data directory and kept
+ * there (mode 0600) so a restart keeps sessions and encrypted data readable.
+ * Tests get fresh in-memory ones.
+ */
+function developmentSecrets(dataDir: string, persist: boolean) {
+  const file = path.join(dataDir, 'development-secrets.json');
+  let stored: Record<string, string> = {};
+  if (persist && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const fresh = {
+    JWT_SECRET: () => randomBytes(48).toString('base64url'),
+    ENCRYPTION_MASTER_KEY: () => randomBytes(32).toString('base64'),
+  };
+  return {
+    get(name: keyof typeof fresh, notices: string[]): string {
+      let value = stored[name];
+      if (value === undefined) {
+        value = fresh[name]();
+        stored[name] = value;
+        if (persist) {
+          mkdirSync(dataDir, { recursive: true });
+          writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+        }
+        notices.push(`${name} is not set: generated a development secret${persist ? ` (kept in ${file})` : ' for this process only'}`);
+      } else {
+        notices.push(`${name} is not set: using the development secret kept in ${file}`);
+      }
+      return value;
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

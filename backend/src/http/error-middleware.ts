@@ -1,0 +1,50 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import { AppError, NotFoundError } from './errors.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Errors raised by express.json before any route runs, mapped to our codes. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'malformed_json', 'The request body is not valid JSON'],
+  'entity.too.large': [413, 'payload_too_large', 'The request body is too large'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'Unsupported content encoding'],
+  'charset.unsupported': [415, 'unsupported_charset', 'Unsupported charset'],
+  'request.aborted': [400, 'request_aborted', 'The request was aborted'],
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`Route ${req.method} ${req.path}`));
+};
+
+/** The one place errors become responses: `{ error: { code, message } }`, never internals. */
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log?.error({ err }, err.message);
+      res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      return;
+    }
+    const bodyError = err as BodyParserError;
+    const mapped = bodyError.type ? BODY_ERRORS[bodyError.type] : undefined;
+    if (mapped) {
+      const [status, code, message] = mapped;
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    if (bodyError.expose === true && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      res.status(bodyError.status).json({ error: { code: 'bad_request', message: 'Bad request' } });
+      return;
+    }
+    (req.log ?? log).error({ err }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal_error', message: 'Something went wrong on our side' } });
+  };
+}

@@ -1,0 +1,115 @@
+// Process entry: config → database (migrations) → shared state → HTTP.
+// SIGTERM/SIGINT stop accepting, let requests finish, then close in reverse.
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, createServices } from './app.js';
+import { createPasswordHasher } from './auth/password.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createLogger, type Logger } from './logger.js';
+import { openSharedState } from './state/index.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The built web app beside this package when SIPCALL_STATIC_DIR does not say otherwise. */
+const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../frontend/dist');
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, { persistDevelopmentSecrets: true });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sipcall: refusing to start.\n${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  for (const notice of config.notices) log.warn(notice);
+
+  const db = await openDatabase(config.database, { log });
+  const applied = await db.migrate();
+  log.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
+
+  const state = openSharedState(config.redis, log);
+  const passwords = createPasswordHasher();
+  const deps = {
+    config: { ...config, http: { ...config.http, staticDir: config.http.staticDir ?? DEFAULT_STATIC_DIR } },
+    log,
+    db,
+    state,
+    passwords,
+  };
+  const services = createServices(deps);
+
+  if (config.bootstrapAdmin) {
+    const created = await services.users.bootstrapAdmin(config.bootstrapAdmin, { actor: { id: null, email: 'bootstrap' }, ip: null });
+    if (created) log.info({ userId: created.id }, 'created the first admin from SIPCALL_BOOTSTRAP_ADMIN_EMAIL');
+  }
+  if ((await services.users.count()) === 0) {
+    log.warn('no users yet: create the first admin with `npm run sipcall -- admin create --email you@example.com` (server stopped), or set SIPCALL_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD');
+  }
+
+  const app = createApp(deps, services);
+  const server = await listen(app, config.http.host, config.http.port);
+  const address = server.address();
+  log.info({ address }, `SIPCall listening on http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`);
+
+  const pruner = setInterval(() => {
+    services.refreshTokens.prune().catch((err: unknown) => log.warn({ err }, 'pruning refresh tokens failed'));
+  }, 3_600_000);
+  pruner.unref();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    clearInterval(pruner);
+    const force = setTimeout(() => {
+      log.warn('requests still open after the grace period; closing them');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      void shutdownResources(log, [
+        ['shared state', () => state.close()],
+        ['password hasher', () => passwords.close()],
+        ['database', () => db.close()],
+      ]).then((ok) => process.exit(ok ? 0 : 1));
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 30_000;
+  });
+}
+
+async function shutdownResources(log: Logger, steps: Array<[string, () => Promise<void>]>): Promise<boolean> {
+  let ok = true;
+  for (const [name, close] of steps) {
+    try {
+      await close();
+    } catch (err) {
+      ok = false;
+      log.error({ err, resource: name }, 'closing failed');
+    }
+  }
+  log.info('stopped');
+  return ok;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sipcall: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { EntitySchema } from 'typeorm';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  /** Always stored lower-case; unique. */
+  email: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What the API shows of a user: never the password hash. */
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+export function toPublicUser({ passwordHash: _hash, ...rest }: User): PublicUser {
+  return rest;
+}
+
+export const UserEntity = new EntitySchema<User>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    email: { type: 'text', unique: true },
+    displayName: { name: 'display_name', type: 'text' },
+    role: { type: 'text' },
+    passwordHash: { name: 'password_hash', type: 'text' },
+    disabled: { type: 'boolean', default: false },
+    createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+    updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
+  },
+});

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import type { AuthService } from '../auth/auth.service.js';
+import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-guard.js';
+import { parseInput } from '../http/validate.js';
+import type { Request } from 'express';
+import type { ActionContext, UserService } from './users.service.js';
+import { createUserSchema, listUsersQuery, updateUserSchema, userIdParams } from './users.schema.js';
+
+function actionContext(req: Request): ActionContext {
+  const user = currentUser(req);
+  return { actor: { id: user.id, email: user.email }, ip: clientIp(req) };
+}
+
+/** Admin management of accounts. */
+export function usersRouter(deps: { users: UserService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth), requireRole('admin'));
+
+  r.get('/', async (req, res) => {
+    res.json(await deps.users.list(parseInput(listUsersQuery, req.query, 'query')));
+  });
+
+  r.post('/', async (req, res) => {
+    const input = parseInput(createUserSchema, req.body, 'body');
+    res.status(201).json({ user: await deps.users.create(input, actionContext(req)) });
+  });
+
+  r.get('/:id', async (req, res) => {
+    const { id } = parseInput(userIdParams, req.params, 'params');
+    res.json({ user: await deps.users.get(id) });
+  });
+
+  r.patch('/:id', async (req, res) => {
+    const { id } = parseInput(userIdParams, req.params, 'params');
+    const patch = parseInput(updateUserSchema, req.body, 'body');
+    res.json({ user: await deps.users.update(id, patch, actionContext(req)) });
+  });
+
+  r.delete('/:id', async (req, res) => {
+    const { id } = parseInput(userIdParams, req.params, 'params');
+    await deps.users.delete(id, actionContext(req));
+    res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ROLES } from './user.entity.js';
+
+const COMMON_PASSWORDS = new Set(['password1234', '123456789012', 'qwertyuiopas', 'clueconclue', 'changeme1234']);
+
+export const passwordSchema = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(256, 'must be at most 256 characters')
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), 'is too common')
+  .refine((p) => new Set(p).size >= 5, 'needs more distinct characters');
+
+export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const displayNameSchema = z.string().trim().min(1).max(200);
+export const roleSchema = z.enum(ROLES);
+
+export const createUserSchema = z.strictObject({
+  email: emailSchema,
+  displayName: displayNameSchema,
+  role: roleSchema.default('user'),
+  password: passwordSchema,
+});
+
+export const updateUserSchema = z
+  .strictObject({
+    displayName: displayNameSchema.optional(),
+    role: roleSchema.optional(),
+    disabled: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change');
+
+export const userIdParams = z.strictObject({ id: z.uuid() });
+
+export const listUsersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(254).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});

@@ -1,0 +1,177 @@
+// Accounts: who may sign in, with what role. Every change is audited in the
+// same transaction, and the last enabled admin can never be removed.
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditActor, AuditService } from '../audit/audit.service.js';
+import type { PasswordHasher } from '../auth/password.js';
+import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
+import { ConflictError, NotFoundError } from '../http/errors.js';
+import { toPublicUser, UserEntity, type PublicUser, type Role, type User } from './user.entity.js';
+
+export interface ActionContext {
+  actor: AuditActor;
+  ip: string | null;
+}
+
+export interface CreateUserInput {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+export interface UpdateUserInput {
+  displayName?: string;
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+export interface ListUsersQuery {
+  limit: number;
+  cursor?: string;
+  q?: string;
+}
+
+export interface UserPage {
+  items: PublicUser[];
+  nextCursor: string | null;
+}
+
+interface UserServiceDeps {
+  dataSource: DataSource;
+  passwords: PasswordHasher;
+  audit: AuditService;
+  refreshTokens: RefreshTokenStore;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.deps.dataSource.manager.findOne(UserEntity, { where: { email: email.toLowerCase() } });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.deps.dataSource.manager.findOne(UserEntity, { where: { id } });
+  }
+
+  async get(id: string): Promise<PublicUser> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundError('User');
+    return toPublicUser(user);
+  }
+
+  count(): Promise<number> {
+    return this.deps.dataSource.manager.count(UserEntity);
+  }
+
+  /** Ordered by email; the cursor is the last email of the previous page. */
+  async list(query: ListUsersQuery): Promise<UserPage> {
+    const qb = this.deps.dataSource.manager
+      .createQueryBuilder(UserEntity, 'u')
+      .orderBy('u.email', 'ASC')
+      .take(query.limit + 1);
+    if (query.cursor !== undefined) qb.andWhere('u.email > :cursor', { cursor: query.cursor });
+    if (query.q !== undefined) {
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere('(u.email LIKE :like OR lower(u.displayName) LIKE :like)', { like });
+    }
+    const rows = await qb.getMany();
+    const more = rows.length > query.limit;
+    const items = (more ? rows.slice(0, query.limit) : rows).map(toPublicUser);
+    return { items, nextCursor: more ? items[items.length - 1]!.email : null };
+  }
+
+  async create(input: CreateUserInput, ctx: ActionContext): Promise<PublicUser> {
+    const passwordHash = await this.deps.passwords.hash(input.password);
+    const email = input.email.toLowerCase();
+    try {
+      return await this.deps.dataSource.transaction(async (m) => {
+        const user = m.create(UserEntity, { email, displayName: input.displayName, role: input.role, passwordHash, disabled: false });
+        await m.insert(UserEntity, user);
+        const saved = await m.findOneOrFail(UserEntity, { where: { email } });
+        await this.deps.audit.record(
+          { action: 'user.create', outcome: 'ok', ...ctx, target: { type: 'user', id: saved.id }, details: { email, role: input.role } },
+          m,
+        );
+        return toPublicUser(saved);
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictError('A user with this email exists', 'email_taken');
+      throw err;
+    }
+  }
+
+  /**
+   * Creates the first admin, only while there are no users at all. Returns
+   * null when someone already exists, so a repeated bootstrap is harmless.
+   */
+  async bootstrapAdmin(input: Omit<CreateUserInput, 'role'>, ctx: ActionContext): Promise<PublicUser | null> {
+    if ((await this.count()) > 0) return null;
+    try {
+      return await this.create({ ...input, role: 'admin' }, ctx);
+    } catch (err) {
+      if (err instanceof ConflictError) return null;
+      throw err;
+    }
+  }
+
+  async update(id: string, patch: UpdateUserInput, ctx: ActionContext): Promise<PublicUser> {
+    const passwordHash = patch.password !== undefined ? await this.deps.passwords.hash(patch.password) : undefined;
+    return this.deps.dataSource.transaction(async (m) => {
+      const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      const losesAdmin =
+        user.role === 'admin' && !user.disabled && ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+      if (losesAdmin) await this.assertAnotherAdmin(m, id);
+
+      const changes: Partial<User> = {};
+      if (patch.displayName !== undefined && patch.displayName !== user.displayName) changes.displayName = patch.displayName;
+      if (patch.role !== undefined && patch.role !== user.role) changes.role = patch.role;
+      if (patch.disabled !== undefined && patch.disabled !== user.disabled) changes.disabled = patch.disabled;
+      if (passwordHash !== undefined) changes.passwordHash = passwordHash;
+      if (Object.keys(changes).length === 0) return toPublicUser(user);
+
+      await m.update(UserEntity, { id }, changes);
+      const target = { type: 'user', id };
+      if (changes.role !== undefined) {
+        await this.deps.audit.record({ action: 'user.role_change', outcome: 'ok', ...ctx, target, details: { from: user.role, to: changes.role } }, m);
+      }
+      const fields = Object.keys(changes).filter((f) => f !== 'role').map((f) => (f === 'passwordHash' ? 'password' : f));
+      if (fields.length > 0) {
+        await this.deps.audit.record({ action: 'user.update', outcome: 'ok', ...ctx, target, details: { fields, ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}) } }, m);
+      }
+      // A disabled account, a new password or a new role ends every session the account had.
+      if (changes.disabled === true || changes.passwordHash !== undefined || changes.role !== undefined) {
+        await this.deps.refreshTokens.revokeAllForUser(id, changes.disabled ? 'disabled' : changes.role ? 'role_change' : 'password_change', m);
+      }
+      return toPublicUser(await m.findOneOrFail(UserEntity, { where: { id } }));
+    });
+  }
+
+  /** Stores a new hash of the same password (cost upgrade at login); not a password change. */
+  async replacePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.deps.dataSource.manager.update(UserEntity, { id }, { passwordHash });
+  }
+
+  async delete(id: string, ctx: ActionContext): Promise<void> {
+    await this.deps.dataSource.transaction(async (m) => {
+      const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      if (user.role === 'admin' && !user.disabled) await this.assertAnotherAdmin(m, id);
+      await m.delete(UserEntity, { id });
+      await this.deps.audit.record({ action: 'user.delete', outcome: 'ok', ...ctx, target: { type: 'user', id }, details: { email: user.email } }, m);
+    });
+  }
+
+  /** Locks the other enabled admins and refuses when there are none. */
+  private async assertAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
+    const others = (await m.query(
+      `SELECT id FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1 FOR UPDATE`,
+      [exceptId],
+    )) as unknown[];
+    if (others.length === 0) throw new ConflictError('This is the last enabled admin; make another admin first', 'last_admin');
+  }
+}
