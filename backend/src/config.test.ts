@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const SAFE_PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(10) + 'a-random-looking-jwt-secret-value',
+  ENCRYPTION_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64'),
+  FREESWITCH_NODES: 'esl://:Sup3r-long-esl-secret@10.0.0.5:8021',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env, { persistDevelopmentSecrets: false });
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration in production', () => {
+  it('starts with safe secrets and freezes the result', () => {
+    const config = loadConfig(SAFE_PRODUCTION, { persistDevelopmentSecrets: false });
+    expect(config.env).toBe('production');
+    expect(config.switch.nodes).toEqual([{ name: '10.0.0.5:8021', host: '10.0.0.5', port: 8021, password: 'Sup3r-long-esl-secret' }]);
+    expect(config.encryption.masterKey).toHaveLength(32);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(() => {
+      (config.auth as { jwtSecret: string }).jwtSecret = 'changed';
+    }).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a missing JWT secret', { JWT_SECRET: undefined }, 'JWT_SECRET is required'],
+    ['a short JWT secret', { JWT_SECRET: 'short-secret' }, 'JWT_SECRET is too short'],
+    ['a known-default JWT secret', { JWT_SECRET: 'changeme' }, 'JWT_SECRET is a known default'],
+    ['a missing encryption key', { ENCRYPTION_MASTER_KEY: undefined }, 'ENCRYPTION_MASTER_KEY is required'],
+    ['an encryption key of the wrong size', { ENCRYPTION_MASTER_KEY: Buffer.alloc(16, 3).toString('base64') }, 'ENCRYPTION_MASTER_KEY must be exactly 32 bytes'],
+    ['a constant encryption key', { ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 0).toString('base64') }, 'ENCRYPTION_MASTER_KEY is not random'],
+    ['missing switch nodes', { FREESWITCH_NODES: undefined }, 'FREESWITCH_NODES is required'],
+    ['the ESL password ClueCon', { FREESWITCH_NODES: 'esl://:ClueCon@127.0.0.1:8021' }, 'FREESWITCH_NODES[0] uses the ESL password "ClueCon"'],
+    ['ClueCon on the second node', { FREESWITCH_NODES: 'esl://:Sup3r-long-esl-secret@a:8021,esl://:ClueCon@b:8021' }, 'FREESWITCH_NODES[1] uses the ESL password "ClueCon"'],
+    ['a short ESL password', { FREESWITCH_NODES: 'esl://:shorty@127.0.0.1:8021' }, 'FREESWITCH_NODES[0] ESL password is too short'],
+    ['a malformed node URL', { FREESWITCH_NODES: 'tcp://127.0.0.1:8021' }, 'FREESWITCH_NODES[0] must look like esl://'],
+    ['the SIP password 1234', { SIP_TRUNK_PASSWORD: '1234' }, 'SIP_TRUNK_PASSWORD is a known default'],
+    ['a short SIP password', { SIP_TRUNK_PASSWORD: 'abc' }, 'SIP_TRUNK_PASSWORD is too short'],
+    ['a permissive trust proxy', { TRUST_PROXY: 'true' }, 'TRUST_PROXY=true trusts any client'],
+    ['a CORS wildcard', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS entry "*"'],
+  ])('refuses %s and names the variable', (_what, override, expected) => {
+    const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(/JWT_SECRET[\s\S]*ENCRYPTION_MASTER_KEY[\s\S]*FREESWITCH_NODES/);
+  });
+
+  it('rejects a non-numeric port with the variable name', () => {
+    expect(problemsOf({ ...SAFE_PRODUCTION, PORT: '80a' })).toEqual(['PORT: must be a whole number']);
+  });
+
+  it('caps the access-token lifetime at 15 minutes', () => {
+    expect(problemsOf({ ...SAFE_PRODUCTION, ACCESS_TOKEN_TTL_SECONDS: '3600' })[0]).toContain('ACCESS_TOKEN_TTL_SECONDS');
+  });
+
+  it('accepts trust proxy as hops or a list of subnets', () => {
+    expect(loadConfig({ ...SAFE_PRODUCTION, TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+    expect(loadConfig({ ...SAFE_PRODUCTION, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig(SAFE_PRODUCTION).http.trustProxy).toBe(false);
+  });
+});
+
+describe('configuration in development', () => {
+  it('starts with no secrets at all, generating them and saying so', () => {
+    const config = loadConfig({}, { persistDevelopmentSecrets: false });
+    expect(config.env).toBe('development');
+    expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.encryption.masterKey).toHaveLength(32);
+    expect(config.database.kind).toBe('embedded');
+    expect(config.redis).toBeNull();
+    expect(config.switch.nodes).toEqual([]);
+    expect(config.notices.join('\n')).toMatch(/JWT_SECRET is not set: generated[\s\S]*ENCRYPTION_MASTER_KEY is not set: generated[\s\S]*FREESWITCH_NODES is not set/);
+  });
+
+  it('keeps generated secrets in the data directory, private, and reuses them', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sipcall-config-'));
+    const first = loadConfig({ SIPCALL_DATA_DIR: dir }, { persistDevelopmentSecrets: true });
+    const second = loadConfig({ SIPCALL_DATA_DIR: dir }, { persistDevelopmentSecrets: true });
+    expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    expect(second.encryption.masterKey.equals(first.encryption.masterKey)).toBe(true);
+    const file = path.join(dir, 'development-secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('JWT_SECRET', first.auth.jwtSecret);
+  });
+
+  it('still refuses ClueCon, even in development', () => {
+    expect(problemsOf({ FREESWITCH_NODES: 'esl://:ClueCon@127.0.0.1:8021' })[0]).toContain('ClueCon');
+  });
+
+  it('uses PostgreSQL and Redis when their URLs are set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db/sipcall', REDIS_URL: 'redis://cache:6379' }, { persistDevelopmentSecrets: false });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db/sipcall' });
+    expect(config.redis).toEqual({ url: 'redis://cache:6379' });
+  });
+
+  it('requires the bootstrap admin email and password together', () => {
+    expect(problemsOf({ SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'a@example.com' })[0]).toContain('go together');
+  });
+});

@@ -1,0 +1,200 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, startTestApp, type TestApp } from './support/app.js';
+
+const PASSWORD = 'the admin password is long';
+
+describe('user administration over HTTP', () => {
+  let t: TestApp;
+  let admin: string;
+  let user: string;
+  let adminId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    adminId = (await createUser(t, { email: 'root@example.com', role: 'admin', password: PASSWORD })).id;
+    await createUser(t, { email: 'plain@example.com', password: PASSWORD });
+    const signIn = async (email: string) => (await request(t.app).post('/api/auth/login').send({ email, password: PASSWORD }).expect(200)).body.accessToken as string;
+    admin = await signIn('root@example.com');
+    user = await signIn('plain@example.com');
+  });
+  afterAll(() => t?.close());
+
+  const as = (token: string) => ({
+    get: (url: string) => request(t.app).get(url).set('Authorization', `Bearer ${token}`),
+    post: (url: string) => request(t.app).post(url).set('Authorization', `Bearer ${token}`),
+    patch: (url: string) => request(t.app).patch(url).set('Authorization', `Bearer ${token}`),
+    delete: (url: string) => request(t.app).delete(url).set('Authorization', `Bearer ${token}`),
+  });
+  const count = async (table: 'users' | 'audit_log') => Number((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
+
+  it('lets an admin create, read, change and delete a user, each step in the audit log', async () => {
+    const created = await as(admin).post('/api/users').send({ email: 'New@Example.com', displayName: 'New Person', password: 'new person password' }).expect(201);
+    const id = created.body.user.id as string;
+    expect(created.body.user).toMatchObject({ email: 'new@example.com', role: 'user', disabled: false });
+
+    expect((await as(admin).get(`/api/users/${id}`).expect(200)).body.user.displayName).toBe('New Person');
+    expect((await as(admin).patch(`/api/users/${id}`).send({ role: 'admin' }).expect(200)).body.user.role).toBe('admin');
+    expect((await as(admin).patch(`/api/users/${id}`).send({ disabled: true }).expect(200)).body.user.disabled).toBe(true);
+
+    // the new password works once the account is enabled again
+    await as(admin).patch(`/api/users/${id}`).send({ disabled: false, password: 'a brand new password' }).expect(200);
+    await request(t.app).post('/api/auth/login').send({ email: 'new@example.com', password: 'a brand new password' }).expect(200);
+
+    await as(admin).delete(`/api/users/${id}`).expect(204);
+    await as(admin).get(`/api/users/${id}`).expect(404);
+
+    const trail = await as(admin).get(`/api/audit?targetId=${id}&limit=20`).expect(200);
+    const actions = (trail.body.items as Array<{ action: string; actorId: string }>).map((e) => e.action).reverse();
+    expect(actions).toEqual(['user.create', 'user.role_change', 'user.update', 'user.update', 'user.delete']);
+    expect(trail.body.items.every((e: { actorId: string }) => e.actorId === adminId)).toBe(true);
+  });
+
+  it('lists users page by page', async () => {
+    const page = await as(admin).get('/api/users?limit=1').expect(200);
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.nextCursor).toBe('plain@example.com');
+    const next = await as(admin).get(`/api/users?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`).expect(200);
+    expect(next.body.items[0].email).toBe('root@example.com');
+  });
+
+  it('refuses the user routes and the audit log to a non-admin with 403, and changes nothing', async () => {
+    const before = await count('users');
+    expect((await as(user).get('/api/users').expect(403)).body.error.code).toBe('forbidden');
+    await as(user).post('/api/users').send({ email: 'x@example.com', displayName: 'X', password: 'whatever long password' }).expect(403);
+    await as(user).patch(`/api/users/${adminId}`).send({ role: 'user' }).expect(403);
+    await as(user).get('/api/audit').expect(403);
+    expect(await count('users')).toBe(before);
+  });
+
+  it('refuses to demote the last admin with 409', async () => {
+    const res = await as(admin).patch(`/api/users/${adminId}`).send({ role: 'user' }).expect(409);
+    expect(res.body.error.code).toBe('last_admin');
+  });
+
+  it('answers 409 to a duplicate email and writes nothing', async () => {
+    const [users, audit] = [await count('users'), await count('audit_log')];
+    const res = await as(admin).post('/api/users').send({ email: 'plain@example.com', displayName: 'Dup', password: 'duplicate password' }).expect(409);
+    expect(res.body.error.code).toBe('email_taken');
+    expect([await count('users'), await count('audit_log')]).toEqual([users, audit]);
+  });
+});
+
+describe('input validation at the edge', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ BODY_LIMIT_KB: '4' });
+    await createUser(t, { email: 'root@example.com', role: 'admin', password: PASSWORD });
+    admin = (await request(t.app).post('/api/auth/login').send({ email: 'root@example.com', password: PASSWORD }).expect(200)).body.accessToken;
+  });
+  afterAll(() => t?.close());
+
+  const snapshot = async () =>
+    (await t.db.dataSource.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM audit_log)::int AS audit`))[0];
+  const post = (body: string | object, type = 'application/json') =>
+    request(t.app).post('/api/users').set('Authorization', `Bearer ${admin}`).set('Content-Type', type).send(body);
+
+  it.each([
+    ['malformed JSON', '{"email": "a@example.com",', 400, 'malformed_json'],
+    ['an unknown field', { email: 'a@example.com', displayName: 'A', password: 'long enough password', isRoot: true }, 400, 'validation_failed'],
+    ['a wrong type', { email: 'a@example.com', displayName: 42, password: 'long enough password' }, 400, 'validation_failed'],
+    ['an unknown role', { email: 'a@example.com', displayName: 'A', role: 'root', password: 'long enough password' }, 400, 'validation_failed'],
+    ['a bad email', { email: 'not-an-email', displayName: 'A', password: 'long enough password' }, 400, 'validation_failed'],
+    ['a short password', { email: 'a@example.com', displayName: 'A', password: 'short' }, 400, 'validation_failed'],
+    ['a JSON array', [1, 2, 3], 400, 'validation_failed'],
+    ['an oversize body', { email: 'a@example.com', displayName: 'A', password: 'x'.repeat(8 * 1024) }, 413, 'payload_too_large'],
+  ])('answers %s with an error code and writes nothing', async (_what, body, status, code) => {
+    const before = await snapshot();
+    const res = await post(body as object).expect(status);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe('string');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('names the offending field', async () => {
+    const res = await post({ email: 'a@example.com', displayName: 42, password: 'long enough password' }).expect(400);
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'body.displayName' })]);
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const before = await snapshot();
+    await post('email=a@example.com', 'application/x-www-form-urlencoded').expect(400);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('validates route params and query strings', async () => {
+    const auth = { Authorization: `Bearer ${admin}` };
+    expect((await request(t.app).get('/api/users/not-a-uuid').set(auth).expect(400)).body.error.details.issues[0].path).toBe('params.id');
+    expect((await request(t.app).get('/api/users?limit=100000').set(auth).expect(400)).body.error.details.issues[0].path).toBe('query.limit');
+    await request(t.app).get('/api/users?limit=1&limit=2').set(auth).expect(400);
+    await request(t.app).get('/api/users?unexpected=1').set(auth).expect(400);
+    await request(t.app).get('/api/audit?cursor=1;drop').set(auth).expect(400);
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    expect((await request(t.app).get('/api/nothing-here').expect(404)).body.error.code).toBe('not_found');
+  });
+
+  it('hides internals behind a 500', async () => {
+    await t.db.dataSource.query('ALTER TABLE users RENAME TO users_gone');
+    try {
+      const res = await request(t.app).get('/api/users').set('Authorization', `Bearer ${admin}`).expect(500);
+      expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side' } });
+      expect(JSON.stringify(res.body)).not.toMatch(/users|relation|stack/);
+    } finally {
+      await t.db.dataSource.query('ALTER TABLE users_gone RENAME TO users');
+    }
+  });
+});
+
+describe('health and security headers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://cloud.example.com' });
+  });
+  afterAll(() => t?.close());
+
+  it('reports liveness and readiness of the database and shared state', async () => {
+    expect((await request(t.app).get('/healthz').expect(200)).body).toEqual({ status: 'ok' });
+    const ready = await request(t.app).get('/readyz').expect(200);
+    expect(ready.body.status).toBe('ready');
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['database', t.state.kind === 'redis' ? 'redis' : 'sharedState'].sort());
+  });
+
+  it('gives every response a request id, keeping a sane one the client sent', async () => {
+    const res = await request(t.app).get('/healthz').set('X-Request-Id', 'client-abc-12345');
+    expect(res.headers['x-request-id']).toBe('client-abc-12345');
+    const fresh = await request(t.app).get('/healthz').set('X-Request-Id', 'bad id "<with>" spaces');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends helmet headers and a CSP', async () => {
+    const res = await request(t.app).get('/healthz');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows only configured CORS origins', async () => {
+    const ok = await request(t.app).options('/api/auth/login').set('Origin', 'https://cloud.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://cloud.example.com');
+    const other = await request(t.app).options('/api/auth/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('readiness when a dependency is down', () => {
+  it('answers 503 and names the failing check', async () => {
+    const t = await startTestApp();
+    try {
+      await t.db.dataSource.destroy();
+      const res = await request(t.app).get('/readyz').expect(503);
+      expect(res.body.status).toBe('not_ready');
+      expect(res.body.checks.database.status).toBe('down');
+    } finally {
+      await t.close();
+    }
+  });
+});
