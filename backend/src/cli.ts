@@ -138,6 +138,6 @@ function promptHidden(prompt: string): Promise<string> {
   });
 }
 
-runCli(process.argv.slice(2)).then((code) => {
+void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

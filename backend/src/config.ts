@@ -306,17 +306,19 @@ function parseTrustProxy(value: string, problems: string[]): Config['http']['tru
   return entries;
 }
 
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 function parseOrigins(value: string, problems: string[]): string[] {
   const origins = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const origin of origins) {
-    let ok = false;
-    try {
-      const u = new URL(origin);
-      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === origin;
-    } catch {
-      ok = false;
-    }
-    if (!ok) problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
+    if (!isOrigin(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
   }
   return origins;
 }

@@ -34,11 +34,11 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
 
   describe('migrations', () => {
     it('created the tables and recorded themselves', async () => {
-      const tables = (await db.dataSource.query(
+      const tables = await db.dataSource.query<Array<{ table_name: string }>>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-      )) as Array<{ table_name: string }>;
+      );
       expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'refresh_tokens', 'schema_migrations', 'users']);
-      const applied = (await db.dataSource.query('SELECT name FROM schema_migrations')) as Array<{ name: string }>;
+      const applied = await db.dataSource.query<Array<{ name: string }>>('SELECT name FROM schema_migrations');
       expect(applied.map((m) => m.name)).toEqual(['Foundation1763704800000']);
     });
 
@@ -136,7 +136,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     it('stores only a hash of the token', async () => {
       const erin = (await users.findByEmail('erin@example.com'))!;
       const issued = await tokens.issue(erin.id);
-      const rows = (await db.dataSource.query('SELECT token_hash FROM refresh_tokens WHERE family_id = $1', [issued.familyId])) as Array<{ token_hash: string }>;
+      const rows = await db.dataSource.query<Array<{ token_hash: string }>>('SELECT token_hash FROM refresh_tokens WHERE family_id = $1', [issued.familyId]);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(rows[0]!.token_hash).not.toContain(issued.token);

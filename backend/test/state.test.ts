@@ -9,8 +9,9 @@ import { silentLogger } from './support/logger.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const implementations: Array<[string, () => SharedState]> = [['memory', () => new MemoryState()]];
-if (TEST_REDIS_URL) {
-  implementations.push(['redis', () => new RedisState({ url: TEST_REDIS_URL, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log: silentLogger })]);
+const redisUrl = TEST_REDIS_URL;
+if (redisUrl) {
+  implementations.push(['redis', () => new RedisState({ url: redisUrl, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log: silentLogger })]);
 } else {
   console.warn('TEST_REDIS_URL is not set: the shared-state contract runs on the in-process implementation only');
 }

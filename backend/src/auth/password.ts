@@ -76,7 +76,7 @@ export function createPasswordHasher(limits: Argon2Limits = INTERACTIVE): Passwo
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      pending.set(id, { resolve: (v) => resolve(v as T), reject });
       worker.ref();
       worker.postMessage({ id, ...message, ops: limits.ops, mem: limits.memBytes });
     }).finally(() => {

@@ -38,12 +38,12 @@ export class RefreshTokenStore {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { kind: 'invalid' };
     const tokenHash = hashToken(token);
     return this.dataSource.transaction(async (manager) => {
-      const spent = (await manager.query(
+      const spent = await manager.query<[Array<{ user_id: string; family_id: string }>, number]>(
         `UPDATE refresh_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
           RETURNING user_id, family_id`,
         [tokenHash],
-      )) as [Array<{ user_id: string; family_id: string }>, number];
+      );
       const row = spent[0][0];
       if (row) {
         const next = await this.issue(row.user_id, row.family_id, manager);
@@ -66,24 +66,24 @@ export class RefreshTokenStore {
   }
 
   async revokeFamily(familyId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const r = (await manager.query(
+    const r = await manager.query<[unknown[], number]>(
       `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`,
       [familyId, reason],
-    )) as [unknown[], number];
+    );
     return r[1];
   }
 
   async revokeAllForUser(userId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const r = (await manager.query(
+    const r = await manager.query<[unknown[], number]>(
       `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId, reason],
-    )) as [unknown[], number];
+    );
     return r[1];
   }
 
   /** Drops tokens that expired more than a day ago; they can prove nothing any more. */
   async prune(): Promise<number> {
-    const r = (await this.dataSource.query(`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`)) as [unknown[], number];
+    const r = await this.dataSource.query<[unknown[], number]>(`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`);
     return r[1];
   }
 }

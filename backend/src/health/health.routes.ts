@@ -8,6 +8,21 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+interface CheckResult {
+  name: string;
+  status: 'ok' | 'down';
+  error?: string;
+}
+
+async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
+  try {
+    await withTimeout(c.check(), CHECK_TIMEOUT_MS);
+    return { name: c.name, status: 'ok' };
+  } catch (err) {
+    return { name: c.name, status: 'down', error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 export function healthRouter(checks: readonly ReadinessCheck[]): Router {
   const r = Router();
 
@@ -18,21 +33,14 @@ export function healthRouter(checks: readonly ReadinessCheck[]): Router {
   });
 
   r.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          await withTimeout(check(), CHECK_TIMEOUT_MS);
-          return [name, { status: 'ok' }] as const;
-        } catch (err) {
-          return [name, { status: 'down', error: err instanceof Error ? err.message : String(err) }] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, r]) => r.status === 'ok');
+    const checked: CheckResult[] = await Promise.all(checks.map(runCheck));
+    const ready = checked.every((c) => c.status === 'ok');
+    const byName: Record<string, Omit<CheckResult, 'name'>> = {};
+    for (const { name, ...result } of checked) byName[name] = result;
     res
       .status(ready ? 200 : 503)
       .set('Cache-Control', 'no-store')
-      .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+      .json({ status: ready ? 'ready' : 'not_ready', checks: byName });
   });
 
   return r;

@@ -2,10 +2,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import { AppError, NotFoundError } from './errors.js';
 
-interface BodyParserError {
+interface HttpLikeError {
   type?: string;
   status?: number;
-  expose?: boolean;
 }
 
 /** Errors raised by express.json before any route runs, mapped to our codes. */
@@ -33,15 +32,17 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
       return;
     }
-    const bodyError = err as BodyParserError;
-    const mapped = bodyError.type ? BODY_ERRORS[bodyError.type] : undefined;
+    const httpError = err as HttpLikeError;
+    const mapped = httpError.type ? BODY_ERRORS[httpError.type] : undefined;
     if (mapped) {
       const [status, code, message] = mapped;
       res.status(status).json({ error: { code, message } });
       return;
     }
-    if (bodyError.expose === true && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
-      res.status(bodyError.status).json({ error: { code: 'bad_request', message: 'Bad request' } });
+    // Other client errors raised by Express itself or its static files (e.g. a missing asset).
+    if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+      const notFound = httpError.status === 404;
+      res.status(httpError.status).json({ error: { code: notFound ? 'not_found' : 'bad_request', message: notFound ? 'Not found' : 'Bad request' } });
       return;
     }
     (req.log ?? log).error({ err }, 'unhandled error');

@@ -168,10 +168,10 @@ export class UserService {
 
   /** Locks the other enabled admins and refuses when there are none. */
   private async assertAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
-    const others = (await m.query(
+    const others = await m.query<unknown[]>(
       `SELECT id FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1 FOR UPDATE`,
       [exceptId],
-    )) as unknown[];
+    );
     if (others.length === 0) throw new ConflictError('This is the last enabled admin; make another admin first', 'last_admin');
   }
 }

@@ -1,0 +1,161 @@
+// The README's quick start, driven as a user would: `npm run sipcall -- admin
+// create`, then `npm start` on the embedded database, the login page, the API,
+// a clean SIGTERM, and a restart that keeps the data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ADMIN = { email: 'first.admin@example.com', password: 'first admin password' };
+
+describe('the README quick start', () => {
+  let dataDir: string;
+  let port: number;
+  let server: ChildProcess | null = null;
+  let serverLog = '';
+
+  const env = () => ({
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    SIPCALL_DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  });
+  const url = (p: string) => `http://127.0.0.1:${port}${p}`;
+
+  function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('npm', args, { cwd: ROOT, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdin.end(stdin);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  async function start(): Promise<void> {
+    serverLog = '';
+    server = spawn('npm', ['start'], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    const until = Date.now() + 90_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`npm start exited early:\n${serverLog}`);
+      const ok = await fetch(url('/healthz')).then((r) => r.ok).catch(() => false);
+      if (ok) return;
+      if (Date.now() > until) throw new Error(`npm start did not answer /healthz:\n${serverLog}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Sends SIGTERM and waits until the server has closed its output, i.e. exited. */
+  async function stop(): Promise<void> {
+    const child = server;
+    if (!child) return;
+    server = null;
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    // To the whole process group, as a terminal's Ctrl-C or systemd's stop does: npm does not forward it.
+    process.kill(-child.pid!, 'SIGTERM');
+    return exited;
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sipcall-e2e-'));
+    port = await freePort();
+  });
+  afterAll(async () => {
+    if (server) process.kill(-server.pid!, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses bad CLI arguments with a usage message', async () => {
+    const r = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', 'not-an-email'], `${ADMIN.password}\n`);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('--email');
+    const weak = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', ADMIN.email], 'short\n');
+    expect(weak.code).toBe(64);
+    expect(weak.stderr).toContain('at least 12 characters');
+  }, 120_000);
+
+  it('creates the first admin with the CLI', async () => {
+    const r = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', ADMIN.email, '--name', 'First Admin'], `${ADMIN.password}\n`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/created admin first\.admin@example\.com/);
+  }, 120_000);
+
+  it('serves the login page and the API on one port', async () => {
+    await start();
+    const page = await fetch(url('/login'));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<title>SIPCall</title>');
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(url(script!));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(await asset.text()).toContain('Sign in to SIPCall');
+    expect((await fetch(url('/readyz'))).status).toBe(200);
+  }, 120_000);
+
+  it('lets the first admin sign in and manage users', async () => {
+    const login = await fetch(url('/api/auth/login'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken, user } = (await login.json()) as { accessToken: string; user: { role: string } };
+    expect(user.role).toBe('admin');
+    const auth = { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' };
+    const created = await fetch(url('/api/users'), {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ email: 'agent@example.com', displayName: 'Agent', password: 'agent password 123' }),
+    });
+    expect(created.status).toBe(201);
+    const list = (await (await fetch(url('/api/users'), { headers: auth })).json()) as { items: Array<{ email: string }> };
+    expect(list.items.map((u) => u.email)).toEqual(['agent@example.com', ADMIN.email]);
+  }, 60_000);
+
+  it('keeps the CLI off the embedded database while the server owns it', async () => {
+    const r = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', 'second@example.com'], 'second admin password\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/embedded database is in use by process \d+/);
+  }, 60_000);
+
+  it('stops cleanly on SIGTERM and keeps its data across a restart', async () => {
+    await stop();
+    expect(serverLog).toContain('"msg":"shutting down"');
+    expect(serverLog).toContain('"msg":"stopped"');
+    expect(serverLog).not.toContain('closing failed');
+    // the database was closed properly: its lock is released
+    expect(existsSync(path.join(dataDir, 'pglite', 'sipcall.lock'))).toBe(false);
+    await start();
+    const login = await fetch(url('/api/auth/login'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'agent@example.com', password: 'agent password 123' }),
+    });
+    expect(login.status).toBe(200);
+    await stop();
+  }, 120_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

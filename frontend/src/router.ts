@@ -1,0 +1,32 @@
+import { createRouter, createWebHistory, type Router } from 'vue-router';
+import type { Pinia } from 'pinia';
+import { useSessionStore } from './stores/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    admin?: boolean;
+  }
+}
+
+export function createAppRouter(pinia: Pinia): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes: [
+      { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+      { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+      { path: '/admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { admin: true } },
+      { path: '/:rest(.*)*', redirect: '/' },
+    ],
+  });
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore(pinia);
+    if (session.status === 'unknown') await session.restore().catch(() => false);
+    if (to.meta.public) return session.status === 'signedIn' && to.name === 'login' ? '/' : true;
+    if (session.status !== 'signedIn') return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    if (to.meta.admin && !session.isAdmin) return '/';
+    return true;
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+import { apiRequest } from './http';
+
+export type Role = 'user' | 'admin';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Session {
+  user: User;
+  accessToken: string;
+  expiresIn: number;
+}
+
+export const login = (email: string, password: string) =>
+  apiRequest<Session>('/api/auth/login', { method: 'POST', body: { email, password } });
+
+/** Trades the httpOnly refresh cookie for a new session (and a new cookie). */
+export const refresh = () => apiRequest<Session>('/api/auth/refresh', { method: 'POST' });
+
+export const logout = () => apiRequest<void>('/api/auth/logout', { method: 'POST' });

@@ -1,0 +1,95 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as auth from '../services/auth';
+import { ApiError } from '../services/http';
+import { useSessionStore } from './session';
+
+vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn() }));
+
+const user: auth.User = {
+  id: 'u1',
+  email: 'ann@example.com',
+  displayName: 'Ann',
+  role: 'admin',
+  disabled: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+const session = (token: string): auth.Session => ({ user, accessToken: token, expiresIn: 600 });
+
+describe('session store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    vi.mocked(auth.login).mockReset();
+    vi.mocked(auth.refresh).mockReset();
+    vi.mocked(auth.logout).mockReset();
+  });
+
+  it('is signed in after a successful login', async () => {
+    vi.mocked(auth.login).mockResolvedValue(session('t1'));
+    const store = useSessionStore();
+    await store.login('ann@example.com', 'pw');
+    expect(store.status).toBe('signedIn');
+    expect(store.accessToken).toBe('t1');
+    expect(store.isAdmin).toBe(true);
+  });
+
+  it('stays signed out when the login is refused', async () => {
+    vi.mocked(auth.login).mockRejectedValue(new ApiError(401, 'invalid_credentials', 'Wrong email or password'));
+    const store = useSessionStore();
+    await expect(store.login('ann@example.com', 'bad')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(store.status).toBe('unknown');
+    expect(store.accessToken).toBeNull();
+  });
+
+  it('restores a session from the refresh cookie, or settles on signed out', async () => {
+    vi.mocked(auth.refresh).mockResolvedValueOnce(session('t2'));
+    const store = useSessionStore();
+    expect(await store.restore()).toBe(true);
+    expect(store.accessToken).toBe('t2');
+    vi.mocked(auth.refresh).mockRejectedValueOnce(new ApiError(401, 'invalid_refresh_token', 'no'));
+    expect(await store.restore()).toBe(false);
+    expect(store.status).toBe('signedOut');
+  });
+
+  it('sends one refresh for many concurrent callers, never two with the same cookie', async () => {
+    let resolve!: (s: auth.Session) => void;
+    vi.mocked(auth.refresh).mockReturnValue(new Promise((r) => (resolve = r)));
+    const store = useSessionStore();
+    const all = Promise.all([store.restore(), store.restore(), store.restore()]);
+    resolve(session('t3'));
+    expect(await all).toEqual([true, true, true]);
+    expect(auth.refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('renews an expired token once and retries the call', async () => {
+    vi.mocked(auth.login).mockResolvedValue(session('old'));
+    vi.mocked(auth.refresh).mockResolvedValue(session('new'));
+    const store = useSessionStore();
+    await store.login('ann@example.com', 'pw');
+    const call = vi.fn(async (token: string) => {
+      if (token === 'old') throw new ApiError(401, 'token_expired', 'expired');
+      return `ok with ${token}`;
+    });
+    expect(await store.authorized(call)).toBe('ok with new');
+    expect(call).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not retry a call refused for another reason', async () => {
+    vi.mocked(auth.login).mockResolvedValue(session('t'));
+    const store = useSessionStore();
+    await store.login('ann@example.com', 'pw');
+    await expect(store.authorized(async () => Promise.reject(new ApiError(403, 'forbidden', 'no')))).rejects.toMatchObject({ status: 403 });
+    expect(auth.refresh).not.toHaveBeenCalled();
+  });
+
+  it('is signed out after logout even when the server cannot be reached', async () => {
+    vi.mocked(auth.login).mockResolvedValue(session('t'));
+    vi.mocked(auth.logout).mockRejectedValue(new ApiError(0, 'network', 'offline'));
+    const store = useSessionStore();
+    await store.login('ann@example.com', 'pw');
+    await expect(store.logout()).rejects.toBeInstanceOf(ApiError);
+    expect(store.status).toBe('signedOut');
+    expect(store.accessToken).toBeNull();
+  });
+});

@@ -1,0 +1,82 @@
+// Who is signed in. The access token lives only in memory; the refresh token
+// only in an httpOnly cookie. Refreshes are single-flight, and across tabs
+// serialised with a Web Lock, because presenting a spent refresh token twice
+// ends the session by design.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import * as auth from '../services/auth';
+import { ApiError } from '../services/http';
+
+export type SessionStatus = 'unknown' | 'signedOut' | 'signedIn';
+
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<auth.User | null>(null);
+  const accessToken = ref<string | null>(null);
+  const status = ref<SessionStatus>('unknown');
+  const isAdmin = computed(() => user.value?.role === 'admin');
+  let refreshing: Promise<boolean> | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function apply(session: auth.Session) {
+    user.value = session.user;
+    accessToken.value = session.accessToken;
+    status.value = 'signedIn';
+    clearTimeout(timer);
+    // Renew a little before expiry so calls in progress never see a 401.
+    timer = setTimeout(() => void restore(), Math.max(10, session.expiresIn * 0.8) * 1000);
+  }
+
+  function clear() {
+    clearTimeout(timer);
+    user.value = null;
+    accessToken.value = null;
+    status.value = 'signedOut';
+  }
+
+  async function login(email: string, password: string) {
+    apply(await auth.login(email, password));
+  }
+
+  /** Uses the refresh cookie, if any, to get a session; false when there is none. */
+  function restore(): Promise<boolean> {
+    refreshing ??= withRefreshLock(async () => {
+      try {
+        apply(await auth.refresh());
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status !== 401 && err.status !== 429) throw err;
+        clear();
+        return false;
+      }
+    }).finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function logout() {
+    try {
+      await auth.logout();
+    } finally {
+      clear();
+    }
+  }
+
+  /** Runs an API call with the current token, renewing it once if it expired. */
+  async function authorized<T>(call: (token: string) => Promise<T>): Promise<T> {
+    if (!accessToken.value) throw new ApiError(401, 'unauthorized', 'Not signed in');
+    try {
+      return await call(accessToken.value);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401 || !(await restore()) || !accessToken.value) throw err;
+      return call(accessToken.value);
+    }
+  }
+
+  return { user, accessToken, status, isAdmin, login, restore, logout, authorized };
+});
+
+function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? locks.request('sipcall-refresh', work) : work();
+}

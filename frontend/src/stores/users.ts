@@ -1,0 +1,45 @@
+// The admin's view of accounts: a paged, searchable list and the changes made to it.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { User } from '../services/auth';
+import * as api from '../services/users';
+import { useSessionStore } from './session';
+
+export const useUsersStore = defineStore('users', () => {
+  const session = useSessionStore();
+  const items = ref<User[]>([]);
+  const nextCursor = ref<string | null>(null);
+  const query = ref('');
+  const loading = ref(false);
+
+  async function load(more = false) {
+    loading.value = true;
+    try {
+      const page = await session.authorized((token) =>
+        api.listUsers(token, { limit: 50, q: query.value.trim() || undefined, cursor: more ? (nextCursor.value ?? undefined) : undefined }),
+      );
+      items.value = more ? [...items.value, ...page.items] : page.items;
+      nextCursor.value = page.nextCursor;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function create(user: api.NewUser) {
+    const created = await session.authorized((token) => api.createUser(token, user));
+    items.value = [...items.value, created].sort((a, b) => a.email.localeCompare(b.email));
+    return created;
+  }
+
+  async function update(id: string, patch: api.UserPatch) {
+    const updated = await session.authorized((token) => api.updateUser(token, id, patch));
+    items.value = items.value.map((u) => (u.id === id ? updated : u));
+  }
+
+  async function remove(id: string) {
+    await session.authorized((token) => api.deleteUser(token, id));
+    items.value = items.value.filter((u) => u.id !== id);
+  }
+
+  return { items, nextCursor, query, loading, load, create, update, remove };
+});

@@ -1,0 +1,18 @@
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vitest/config';
+
+// In development the API runs on its own port; Vite forwards to it.
+const api = process.env['SIPCALL_API'] ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [vue()],
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/api': api, '/healthz': api, '/readyz': api },
+  },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.spec.ts'],
+  },
+});
