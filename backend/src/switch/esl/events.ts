@@ -1,0 +1,283 @@
+// Events from the switch as typed values. Only what the code switches on is
+// decoded up front (name, channel UUID, a few per-type fields); every other
+// header is decoded when first read, so events nobody needs cost little.
+import type { EslFrame } from './frames.js';
+import { EslProtocolError } from './frames.js';
+
+export type EventFormat = 'json' | 'plain' | 'xml';
+
+/** Headers of one event. Plain and XML values arrive URL-encoded and are decoded on first read. */
+export class EventHeaders {
+  private decoded: Map<string, string> | null = null;
+
+  constructor(
+    private readonly raw: ReadonlyMap<string, string>,
+    private readonly urlEncoded: boolean,
+  ) {}
+
+  get(name: string): string | undefined {
+    const value = this.raw.get(name);
+    if (value === undefined || !this.urlEncoded) return value;
+    this.decoded ??= new Map();
+    let d = this.decoded.get(name);
+    if (d === undefined) {
+      d = urlDecode(value);
+      this.decoded.set(name, d);
+    }
+    return d;
+  }
+
+  has(name: string): boolean {
+    return this.raw.has(name);
+  }
+
+  names(): string[] {
+    return [...this.raw.keys()];
+  }
+
+  toObject(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of this.raw.keys()) out[name] = this.get(name)!;
+    return out;
+  }
+}
+
+export const CHANNEL_EVENT_NAMES = [
+  'CHANNEL_CREATE',
+  'CHANNEL_OUTGOING',
+  'CHANNEL_ORIGINATE',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_ANSWER',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_UNBRIDGE',
+  'CHANNEL_HOLD',
+  'CHANNEL_UNHOLD',
+  'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_DESTROY',
+  'CHANNEL_STATE',
+  'CHANNEL_CALLSTATE',
+  'CHANNEL_EXECUTE',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'CHANNEL_PARK',
+  'CHANNEL_UNPARK',
+  'CALL_UPDATE',
+  'CODEC',
+] as const;
+export type ChannelEventName = (typeof CHANNEL_EVENT_NAMES)[number];
+const CHANNEL_EVENTS = new Set<string>(CHANNEL_EVENT_NAMES);
+
+interface Base {
+  readonly headers: EventHeaders;
+  /** Event-Sequence: per switch, but not monotonic on the wire. */
+  readonly sequence: number;
+}
+
+export interface ChannelEvent extends Base {
+  readonly name: Exclude<ChannelEventName, 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE' | 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE'>;
+  readonly uuid: string;
+}
+export interface HangupEvent extends Base {
+  readonly name: 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE';
+  readonly uuid: string;
+  readonly cause: string;
+}
+export interface BridgeEvent extends Base {
+  readonly name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE';
+  readonly uuid: string;
+  readonly otherUuid: string | null;
+}
+export interface DtmfEvent extends Base {
+  readonly name: 'DTMF';
+  readonly uuid: string;
+  readonly digit: string;
+}
+export interface BackgroundJobEvent extends Base {
+  readonly name: 'BACKGROUND_JOB';
+  readonly jobUuid: string;
+  readonly body: string;
+}
+export interface HeartbeatEvent extends Base {
+  readonly name: 'HEARTBEAT';
+}
+export interface RegistrationEvent extends Base {
+  readonly name: 'sofia::register' | 'sofia::unregister';
+  readonly user: string;
+  readonly realm: string;
+}
+export interface GatewayStateEvent extends Base {
+  readonly name: 'sofia::gateway_state';
+  readonly gateway: string;
+  readonly state: string;
+}
+/** Anything else the switch sends; `eventName` and `subclass` say what it is. */
+export interface OtherEvent extends Base {
+  readonly name: 'OTHER';
+  readonly eventName: string;
+  readonly subclass: string | null;
+  readonly body: string | null;
+}
+
+export type EslEvent =
+  | ChannelEvent
+  | HangupEvent
+  | BridgeEvent
+  | DtmfEvent
+  | BackgroundJobEvent
+  | HeartbeatEvent
+  | RegistrationEvent
+  | GatewayStateEvent
+  | OtherEvent;
+
+export type EslEventName = EslEvent['name'];
+export type EventOf<N extends EslEventName> = Extract<EslEvent, { name: N }>;
+
+const FORMATS: Record<string, EventFormat> = {
+  'text/event-json': 'json',
+  'text/event-plain': 'plain',
+  'text/event-xml': 'xml',
+};
+
+export function eventFormatOf(frame: EslFrame): EventFormat | null {
+  return FORMATS[frame.contentType] ?? null;
+}
+
+const NAME_PROBES: Record<EventFormat, [string, string]> = {
+  json: ['"Event-Name":"', '"'],
+  plain: ['Event-Name: ', '\n'],
+  xml: ['<Event-Name>', '<'],
+};
+
+/**
+ * The event's name without decoding it, so the client can skip events no one
+ * listens to. FreeSWITCH writes Event-Name first; if it ever does not, the
+ * caller falls back to a full decode.
+ */
+export function sniffEventName(format: EventFormat, body: Buffer): string | null {
+  const [open, close] = NAME_PROBES[format];
+  const head = body.toString('latin1', 0, Math.min(body.length, 128));
+  let at = head.indexOf(open);
+  // In plain events the name must start a line ("Original-Event-Name: " is another header).
+  while (at > 0 && format === 'plain' && head[at - 1] !== '\n') at = head.indexOf(open, at + 1);
+  if (at < 0) return null;
+  const end = head.indexOf(close, at + open.length);
+  return end < 0 ? null : head.slice(at + open.length, end);
+}
+
+/** Decodes an event frame into a typed event; malformed content is a protocol error. */
+export function decodeEvent(format: EventFormat, body: Buffer): EslEvent {
+  const { headers, body: inner } = format === 'json' ? fromJson(body) : format === 'plain' ? fromPlain(body) : fromXml(body);
+  return typed(headers, inner);
+}
+
+function typed(headers: EventHeaders, body: string | null): EslEvent {
+  const name = headers.get('Event-Name');
+  if (!name) throw new EslProtocolError('event without Event-Name');
+  const sequence = Number(headers.get('Event-Sequence') ?? 0);
+  const uuid = () => headers.get('Unique-ID') ?? '';
+  if (CHANNEL_EVENTS.has(name)) {
+    if (name === 'CHANNEL_HANGUP' || name === 'CHANNEL_HANGUP_COMPLETE') {
+      return { name, uuid: uuid(), cause: headers.get('Hangup-Cause') ?? 'NONE', headers, sequence };
+    }
+    if (name === 'CHANNEL_BRIDGE' || name === 'CHANNEL_UNBRIDGE') {
+      return { name, uuid: uuid(), otherUuid: headers.get('Other-Leg-Unique-ID') ?? null, headers, sequence };
+    }
+    return { name: name as ChannelEvent['name'], uuid: uuid(), headers, sequence };
+  }
+  switch (name) {
+    case 'DTMF':
+      return { name, uuid: uuid(), digit: headers.get('DTMF-Digit') ?? '', headers, sequence };
+    case 'BACKGROUND_JOB':
+      return { name, jobUuid: headers.get('Job-UUID') ?? '', body: body ?? '', headers, sequence };
+    case 'HEARTBEAT':
+      return { name, headers, sequence };
+    case 'CUSTOM': {
+      const subclass = headers.get('Event-Subclass') ?? null;
+      if (subclass === 'sofia::register' || subclass === 'sofia::unregister') {
+        return { name: subclass, user: headers.get('username') ?? headers.get('from-user') ?? '', realm: headers.get('realm') ?? headers.get('from-host') ?? '', headers, sequence };
+      }
+      if (subclass === 'sofia::gateway_state') {
+        return { name: subclass, gateway: headers.get('Gateway') ?? '', state: headers.get('State') ?? '', headers, sequence };
+      }
+      return { name: 'OTHER', eventName: name, subclass, body, headers, sequence };
+    }
+    default:
+      return { name: 'OTHER', eventName: name, subclass: null, body, headers, sequence };
+  }
+}
+
+function fromJson(body: Buffer): { headers: EventHeaders; body: string | null } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new EslProtocolError('event-json body is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new EslProtocolError('event-json body is not an object');
+  const map = new Map<string, string>();
+  let inner: string | null = null;
+  for (const [k, v] of Object.entries(parsed)) {
+    if (k === '_body') inner = typeof v === 'string' ? v : JSON.stringify(v);
+    else map.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  }
+  return { headers: new EventHeaders(map, false), body: inner };
+}
+
+function fromPlain(body: Buffer): { headers: EventHeaders; body: string | null } {
+  const text = body.toString('utf8');
+  let end = text.indexOf('\n\n');
+  if (end < 0) end = text.endsWith('\n') ? text.length - 1 : text.length;
+  const map = new Map<string, string>();
+  let lineStart = 0;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    const colon = text.indexOf(': ', lineStart);
+    if (colon < 0 || colon > lineEnd) throw new EslProtocolError('malformed event-plain header line');
+    map.set(text.slice(lineStart, colon), text.slice(colon + 2, lineEnd));
+    lineStart = lineEnd + 1;
+  }
+  const length = map.get('Content-Length');
+  let inner: string | null = null;
+  if (length !== undefined) {
+    if (!/^\d{1,10}$/.test(length)) throw new EslProtocolError('bad inner Content-Length');
+    // The inner length counts bytes; slice bytes, not UTF-16 units.
+    const start = Buffer.byteLength(text.slice(0, end + 2));
+    inner = body.toString('utf8', start, start + Number(length));
+  }
+  return { headers: new EventHeaders(map, true), body: inner };
+}
+
+const XML_HEADER = /<([A-Za-z0-9_:.-]+)>([^<]*)<\/\1>/g;
+
+function fromXml(body: Buffer): { headers: EventHeaders; body: string | null } {
+  const text = body.toString('utf8');
+  const open = text.indexOf('<headers>');
+  const close = text.indexOf('</headers>');
+  if (open < 0 || close < open) throw new EslProtocolError('event-xml without <headers>');
+  const map = new Map<string, string>();
+  for (const m of text.slice(open + 9, close).matchAll(XML_HEADER)) map.set(m[1]!, xmlUnescape(m[2]!));
+  const bodyOpen = text.indexOf('<body>', close);
+  const length = /<Content-Length>(\d{1,10})<\/Content-Length>/.exec(text.slice(close));
+  let inner: string | null = null;
+  if (bodyOpen >= 0) {
+    const raw = xmlUnescape(text.slice(bodyOpen + 6, text.lastIndexOf('</body>')));
+    inner = length ? Buffer.from(raw).subarray(0, Number(length[1])).toString('utf8') : raw;
+  }
+  return { headers: new EventHeaders(map, true), body: inner };
+}
+
+function xmlUnescape(s: string): string {
+  return s.includes('&') ? s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!) : s;
+}
+
+/** FreeSWITCH's URL encoding: %XX escapes, `+` left as is. A bad escape is kept literally. */
+export function urlDecode(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
