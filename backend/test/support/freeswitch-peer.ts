@@ -71,9 +71,9 @@ export class FreeSwitchPeer {
   }
 
   static async start(options: PeerOptions = {}): Promise<FreeSwitchPeer> {
-    let peer!: FreeSwitchPeer;
-    const server = createServer((socket) => peer.accept(socket));
-    peer = new FreeSwitchPeer(server, options);
+    const server = createServer();
+    const peer = new FreeSwitchPeer(server, options);
+    server.on('connection', (socket) => peer.accept(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return peer;
   }
