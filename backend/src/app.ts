@@ -16,10 +16,16 @@ import type { PasswordHasher } from './auth/password.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { CallTracker } from './calls/call-tracker.js';
+import { callsRouter } from './calls/calls.routes.js';
+import { CallService } from './calls/calls.service.js';
+import { openLiveCallStore, type LiveCallStore } from './calls/live-call-store.js';
 import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { SharedState } from './state/state.js';
+import { SwitchPool } from './switch/switches.js';
 import { usersRouter } from './users/users.routes.js';
 import { UserService } from './users/users.service.js';
 
@@ -29,8 +35,23 @@ export interface AppDeps {
   db: Database;
   state: SharedState;
   passwords: PasswordHasher;
-  /** More readiness checks beside the database and shared state (the switch nodes, later). */
-  readiness?: ReadinessCheck[];
+  metrics: Metrics;
+  switching: Switching;
+}
+
+/** The switch side: the nodes, the live-call registry, and what keeps it current. */
+export interface Switching {
+  switches: SwitchPool;
+  store: LiveCallStore;
+  tracker: CallTracker;
+}
+
+export function createSwitching(deps: Pick<AppDeps, 'config' | 'state' | 'log' | 'metrics'>): Switching {
+  const switches = new SwitchPool({ nodes: deps.config.switch.nodes, log: deps.log, metrics: deps.metrics });
+  const store = openLiveCallStore(deps.state);
+  const tracker = new CallTracker({ store, metrics: deps.metrics, log: deps.log });
+  tracker.attach(switches);
+  return { switches, store, tracker };
 }
 
 export interface Services {
@@ -39,16 +60,24 @@ export interface Services {
   auth: AuthService;
   refreshTokens: RefreshTokenStore;
   accessTokens: AccessTokens;
+  calls: CallService;
 }
 
-export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'>): Services {
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching'>): Services {
   const { dataSource } = deps.db;
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
   const accessTokens = new AccessTokens(deps.config.auth);
   const users = new UserService({ dataSource, passwords: deps.passwords, audit, refreshTokens });
   const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, audit });
-  return { audit, users, auth, refreshTokens, accessTokens };
+  const calls = new CallService({
+    switches: deps.switching.switches,
+    store: deps.switching.store,
+    audit,
+    metrics: deps.metrics,
+    context: deps.config.switch.context,
+  });
+  return { audit, users, auth, refreshTokens, accessTokens, calls };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -112,8 +141,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => deps.db.ping() },
     { name: deps.state.kind === 'redis' ? 'redis' : 'sharedState', check: () => deps.state.ping() },
-    ...(deps.readiness ?? []),
   ];
+  const { switches } = deps.switching;
+  if (switches.size > 0) readiness.push({ name: 'switches', check: () => switches.readiness(), details: () => switches.states() });
   app.use(healthRouter(readiness));
 
   app.use(
@@ -128,6 +158,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   );
   app.use('/api/users', usersRouter({ users: services.users, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
+  app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth }));
   app.use('/api', notFoundHandler);
 
   if (config.http.staticDir && existsSync(path.join(config.http.staticDir, 'index.html'))) {

@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { createPasswordHasher } from './auth/password.js';
-import { createServices } from './app.js';
+import { createServices, createSwitching } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './metrics/metrics.js';
+import { MemoryState } from './state/memory.js';
 import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
 
 const USAGE = `Usage:
@@ -77,7 +79,10 @@ async function withDatabase(work: (db: Database, services: ReturnType<typeof cre
   const passwords = createPasswordHasher();
   try {
     await db.migrate();
-    return await work(db, createServices({ config, db, passwords }));
+    // Operator commands never touch the switches: an unstarted pool and local state are enough.
+    const metrics = createMetrics();
+    const switching = createSwitching({ config: { ...config, switch: { ...config.switch, nodes: [] } }, state: new MemoryState(), log, metrics });
+    return await work(db, createServices({ config, db, passwords, metrics, switching }));
   } finally {
     await passwords.close();
     await db.close();

@@ -49,6 +49,8 @@ export interface Config {
     readonly nodes: readonly SwitchNodeConfig[];
     /** Password of the SIP trunk account the switch's gateway uses, when the backend renders it. */
     readonly trunkPassword: string | null;
+    /** Dialplan context that routes what users dial (click-to-call and transfers go through it). */
+    readonly context: string;
   };
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
@@ -107,6 +109,7 @@ const envSchema = z.object({
   ENCRYPTION_MASTER_KEY: z.string().optional(),
   FREESWITCH_NODES: z.string().optional(),
   SIP_TRUNK_PASSWORD: z.string().optional(),
+  FREESWITCH_CONTEXT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a dialplan context name').default('default'),
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
@@ -174,7 +177,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
     },
     encryption: { masterKey: masterKey ?? Buffer.alloc(0) },
-    switch: { nodes, trunkPassword },
+    switch: { nodes, trunkPassword, context: e.FREESWITCH_CONTEXT },
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

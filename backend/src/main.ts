@@ -3,11 +3,13 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, createServices } from './app.js';
+import { createApp, createServices, createSwitching } from './app.js';
 import { createPasswordHasher } from './auth/password.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics/metrics.js';
+import { LiveSocket } from './realtime/live-socket.js';
 import { openSharedState } from './state/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -35,12 +37,16 @@ export async function main(): Promise<void> {
 
   const state = openSharedState(config.redis, log);
   const passwords = createPasswordHasher();
+  const metrics = createMetrics({ defaults: true });
+  const switching = createSwitching({ config, state, log, metrics });
   const deps = {
     config: { ...config, http: { ...config.http, staticDir: config.http.staticDir ?? DEFAULT_STATIC_DIR } },
     log,
     db,
     state,
     passwords,
+    metrics,
+    switching,
   };
   const services = createServices(deps);
 
@@ -53,7 +59,17 @@ export async function main(): Promise<void> {
   }
 
   const app = createApp(deps, services);
+  switching.switches.start();
   const server = await listen(app, config.http.host, config.http.port);
+  const live = new LiveSocket({
+    auth: services.auth,
+    tracker: switching.tracker,
+    store: switching.store,
+    allowedOrigins: config.http.corsOrigins,
+    log,
+    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+  });
+  live.attach(server);
   const address = server.address();
   log.info({ address }, `SIPCall listening on http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`);
 
@@ -73,8 +89,11 @@ export async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    void live.close();
     server.close(() => {
       void shutdownResources(log, [
+        // Only our link goes: calls on the switches carry on without us.
+        ['switch links', () => switching.switches.stop()],
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],
         ['database', () => db.close()],

@@ -3,7 +3,10 @@ import { Router } from 'express';
 /** A named dependency the process needs to serve requests: database, shared state, later the switch nodes. */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  /** Resolves when ready, optionally with details to show (the switch nodes' states); rejects when not. */
+  check(): Promise<unknown>;
+  /** Details to show when the check fails. */
+  details?(): unknown;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -12,14 +15,15 @@ interface CheckResult {
   name: string;
   status: 'ok' | 'down';
   error?: string;
+  details?: unknown;
 }
 
 async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
   try {
-    await withTimeout(c.check(), CHECK_TIMEOUT_MS);
-    return { name: c.name, status: 'ok' };
+    const details = await withTimeout(c.check(), CHECK_TIMEOUT_MS);
+    return details === undefined ? { name: c.name, status: 'ok' } : { name: c.name, status: 'ok', details };
   } catch (err) {
-    return { name: c.name, status: 'down', error: err instanceof Error ? err.message : String(err) };
+    return { name: c.name, status: 'down', error: err instanceof Error ? err.message : String(err), ...(c.details ? { details: c.details() } : {}) };
   }
 }
 

@@ -30,10 +30,11 @@ export class RedisState implements SharedState {
   readonly kv: KeyValueStore;
   readonly counters: CounterStore;
   readonly pubsub: PubSub;
-  private readonly client: Redis;
+  /** For domain stores that need more than the small interfaces (the live-call registry). */
+  readonly client: Redis;
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
-  private readonly prefix: string;
+  readonly prefix: string;
 
   constructor(private readonly options: RedisStateOptions) {
     this.prefix = options.prefix ?? 'sipcall:';

@@ -3,10 +3,13 @@
 // TEST_REDIS_URL is set), real argon2id with the cheapest parameters.
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
-import { createApp, createServices, type Services } from '../../src/app.js';
+import { createServer, type Server } from 'node:http';
+import { createApp, createServices, createSwitching, type Services, type Switching } from '../../src/app.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/auth/password.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
+import { LiveSocket } from '../../src/realtime/live-socket.js';
 import { MemoryState } from '../../src/state/memory.js';
 import { RedisState } from '../../src/state/redis.js';
 import type { SharedState } from '../../src/state/state.js';
@@ -24,6 +27,10 @@ export interface TestApp {
   state: SharedState;
   services: Services;
   passwords: PasswordHasher;
+  metrics: Metrics;
+  switching: Switching;
+  /** Serves the app (and the live WebSocket) on a free loopback port. */
+  listen(): Promise<{ url: string; server: Server }>;
   close(): Promise<void>;
 }
 
@@ -34,9 +41,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ? new RedisState({ url: TEST_REDIS_URL, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log: silentLogger })
     : new MemoryState();
   const passwords = createPasswordHasher(FAST_ARGON2);
-  const deps = { config, log: silentLogger, db, state, passwords };
+  const metrics = createMetrics();
+  const switching = createSwitching({ config, state, log: silentLogger, metrics });
+  const deps = { config, log: silentLogger, db, state, passwords, metrics, switching };
   const services = createServices(deps);
   const app = createApp(deps, services);
+  switching.switches.start();
+  let server: Server | null = null;
+  let live: LiveSocket | null = null;
   return {
     app,
     config,
@@ -44,7 +56,29 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     state,
     services,
     passwords,
+    metrics,
+    switching,
+    async listen() {
+      server = createServer(app);
+      live = new LiveSocket({
+        auth: services.auth,
+        tracker: switching.tracker,
+        store: switching.store,
+        allowedOrigins: config.http.corsOrigins,
+        log: silentLogger,
+        accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+      });
+      live.attach(server);
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+    },
     async close() {
+      await live?.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await switching.switches.stop();
       await passwords.close();
       await state.close();
       await db.close();

@@ -131,7 +131,14 @@ export type EslEvent =
   | OtherEvent;
 
 export type EslEventName = EslEvent['name'];
-export type EventOf<N extends EslEventName> = Extract<EslEvent, { name: N }>;
+/** The event type whose name is N (channel events share one shape for many names). */
+export type EventOf<N extends EslEventName> = EslEvent extends infer E
+  ? E extends { readonly name: infer M }
+    ? N extends M
+      ? Omit<E, 'name'> & { readonly name: N }
+      : never
+    : never
+  : never;
 
 const FORMATS: Record<string, EventFormat> = {
   'text/event-json': 'json',

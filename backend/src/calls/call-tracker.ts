@@ -1,0 +1,287 @@
+// Keeps the live-call registry true to the switches: every channel event
+// moves a call along (ringing → early → answered ⇄ held → gone), and every
+// (re)connect reconciles the registry with `show channels as json`, so calls
+// that started, changed or ended while the link was down are right after it.
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { EslEvent, EventHeaders } from '../switch/esl/events.js';
+import type { SwitchNode } from '../switch/node.js';
+import type { SwitchPool } from '../switch/switches.js';
+import type { CallDirection, CallState, LiveCall } from './live-call.js';
+import type { LiveCallStore } from './live-call-store.js';
+
+/** Hangup cause recorded for a call that ended while no event could tell us how. */
+export const ENDED_UNOBSERVED = 'ENDED_WHILE_DISCONNECTED';
+
+export interface CallListener {
+  changed?(call: LiveCall): void;
+  ended?(call: LiveCall, cause: string): void;
+}
+
+const TRACKED = new Set([
+  'CHANNEL_CREATE',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_ANSWER',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_HOLD',
+  'CHANNEL_UNHOLD',
+  'CHANNEL_HANGUP_COMPLETE',
+]);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// `show channels as json` as the switch answers it: checked at the edge like any input.
+const channelRows = z.object({
+  row_count: z.number().int().min(0),
+  rows: z
+    .array(
+      z.looseObject({
+        uuid: z.string().regex(UUID),
+        direction: z.string(),
+        created_epoch: z.string(),
+        name: z.string(),
+        cid_num: z.string(),
+        dest: z.string(),
+        accountcode: z.string().optional(),
+        callstate: z.string(),
+        call_uuid: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+type ChannelRow = NonNullable<z.infer<typeof channelRows>['rows']>[number];
+
+export class CallTracker {
+  private readonly listeners = new Set<CallListener>();
+  /** One queue per node: a node's events and its reconciliation apply strictly in order. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: { store: LiveCallStore; metrics: Metrics; log: Logger },
+  ) {}
+
+  attach(pool: SwitchPool): void {
+    pool.onEvent((node, event) => {
+      if (TRACKED.has(event.name)) void this.enqueue(node.name, () => this.apply(node.name, event));
+    });
+    pool.onConnected((node) => this.enqueue(node.name, () => this.reconcile(node)));
+  }
+
+  subscribe(listener: CallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once everything queued for the node so far has been applied. */
+  settled(node: string): Promise<void> {
+    return this.queues.get(node) ?? Promise.resolve();
+  }
+
+  private enqueue(node: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(node) ?? Promise.resolve()).then(work).catch((err: unknown) => {
+      this.deps.log.error({ err, node }, 'applying a switch event to the live-call registry failed');
+    });
+    this.queues.set(node, next);
+    return next;
+  }
+
+  /** Applies one channel event. Public for the benchmark, which drives it directly. */
+  async apply(node: string, event: EslEvent): Promise<void> {
+    if (!('uuid' in event) || !event.uuid) return;
+    const { store } = this.deps;
+    const h = event.headers;
+    const at = eventTime(h);
+
+    if (event.name === 'CHANNEL_CREATE') {
+      if (await store.callIdOfLeg(event.uuid)) return; // already known (reconciled, or a replayed event)
+      const parent = h.get('variable_originating_leg_uuid') ?? (h.get('Call-Direction') === 'outbound' ? h.get('Other-Leg-Unique-ID') : undefined);
+      const parentCall = parent ? await this.callOf(parent) : null;
+      if (parentCall) {
+        await this.save({ ...parentCall, legs: [...parentCall.legs, event.uuid], lastEventUs: at });
+        return;
+      }
+      const call: LiveCall = {
+        id: event.uuid,
+        node,
+        legs: [event.uuid],
+        direction: directionOf(h.get('Channel-Name') ?? '', h.get('Call-Direction') ?? '', h.get('variable_sipcall_direction')),
+        userId: userIdOf(h.get('variable_sipcall_user_id') ?? h.get('variable_accountcode')),
+        destination: h.get('variable_sipcall_destination') ?? h.get('Caller-Destination-Number') ?? '',
+        callerNumber: h.get('Caller-Caller-ID-Number') ?? '',
+        state: 'ringing',
+        startedAt: usToIso(Number(h.get('Caller-Channel-Created-Time')) || at),
+        answeredAt: null,
+        lastEventUs: at,
+      };
+      if (await this.save(call)) this.deps.metrics.liveCalls.inc({ node, direction: call.direction });
+      return;
+    }
+
+    const call = await this.callOf(event.uuid);
+    if (!call) return; // a channel we do not track (its call ended, or it predates us: reconcile covers that)
+    const isFirstLeg = event.uuid === call.id;
+
+    switch (event.name) {
+      case 'CHANNEL_PROGRESS':
+      case 'CHANNEL_PROGRESS_MEDIA':
+        if (call.state === 'ringing') await this.save({ ...call, state: 'early', lastEventUs: at });
+        return;
+      case 'CHANNEL_ANSWER':
+        // The far end answering connects the call; the first leg alone does only when nothing was dialled out.
+        if ((!isFirstLeg || call.legs.length === 1) && (call.state === 'ringing' || call.state === 'early')) {
+          await this.save({ ...call, state: 'answered', answeredAt: call.answeredAt ?? usToIso(at), lastEventUs: at });
+        }
+        return;
+      case 'CHANNEL_BRIDGE': {
+        const other = event.otherUuid;
+        const legs = other && !call.legs.includes(other) ? [...call.legs, other] : call.legs;
+        const connected = call.state === 'ringing' || call.state === 'early';
+        await this.save({ ...call, legs, state: connected ? 'answered' : call.state, answeredAt: call.answeredAt ?? usToIso(at), lastEventUs: at });
+        return;
+      }
+      case 'CHANNEL_HOLD':
+        if (call.state === 'answered') await this.save({ ...call, state: 'held', lastEventUs: at });
+        return;
+      case 'CHANNEL_UNHOLD':
+        if (call.state === 'held') await this.save({ ...call, state: 'answered', lastEventUs: at });
+        return;
+      case 'CHANNEL_HANGUP_COMPLETE':
+        // The call lives as long as its first leg; a far leg ending leaves room for a transfer or a retry.
+        if (isFirstLeg) await this.end(call.id, event.cause);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Rebuilds this node's part of the registry from the switch's own list of channels. */
+  async reconcile(node: SwitchNode): Promise<void> {
+    const started = performance.now();
+    const raw = await node.api('show channels as json', { timeoutMs: 30_000 });
+    let rows: ChannelRow[];
+    try {
+      rows = channelRows.parse(JSON.parse(raw)).rows ?? [];
+    } catch (err) {
+      throw new Error(`unexpected answer to show channels: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, { cause: err });
+    }
+    const result = await this.reconcileRows(node.name, rows);
+    this.deps.log.info({ node: node.name, ...result, ms: Math.round(performance.now() - started) }, 'live calls reconciled');
+  }
+
+  /** The pure part of reconciliation, given the switch's channel rows. */
+  async reconcileRows(node: string, rows: ChannelRow[]): Promise<{ kept: number; added: number; ended: number }> {
+    const { store } = this.deps;
+    const byUuid = new Map(rows.map((r) => [r.uuid, r]));
+    const now = Date.now() * 1000;
+    let kept = 0;
+    let ended = 0;
+    const claimed = new Set<string>();
+
+    await Promise.all(
+      (await store.list({ node })).map(async (call) => {
+        const legs = call.legs.filter((l) => byUuid.has(l));
+        legs.forEach((l) => claimed.add(l));
+        const first = byUuid.get(call.id);
+        if (!first) {
+          // Its first leg is gone: the call ended while we were not listening.
+          ended++;
+          await this.end(call.id, ENDED_UNOBSERVED);
+          return;
+        }
+        kept++;
+        const state = stateOf(first.callstate, call.state);
+        if (state !== call.state || legs.length !== call.legs.length) await this.save({ ...call, legs, state, lastEventUs: Math.max(now, call.lastEventUs) });
+      }),
+    );
+
+    // Channels we have never seen: first legs become calls, their far legs join them.
+    const fresh = rows.filter((r) => !claimed.has(r.uuid));
+    const isFarLeg = (r: ChannelRow) => !!r.call_uuid && r.call_uuid !== r.uuid && byUuid.has(r.call_uuid);
+    const created = new Map<string, LiveCall>();
+    for (const r of fresh.filter((x) => !isFarLeg(x))) {
+      created.set(r.uuid, {
+        id: r.uuid,
+        node,
+        legs: [r.uuid],
+        direction: directionOf(r.name, r.direction, undefined),
+        userId: userIdOf(r.accountcode),
+        destination: r.dest,
+        callerNumber: r.cid_num,
+        state: stateOf(r.callstate, 'ringing'),
+        startedAt: usToIso(Number(r.created_epoch) * 1e6 || now),
+        answeredAt: null,
+        lastEventUs: now,
+      });
+    }
+    for (const r of fresh.filter(isFarLeg)) {
+      const parent = created.get(r.call_uuid!) ?? (await this.callOf(r.call_uuid!));
+      if (!parent) continue;
+      const updated = { ...parent, legs: [...parent.legs, r.uuid] };
+      if (created.has(parent.id)) created.set(parent.id, updated);
+      else await this.save({ ...updated, lastEventUs: Math.max(now, parent.lastEventUs) });
+    }
+    await Promise.all(
+      [...created.values()].map(async (call) => {
+        if (await this.save(call)) this.deps.metrics.liveCalls.inc({ node, direction: call.direction });
+      }),
+    );
+    return { kept, added: created.size, ended };
+  }
+
+  private async callOf(leg: string): Promise<LiveCall | null> {
+    const id = await this.deps.store.callIdOfLeg(leg);
+    return id ? this.deps.store.get(id) : null;
+  }
+
+  private async save(call: LiveCall): Promise<boolean> {
+    const written = await this.deps.store.put(call);
+    if (written) for (const l of this.listeners) l.changed?.(call);
+    return written;
+  }
+
+  private async end(id: string, cause: string): Promise<void> {
+    const removed = await this.deps.store.remove(id);
+    if (!removed) return; // another replica, or an earlier event, already closed it
+    this.deps.metrics.liveCalls.dec({ node: removed.node, direction: removed.direction });
+    this.deps.metrics.callsEnded.inc({ direction: removed.direction, cause });
+    const ended = { ...removed, state: 'hangup' as CallState };
+    for (const l of this.listeners) l.ended?.(ended, cause);
+  }
+}
+
+function eventTime(h: EventHeaders): number {
+  const t = Number(h.get('Event-Date-Timestamp'));
+  return Number.isFinite(t) && t > 0 ? t : Date.now() * 1000;
+}
+
+function usToIso(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString();
+}
+
+function userIdOf(value: string | undefined): string | null {
+  return value && UUID.test(value) ? value.toLowerCase() : null;
+}
+
+/** A call the trunk brought in arrives on the external profile; everything else a user started. */
+function directionOf(channelName: string, callDirection: string, declared: string | undefined): CallDirection {
+  if (declared === 'inbound' || declared === 'outbound') return declared;
+  return callDirection === 'inbound' && channelName.startsWith('sofia/external/') ? 'inbound' : 'outbound';
+}
+
+function stateOf(callstate: string, fallback: CallState): CallState {
+  switch (callstate) {
+    case 'RINGING':
+    case 'DOWN':
+      return 'ringing';
+    case 'EARLY':
+      return 'early';
+    case 'ACTIVE':
+      return 'answered';
+    case 'HELD':
+      return 'held';
+    default:
+      return fallback;
+  }
+}

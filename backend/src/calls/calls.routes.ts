@@ -1,0 +1,62 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../auth/auth.service.js';
+import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
+import { parseInput } from '../http/validate.js';
+import type { Actor, CallService } from './calls.service.js';
+import { callIdParams, clickToCallBody, dtmfBody, holdBody, transferBody } from './calls.schema.js';
+
+const emptyObject = z.strictObject({});
+
+const actorOf = (req: Request): Actor => ({ user: currentUser(req), ip: clientIp(req) });
+
+/** Live calls: a user sees and controls their own, an admin any. */
+export function callsRouter(deps: { calls: CallService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth));
+
+  r.get('/', async (req, res) => {
+    res.json({ calls: await deps.calls.list(actorOf(req)) });
+  });
+
+  r.post('/', async (req, res) => {
+    const { destination } = parseInput(clickToCallBody, req.body, 'body');
+    const result = await deps.calls.clickToCall(actorOf(req), destination);
+    res.status(result.pending ? 202 : 201).json(result);
+  });
+
+  r.get('/:id', async (req, res) => {
+    const { id } = parseInput(callIdParams, req.params, 'params');
+    res.json({ call: await deps.calls.get(actorOf(req), id) });
+  });
+
+  r.post('/:id/hangup', async (req, res) => {
+    const { id } = parseInput(callIdParams, req.params, 'params');
+    parseInput(emptyObject, req.body ?? {}, 'body');
+    await deps.calls.hangup(actorOf(req), id);
+    res.status(204).end();
+  });
+
+  r.post('/:id/hold', async (req, res) => {
+    const { id } = parseInput(callIdParams, req.params, 'params');
+    const { on } = parseInput(holdBody, req.body, 'body');
+    await deps.calls.hold(actorOf(req), id, on);
+    res.status(204).end();
+  });
+
+  r.post('/:id/transfer', async (req, res) => {
+    const { id } = parseInput(callIdParams, req.params, 'params');
+    const { destination } = parseInput(transferBody, req.body, 'body');
+    await deps.calls.transfer(actorOf(req), id, destination);
+    res.status(204).end();
+  });
+
+  r.post('/:id/dtmf', async (req, res) => {
+    const { id } = parseInput(callIdParams, req.params, 'params');
+    const { digits } = parseInput(dtmfBody, req.body, 'body');
+    await deps.calls.dtmf(actorOf(req), id, digits);
+    res.status(204).end();
+  });
+
+  return r;
+}

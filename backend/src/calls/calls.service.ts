@@ -1,0 +1,175 @@
+// Call control for users (their own calls) and admins (any call): list,
+// click-to-call, hang up, hold, blind transfer, DTMF. Every action is one
+// exact ESL command by call UUID; an admin acting on someone else's call is
+// audit-logged; a call that is unknown or not yours is a 404, never a 500.
+import { randomUUID } from 'node:crypto';
+import type { AuditService } from '../audit/audit.service.js';
+import { AppError, NotFoundError, ServiceUnavailableError } from '../http/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { SwitchUnavailableError } from '../switch/node.js';
+import { NoSwitchAvailableError, type SwitchPool } from '../switch/switches.js';
+import type { PublicUser } from '../users/user.entity.js';
+import { remoteLeg, toPublicCall, type LiveCall, type PublicCall } from './live-call.js';
+import type { LiveCallStore } from './live-call-store.js';
+
+export type CallAction = 'hangup' | 'hold' | 'unhold' | 'transfer' | 'dtmf';
+
+export interface Actor {
+  user: PublicUser;
+  ip: string | null;
+}
+
+interface CallServiceDeps {
+  switches: SwitchPool;
+  store: LiveCallStore;
+  audit: AuditService;
+  metrics: Metrics;
+  /** Dialplan context that routes a user's dialled numbers (click-to-call, transfers). */
+  context: string;
+  /** How long click-to-call waits for the originate result before answering 202. */
+  originateWaitMs?: number;
+}
+
+/** The SIP user name a SIPCall user registers with: their id, which carries no personal data. */
+export const sipUserOf = (userId: string) => userId;
+
+const ORIGINATE_ERRORS: Record<string, [number, string, string]> = {
+  USER_NOT_REGISTERED: [409, 'not_registered', 'You have no registered phone or browser to ring first'],
+  USER_BUSY: [409, 'busy', 'Your phone is busy'],
+  NO_ANSWER: [409, 'no_answer', 'Your phone did not answer'],
+  NO_USER_RESPONSE: [409, 'no_answer', 'Your phone did not answer'],
+  CALL_REJECTED: [403, 'rejected', 'The call was refused'],
+};
+
+export class CallService {
+  constructor(private readonly deps: CallServiceDeps) {}
+
+  async list(actor: Actor): Promise<PublicCall[]> {
+    const calls = actor.user.role === 'admin' ? await this.deps.store.list() : await this.deps.store.list({ userId: actor.user.id });
+    return calls.sort((a, b) => a.startedAt.localeCompare(b.startedAt)).map(toPublicCall);
+  }
+
+  async get(actor: Actor, id: string): Promise<PublicCall> {
+    return toPublicCall(await this.visible(actor, id));
+  }
+
+  /**
+   * Rings the user's registered devices first; once they answer, the switch
+   * routes the destination through the dialplan: the same decision as a
+   * number the user dialled.
+   */
+  async clickToCall(actor: Actor, destination: string): Promise<{ call: PublicCall | null; id: string; pending: boolean }> {
+    const node = this.pickNode();
+    const id = randomUUID();
+    const userId = actor.user.id;
+    const vars = [
+      `origination_uuid=${id}`,
+      `sipcall_user_id=${userId}`,
+      `accountcode=${userId}`,
+      `sipcall_direction=outbound`,
+      `sipcall_destination=${destination}`,
+      `origination_caller_id_number=${destination}`,
+      `origination_caller_id_name=${destination}`,
+      'originate_timeout=30',
+    ].join(',');
+    const job = node.bgapi(`originate {${vars}}user/${sipUserOf(userId)} ${destination} XML ${this.deps.context}`, { timeoutMs: 40_000 });
+    const outcome = await Promise.race([
+      job.then((body) => ({ body })),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), this.deps.originateWaitMs ?? 1_500).unref()),
+    ]).catch((err: unknown) => {
+      throw this.switchError(err);
+    });
+    if (outcome === null) {
+      // Still ringing the user's devices: the live socket tells the rest.
+      job.catch(() => undefined);
+      this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'pending' });
+      return { call: null, id, pending: true };
+    }
+    const body = outcome.body.trim();
+    if (!body.startsWith('+OK')) {
+      this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'refused' });
+      const cause = body.replace(/^-ERR\s*/, '');
+      const [status, code, message] = ORIGINATE_ERRORS[cause] ?? [502, 'originate_failed', `The switch could not place the call (${cause || 'no reason given'})`];
+      throw new AppError(status, code, message);
+    }
+    this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'ok' });
+    const call = await this.deps.store.get(id);
+    return { call: call ? toPublicCall(call) : null, id, pending: false };
+  }
+
+  async hangup(actor: Actor, id: string): Promise<void> {
+    const call = await this.visible(actor, id);
+    await this.control(actor, call, 'hangup', `uuid_kill ${call.id}`);
+  }
+
+  async hold(actor: Actor, id: string, on: boolean): Promise<void> {
+    const call = await this.visible(actor, id);
+    if (call.state !== (on ? 'answered' : 'held')) throw new AppError(409, 'wrong_state', on ? 'Only a connected call can be put on hold' : 'The call is not on hold');
+    const leg = remoteLeg(call);
+    await this.control(actor, call, on ? 'hold' : 'unhold', on ? `uuid_hold ${leg}` : `uuid_hold off ${leg}`);
+  }
+
+  /** Blind transfer: the far end goes to the new destination and this user's leg drops. */
+  async transfer(actor: Actor, id: string, destination: string): Promise<void> {
+    const call = await this.visible(actor, id);
+    if (call.legs.length < 2 || (call.state !== 'answered' && call.state !== 'held')) {
+      throw new AppError(409, 'wrong_state', 'Only a connected call can be transferred');
+    }
+    await this.control(actor, call, 'transfer', `uuid_transfer ${call.id} -bleg ${destination} XML ${this.deps.context}`, { destination });
+  }
+
+  async dtmf(actor: Actor, id: string, digits: string): Promise<void> {
+    const call = await this.visible(actor, id);
+    if (call.state !== 'answered') throw new AppError(409, 'wrong_state', 'Tones can be sent on a connected call only');
+    await this.control(actor, call, 'dtmf', `uuid_send_dtmf ${remoteLeg(call)} ${digits}`);
+  }
+
+  private async control(actor: Actor, call: LiveCall, action: CallAction, command: string, details: Record<string, unknown> = {}): Promise<void> {
+    let reply: string;
+    try {
+      reply = await this.deps.switches.get(call.node).api(command);
+    } catch (err) {
+      this.deps.metrics.callControl.inc({ action, outcome: 'unavailable' });
+      throw this.switchError(err);
+    }
+    if (reply.startsWith('-ERR No such channel')) {
+      this.deps.metrics.callControl.inc({ action, outcome: 'gone' });
+      throw new NotFoundError('Call');
+    }
+    if (!reply.startsWith('+OK')) {
+      this.deps.metrics.callControl.inc({ action, outcome: 'refused' });
+      throw new AppError(409, 'switch_refused', `The switch refused: ${reply.trim().replace(/^-ERR\s*/, '').slice(0, 200)}`);
+    }
+    this.deps.metrics.callControl.inc({ action, outcome: 'ok' });
+    if (call.userId !== actor.user.id) {
+      await this.deps.audit.record({
+        action: `call.${action}`,
+        outcome: 'ok',
+        actor: { id: actor.user.id, email: actor.user.email },
+        ip: actor.ip,
+        target: { type: 'call', id: call.id },
+        details: { owner: call.userId, node: call.node, ...details },
+      });
+    }
+  }
+
+  /** The call, if it exists and the actor may see it: the owner, or an admin. */
+  private async visible(actor: Actor, id: string): Promise<LiveCall> {
+    const call = await this.deps.store.get(id);
+    if (!call || (actor.user.role !== 'admin' && call.userId !== actor.user.id)) throw new NotFoundError('Call');
+    return call;
+  }
+
+  private pickNode() {
+    try {
+      return this.deps.switches.pick();
+    } catch (err) {
+      throw this.switchError(err);
+    }
+  }
+
+  private switchError(err: unknown): Error {
+    if (err instanceof NoSwitchAvailableError || err instanceof SwitchUnavailableError) return new ServiceUnavailableError('The phone system is not reachable right now');
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}

@@ -1,0 +1,41 @@
+// The process's Prometheus metrics, in one registry owned by main and passed
+// to whoever records. Labels stay bounded: node names, event names, verbs,
+// directions, causes; never user ids, numbers or UUIDs.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly switchNodeUp: Gauge<'node'>;
+  readonly switchNodeState: Gauge<'node' | 'state'>;
+  readonly eslReconnects: Counter<'node'>;
+  readonly eslEvents: Counter<'node' | 'event'>;
+  readonly eslProtocolErrors: Counter<'node'>;
+  readonly eslCommandSeconds: Histogram<'node' | 'command' | 'outcome'>;
+  readonly liveCalls: Gauge<'node' | 'direction'>;
+  readonly callsEnded: Counter<'direction' | 'cause'>;
+  readonly callControl: Counter<'action' | 'outcome'>;
+}
+
+export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaults) collectDefaultMetrics({ register: registry, prefix: 'sipcall_' });
+  const registers = [registry];
+  return {
+    registry,
+    switchNodeUp: new Gauge({ name: 'sipcall_switch_node_up', help: '1 while the ESL link to the node is authenticated and subscribed', labelNames: ['node'], registers }),
+    switchNodeState: new Gauge({ name: 'sipcall_switch_node_state', help: 'Life-cycle state of each switch node (1 for the current state)', labelNames: ['node', 'state'], registers }),
+    eslReconnects: new Counter({ name: 'sipcall_esl_reconnects_total', help: 'ESL reconnection attempts', labelNames: ['node'], registers }),
+    eslEvents: new Counter({ name: 'sipcall_esl_events_total', help: 'ESL events received', labelNames: ['node', 'event'], registers }),
+    eslProtocolErrors: new Counter({ name: 'sipcall_esl_protocol_errors_total', help: 'ESL connections closed for a protocol violation', labelNames: ['node'], registers }),
+    eslCommandSeconds: new Histogram({
+      name: 'sipcall_esl_command_seconds',
+      help: 'Time from sending an ESL command to its reply',
+      labelNames: ['node', 'command', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    liveCalls: new Gauge({ name: 'sipcall_live_calls', help: 'Calls in progress', labelNames: ['node', 'direction'], registers }),
+    callsEnded: new Counter({ name: 'sipcall_calls_ended_total', help: 'Calls that ended, by hangup cause', labelNames: ['direction', 'cause'], registers }),
+    callControl: new Counter({ name: 'sipcall_call_control_total', help: 'Call-control actions (hangup, hold, transfer, dtmf, originate)', labelNames: ['action', 'outcome'], registers }),
+  };
+}

@@ -1,0 +1,119 @@
+// The live WebSocket (/api/live): pushes call changes to the call's owner and
+// to admins. Browsers cannot set headers on a WebSocket, so the access token
+// travels as a subprotocol (`bearer.<jwt>` beside `sipcall.v1`); the Origin
+// must be this site or one on the CORS allowlist, anything else gets 403.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth.service.js';
+import type { CallTracker } from '../calls/call-tracker.js';
+import { toPublicCall, type LiveCall } from '../calls/live-call.js';
+import type { LiveCallStore } from '../calls/live-call-store.js';
+import type { Logger } from '../logger.js';
+import type { PublicUser } from '../users/user.entity.js';
+
+export const LIVE_PATH = '/api/live';
+export const LIVE_PROTOCOL = 'sipcall.v1';
+const BEARER_PREFIX = 'bearer.';
+
+interface Client {
+  socket: WebSocket;
+  user: PublicUser;
+}
+
+export interface LiveSocketDeps {
+  auth: AuthService;
+  tracker: CallTracker;
+  store: LiveCallStore;
+  allowedOrigins: readonly string[];
+  log: Logger;
+  accessTokenTtlSeconds: number;
+}
+
+export class LiveSocket {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false) });
+  private readonly clients = new Set<Client>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: LiveSocketDeps) {
+    this.unsubscribe = deps.tracker.subscribe({
+      changed: (call) => this.push(call, { type: 'call', call: toPublicCall(call) }),
+      ended: (call, cause) => this.push(call, { type: 'call_ended', call: toPublicCall(call), cause }),
+    });
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== LIVE_PATH) {
+        socket.destroy();
+        return;
+      }
+      void this.upgrade(req, socket, head);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (!this.originAllowed(req)) return refuse(socket, 403, 'Origin not allowed');
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const token = protocols.find((p) => p.startsWith(BEARER_PREFIX))?.slice(BEARER_PREFIX.length);
+    if (!token || !protocols.includes(LIVE_PROTOCOL)) return refuse(socket, 401, 'Authentication required');
+    let user: PublicUser;
+    try {
+      user = await this.deps.auth.authenticate(token);
+    } catch {
+      return refuse(socket, 401, 'Invalid or expired access token');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, user));
+  }
+
+  private async accept(socket: WebSocket, user: PublicUser): Promise<void> {
+    const client: Client = { socket, user };
+    this.clients.add(client);
+    // The token's lifetime bounds the socket's: the app reconnects with a fresh one.
+    const expiry = setTimeout(() => socket.close(4001, 'access token expired'), this.deps.accessTokenTtlSeconds * 1000);
+    expiry.unref();
+    socket.on('close', () => {
+      clearTimeout(expiry);
+      this.clients.delete(client);
+    });
+    socket.on('error', () => socket.terminate());
+    // Clients only listen; anything they send is ignored (and capped by maxPayload).
+    socket.on('message', () => undefined);
+    const calls = user.role === 'admin' ? await this.deps.store.list() : await this.deps.store.list({ userId: user.id });
+    send(socket, { type: 'snapshot', calls: calls.map(toPublicCall) });
+  }
+
+  private push(call: LiveCall, message: object): void {
+    for (const c of this.clients) {
+      if (c.user.role === 'admin' || c.user.id === call.userId) send(c.socket, message);
+    }
+  }
+
+  /** Same origin as the Host we were reached on, or one the operator allowed. */
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true; // not a browser: the token decides
+    if (this.deps.allowedOrigins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function send(socket: WebSocket, message: object): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: { code: status === 403 ? 'forbidden' : 'unauthorized', message } });
+  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Unauthorized'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
