@@ -64,8 +64,9 @@ export class CallTracker {
 
   attach(pool: SwitchPool): void {
     pool.onEvent((node, event) => {
-      if (TRACKED.has(event.name)) void this.enqueue(node.name, () => this.apply(node.name, event));
+      if (TRACKED.has(event.name)) this.enqueue(node.name, () => this.apply(node.name, event)).catch(() => undefined); // logged by the queue
     });
+    // A failed reconciliation fails the connect, so the node retries rather than serve a stale view.
     pool.onConnected((node) => this.enqueue(node.name, () => this.reconcile(node)));
   }
 
@@ -79,12 +80,16 @@ export class CallTracker {
     return this.queues.get(node) ?? Promise.resolve();
   }
 
+  /** Runs work after everything queued for the node; the returned promise fails if the work does. */
   private enqueue(node: string, work: () => Promise<void>): Promise<void> {
-    const next = (this.queues.get(node) ?? Promise.resolve()).then(work).catch((err: unknown) => {
-      this.deps.log.error({ err, node }, 'applying a switch event to the live-call registry failed');
-    });
-    this.queues.set(node, next);
-    return next;
+    const run = (this.queues.get(node) ?? Promise.resolve()).then(work);
+    this.queues.set(
+      node,
+      run.catch((err: unknown) => {
+        this.deps.log.error({ err, node }, 'updating the live-call registry failed');
+      }),
+    );
+    return run;
   }
 
   /** Applies one channel event. Public for the benchmark, which drives it directly. */
@@ -137,8 +142,9 @@ export class CallTracker {
       case 'CHANNEL_BRIDGE': {
         const other = event.otherUuid;
         const legs = other && !call.legs.includes(other) ? [...call.legs, other] : call.legs;
-        const connected = call.state === 'ringing' || call.state === 'early';
-        await this.save({ ...call, legs, state: connected ? 'answered' : call.state, answeredAt: call.answeredAt ?? usToIso(at), lastEventUs: at });
+        const connecting = call.state === 'ringing' || call.state === 'early';
+        if (legs === call.legs && !connecting) return; // already known: nothing to tell anyone
+        await this.save({ ...call, legs, state: connecting ? 'answered' : call.state, answeredAt: call.answeredAt ?? usToIso(at), lastEventUs: at });
         return;
       }
       case 'CHANNEL_HOLD':
