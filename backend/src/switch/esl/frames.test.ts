@@ -115,6 +115,49 @@ describe('ESL framing on the real captures', () => {
     expect(json.headers.get('Caller-Caller-ID-Name')).toBe('Alice');
   });
 
+  it('reads every json field exactly as JSON.parse would, arrays included', () => {
+    const files = [...captureNames('esl', '.raw').map((n) => capture(n)), ...captureNames('freeswitch-http', '.raw').map((n) => capture(n, 'freeswitch-http'))];
+    let checked = 0;
+    for (const bytes of files) {
+      for (const f of parseAll(bytes).frames.filter((x) => eventFormatOf(x) === 'json')) {
+        const { _body: body, ...expected } = JSON.parse(f.body!.toString('utf8')) as Record<string, unknown>;
+        const want = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+        const event = decodeEvent('json', f.body!);
+        expect(event.headers.toObject()).toEqual(want);
+        if (body !== undefined) expect('body' in event && event.body).toBe(body);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    const withArray = events(parseAll(capture('esl-dialplan-refuse-json.raw', 'freeswitch-http')).frames).find((e) => e.headers.has('variable_DP_MATCH'))!;
+    expect(withArray.headers.get('variable_DP_MATCH')).toBe('["15551234567","15551234567"]');
+  });
+
+  it('reads every plain field exactly as a line-by-line decode would, variables included', () => {
+    let checked = 0;
+    for (const name of captureNames('esl', '.raw')) {
+      for (const f of parseAll(capture(name)).frames.filter((x) => eventFormatOf(x) === 'plain')) {
+        const text = f.body!.toString('utf8');
+        const block = text.slice(0, text.indexOf('\n\n') < 0 ? undefined : text.indexOf('\n\n'));
+        const want = Object.fromEntries(block.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(': ')), decodeURIComponent(l.slice(l.indexOf(': ') + 2))]));
+        const event = decodeEvent('plain', f.body!);
+        // a variable read first must be found just the same
+        const someVariable = Object.keys(want).find((k) => k.startsWith('variable_'));
+        if (someVariable) expect(decodeEvent('plain', f.body!).headers.get(someVariable)).toBe(want[someVariable]);
+        expect(event.headers.toObject()).toEqual(want);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('reads escaped json values', () => {
+    const e = decodeEvent('json', Buffer.from('{"Event-Name":"CUSTOM","Event-Subclass":"x::y","Note":"say \\"hi\\"\\n\\u00e9","Path":"a\\\\b"}'));
+    expect(e.headers.get('Note')).toBe('say "hi"\né');
+    expect(e.headers.get('Path')).toBe('a\\b');
+    expect(() => decodeEvent('json', Buffer.from('{"Event-Name":"X","a":"unterminated}')).headers.get('a')).toThrow(EslProtocolError);
+  });
+
   it('gives background jobs their own body, in all three formats', () => {
     const jobs = (file: string) => events(parseAll(capture(file)).frames).filter((e) => e.name === 'BACKGROUND_JOB');
     const status = jobs('bgapi-status.raw');

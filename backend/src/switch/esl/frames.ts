@@ -37,6 +37,7 @@ export class EslProtocolError extends Error {
 
 const LF = 0x0a;
 const CONTENT_LENGTH = /^\d{1,10}$/;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Incremental parser: feed it whatever the socket delivers, in any chunking,
@@ -79,64 +80,53 @@ export class FrameParser {
     return frames;
   }
 
+  /** Cuts every complete frame out of the buffer; keeps the rest (one view per push, not per frame). */
   private drain(frames: EslFrame[]): void {
+    const buf = this.buffer;
+    let pos = 0;
     for (;;) {
-      const end = this.findBlankLine();
+      // A frame never starts with a newline; stray blank lines between frames are skipped.
+      while (pos < buf.length && buf[pos] === LF) pos++;
+      const end = buf.indexOf('\n\n', Math.max(pos, this.scanFrom - 1), 'latin1');
       if (end < 0) {
-        if (this.buffer.length > this.limits.maxHeaderBytes) throw new EslProtocolError(`header block longer than ${this.limits.maxHeaderBytes} bytes`);
-        return;
+        if (buf.length - pos > this.limits.maxHeaderBytes) throw new EslProtocolError(`header block longer than ${this.limits.maxHeaderBytes} bytes`);
+        this.scanFrom = buf.length;
+        break;
       }
-      const headers = this.parseHeaders(end);
+      if (end + 2 - pos > this.limits.maxHeaderBytes) throw new EslProtocolError(`header block longer than ${this.limits.maxHeaderBytes} bytes`);
+      const headers = this.parseHeaders(buf, pos, end);
       const bodyStart = end + 2;
       this.scanFrom = 0;
       const lengthText = headers.get('Content-Length');
       if (lengthText === undefined) {
         frames.push(frame(headers, null));
-        this.buffer = this.buffer.subarray(bodyStart);
+        pos = bodyStart;
         continue;
       }
       if (!CONTENT_LENGTH.test(lengthText)) throw new EslProtocolError(`bad Content-Length "${lengthText.slice(0, 32)}"`);
       const length = Number(lengthText);
       if (length > this.limits.maxBodyBytes) throw new EslProtocolError(`Content-Length ${length} above the ${this.limits.maxBodyBytes} byte limit`);
-      const available = this.buffer.length - bodyStart;
-      if (available >= length) {
-        frames.push(frame(headers, this.buffer.subarray(bodyStart, bodyStart + length)));
-        this.buffer = this.buffer.subarray(bodyStart + length);
+      if (buf.length - bodyStart >= length) {
+        frames.push(frame(headers, buf.subarray(bodyStart, bodyStart + length)));
+        pos = bodyStart + length;
         continue;
       }
       // Body incomplete: collect chunks until it is, then join once.
       this.pending = { headers, length };
-      const rest = this.buffer.subarray(bodyStart);
+      const rest = buf.subarray(bodyStart);
       this.bodyChunks = rest.length > 0 ? [rest] : [];
       this.bodyBytes = rest.length;
-      this.buffer = Buffer.alloc(0);
+      this.buffer = EMPTY;
+      this.scanFrom = 0;
       return;
     }
+    this.scanFrom = Math.max(0, this.scanFrom - pos);
+    this.buffer = pos === 0 ? buf : pos >= buf.length ? EMPTY : buf.subarray(pos);
   }
 
-  /** Index of the first "\n\n" (the end of the header block), or -1. */
-  private findBlankLine(): number {
-    const buf = this.buffer;
-    // A frame never starts with a newline; stray blank lines between frames are skipped.
-    let start = 0;
-    while (start < buf.length && buf[start] === LF) start++;
-    if (start > 0) {
-      this.buffer = buf.subarray(start);
-      this.scanFrom = Math.max(0, this.scanFrom - start);
-      return this.findBlankLine();
-    }
-    const i = buf.indexOf('\n\n', Math.max(0, this.scanFrom - 1), 'latin1');
-    if (i < 0) {
-      this.scanFrom = buf.length;
-      return -1;
-    }
-    if (i + 2 > this.limits.maxHeaderBytes) throw new EslProtocolError(`header block longer than ${this.limits.maxHeaderBytes} bytes`);
-    return i;
-  }
-
-  private parseHeaders(end: number): Map<string, string> {
+  private parseHeaders(buf: Buffer, from: number, end: number): Map<string, string> {
     const headers = new Map<string, string>();
-    const text = this.buffer.toString('utf8', 0, end);
+    const text = buf.toString('utf8', from, end);
     let lineStart = 0;
     while (lineStart <= text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
