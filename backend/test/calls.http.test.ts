@@ -279,3 +279,25 @@ describe('the live WebSocket', () => {
     await expect(open('not.a.token')).rejects.toThrow('HTTP 401');
   });
 });
+
+describe('a switch that refuses our ESL password', () => {
+  it('keeps retrying, reports the node down in /readyz, and refuses click-to-call with 503', async () => {
+    const peer = await FreeSwitchPeer.start({ password: 'the-real-password-123' });
+    const t = await startTestApp({ FREESWITCH_NODES: `esl://:wrong-password-1234@127.0.0.1:${peer.port}` });
+    try {
+      const name = `127.0.0.1:${peer.port}`;
+      await until(() => t.switching.switches.states()[name], (s) => s === 'reconnecting');
+      const ready = await request(t.app).get('/readyz').expect(503);
+      expect(ready.body.checks.switches).toMatchObject({ status: 'down', details: { [name]: 'reconnecting' } });
+      expect(peer.commands).toContain('auth wrong-password-1234');
+      expect(peer.commands.some((c) => c.startsWith('event'))).toBe(false);
+      await createUser(t, { email: 'frank@example.com', password: PASSWORD });
+      const token = (await request(t.app).post('/api/auth/login').send({ email: 'frank@example.com', password: PASSWORD })).body.accessToken as string;
+      const res = await request(t.app).post('/api/calls').set('Authorization', `Bearer ${token}`).send({ destination: '+4930123' }).expect(503);
+      expect(res.body.error.code).toBe('unavailable');
+    } finally {
+      await t.close();
+      await peer.stop();
+    }
+  });
+});
