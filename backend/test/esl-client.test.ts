@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslAuthError, EslClient, EslClosedError, EslError, EslTimeoutError } from '../src/switch/esl/client.js';
 import type { EslEvent } from '../src/switch/esl/events.js';
+import { onCommands } from './support/commands.js';
 import { capture } from './support/fixtures.js';
 import { FreeSwitchPeer, PEER_PASSWORD } from './support/freeswitch-peer.js';
 import { startReplayServer, type ReplayServer } from './support/replay-server.js';
@@ -136,16 +137,9 @@ describe('ESL client against a misbehaving server', () => {
     const server = createServer((socket) => {
       socket.on('error', () => undefined);
       socket.write('Content-Type: auth/request\n\n');
-      let pending = '';
-      socket.on('data', (d: Buffer) => {
-        pending += d.toString();
-        let end: number;
-        while ((end = pending.indexOf('\n\n')) >= 0) {
-          const cmd = pending.slice(0, end);
-          pending = pending.slice(end + 2);
-          if (cmd.startsWith('auth ')) socket.write('Content-Type: command/reply\nReply-Text: +OK accepted\n\n');
-          else onCommand(cmd, (s) => socket.write(s));
-        }
+      onCommands(socket, (cmd) => {
+        if (cmd.startsWith('auth ')) socket.write('Content-Type: command/reply\nReply-Text: +OK accepted\n\n');
+        else onCommand(cmd, (s) => socket.write(s));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -12,3 +12,24 @@ export function capture(name: string, folder: 'esl' | 'freeswitch-http' = 'esl')
 export function captureNames(folder: 'esl' | 'freeswitch-http', ext: string): string[] {
   return readdirSync(path.join(DIR, folder)).filter((f) => f.endsWith(ext)).sort();
 }
+
+/** Cuts ESL bytes into whole frames (header block + body), as raw bytes. */
+export function rawFrames(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const end = bytes.indexOf('\n\n', pos);
+    if (end < 0) break;
+    const length = /(?:^|\n)Content-Length: (\d+)/.exec(bytes.toString('latin1', pos, end));
+    const next = end + 2 + (length ? Number(length[1]) : 0);
+    out.push(bytes.subarray(pos, next));
+    pos = next;
+  }
+  return out;
+}
+
+/** The Content-Type of a raw frame. */
+export function frameType(frame: Buffer): string | undefined {
+  const end = frame.indexOf('\n\n');
+  return /(?:^|\n)Content-Type: ([^\n]+)/.exec(frame.toString('latin1', 0, end < 0 ? frame.length : end))?.[1];
+}

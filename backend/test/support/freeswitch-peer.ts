@@ -6,6 +6,7 @@
 // the backend through it; the product never depends on it.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { onCommands } from './commands.js';
 
 export const PEER_PASSWORD = 'peer-esl-password-1';
 const CORE_UUID = '9018f19b-ee2b-4f35-b99c-aaf6d92ef9b8';
@@ -193,18 +194,10 @@ export class FreeSwitchPeer {
       conn.closed = true;
       this.connections.delete(conn);
     });
-    let pending = '';
-    socket.on('data', (chunk: Buffer) => {
-      // Commands end with a blank line; sendmsg may carry headers before it.
-      pending += chunk.toString('utf8');
-      let end: number;
-      while ((end = pending.indexOf('\n\n')) >= 0) {
-        const command = pending.slice(0, end);
-        pending = pending.slice(end + 2);
-        if (command.trim() === '') continue;
-        this.commands.push(command);
-        this.handle(conn, command);
-      }
+    // Commands end with a blank line; sendmsg and bgapi may carry headers before it.
+    onCommands(socket, (command) => {
+      this.commands.push(command);
+      this.handle(conn, command);
     });
     this.write(conn, [['Content-Type', 'auth/request']]);
   }

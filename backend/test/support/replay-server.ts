@@ -2,6 +2,8 @@
 // writes the captured bytes up to and including the next reply, so events
 // interleave with replies exactly as they did on the real switch.
 import { createServer, type Server, type Socket } from 'node:net';
+import { onCommands } from './commands.js';
+import { frameType, rawFrames } from './fixtures.js';
 
 export interface ReplayServer {
   port: number;
@@ -9,20 +11,12 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-/** Cuts a capture into frames and marks which ones answer a command. */
+/** The capture's frames, marking which ones answer a command. */
 function segments(raw: Buffer): Array<{ bytes: Buffer; reply: boolean; greeting: boolean }> {
-  const out: Array<{ bytes: Buffer; reply: boolean; greeting: boolean }> = [];
-  let pos = 0;
-  while (pos < raw.length) {
-    const end = raw.indexOf('\n\n', pos);
-    const head = raw.toString('latin1', pos, end);
-    const length = /(?:^|\n)Content-Length: (\d+)/.exec(head);
-    const next = end + 2 + (length ? Number(length[1]) : 0);
-    const type = /(?:^|\n)Content-Type: ([^\n]+)/.exec(head)?.[1];
-    out.push({ bytes: raw.subarray(pos, next), reply: type === 'command/reply' || type === 'api/response', greeting: type === 'auth/request' });
-    pos = next;
-  }
-  return out;
+  return rawFrames(raw).map((bytes) => {
+    const type = frameType(bytes);
+    return { bytes, reply: type === 'command/reply' || type === 'api/response', greeting: type === 'auth/request' };
+  });
 }
 
 export async function startReplayServer(raw: Buffer, options: { chunk?: number } = {}): Promise<ReplayServer> {
@@ -41,23 +35,17 @@ export async function startReplayServer(raw: Buffer, options: { chunk?: number }
       return true;
     };
     if (frames[0]?.greeting) send(frames[next++]!.bytes);
-    let pending = '';
-    socket.on('data', (d: Buffer) => {
-      pending += d.toString();
-      let end: number;
-      while ((end = pending.indexOf('\n\n')) >= 0) {
-        received.push(pending.slice(0, end));
-        pending = pending.slice(end + 2);
-        while (next < frames.length) {
-          const f = frames[next++]!;
-          send(f.bytes);
-          if (f.reply) break;
-        }
-        // After the last reply, whatever is left (the goodbye) follows, then the close.
-        if (next < frames.length && !frames.slice(next).some((f) => f.reply)) {
-          while (next < frames.length) send(frames[next++]!.bytes);
-          socket.end();
-        }
+    onCommands(socket, (command) => {
+      received.push(command);
+      while (next < frames.length) {
+        const f = frames[next++]!;
+        send(f.bytes);
+        if (f.reply) break;
+      }
+      // After the last reply, whatever is left (the goodbye) follows, then the close.
+      if (next < frames.length && !frames.slice(next).some((f) => f.reply)) {
+        while (next < frames.length) send(frames[next++]!.bytes);
+        socket.end();
       }
     });
   });

@@ -4,27 +4,12 @@
 // (which closes the connection); nothing else may escape, and the parser may
 // never hold more than one capped header block plus one capped body.
 import { describe, expect, it } from 'vitest';
-import { capture, captureNames } from '../../../test/support/fixtures.js';
+import { capture, captureNames, rawFrames } from '../../../test/support/fixtures.js';
 import { decodeEvent, eventFormatOf } from './events.js';
 import { EslProtocolError, FrameParser, type FrameLimits } from './frames.js';
 
 const LIMITS: FrameLimits = { maxHeaderBytes: 16 * 1024, maxLineBytes: 4 * 1024, maxBodyBytes: 256 * 1024 };
 const FRAMES_TO_FEED = 100_000;
-
-/** Splits a capture into its frames' raw bytes (header block + body). */
-function rawFrames(bytes: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let pos = 0;
-  while (pos < bytes.length) {
-    const end = bytes.indexOf('\n\n', pos);
-    const head = bytes.toString('latin1', pos, end);
-    const m = /Content-Length: (\d+)/.exec(head);
-    const next = end + 2 + (m ? Number(m[1]) : 0);
-    out.push(bytes.subarray(pos, next));
-    pos = next;
-  }
-  return out;
-}
 
 function prng(seed: number) {
   let s = seed >>> 0;
