@@ -21,6 +21,13 @@ import { callsRouter } from './calls/calls.routes.js';
 import { CallService } from './calls/calls.service.js';
 import { openLiveCallStore, type LiveCallStore } from './calls/live-call-store.js';
 import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
+import { didsRouter } from './dids/dids.routes.js';
+import { DidService } from './dids/dids.service.js';
+import { openCallSlots, type CallSlots } from './routing/call-slots.js';
+import { RoutingService } from './routing/routing.service.js';
+import { switchHttpRouter } from './routing/switch-http.routes.js';
+import { SipCredentialService } from './sip/sip-credentials.js';
+import { sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -44,6 +51,8 @@ export interface Switching {
   switches: SwitchPool;
   store: LiveCallStore;
   tracker: CallTracker;
+  /** Concurrent-call slots: taken by a routing decision, given back when the call ends. */
+  slots: CallSlots;
 }
 
 export function createSwitching(deps: Pick<AppDeps, 'config' | 'state' | 'log' | 'metrics'>): Switching {
@@ -51,7 +60,13 @@ export function createSwitching(deps: Pick<AppDeps, 'config' | 'state' | 'log' |
   const store = openLiveCallStore(deps.state);
   const tracker = new CallTracker({ store, metrics: deps.metrics, log: deps.log });
   tracker.attach(switches);
-  return { switches, store, tracker };
+  const slots = openCallSlots(deps.state);
+  tracker.subscribe({
+    ended: (call) => {
+      slots.release(call.id).catch((err: unknown) => deps.log.warn({ err, call: call.id }, 'releasing a call slot failed'));
+    },
+  });
+  return { switches, store, tracker, slots };
 }
 
 export interface Services {
@@ -61,9 +76,12 @@ export interface Services {
   refreshTokens: RefreshTokenStore;
   accessTokens: AccessTokens;
   calls: CallService;
+  sip: SipCredentialService;
+  dids: DidService;
+  routing: RoutingService;
 }
 
-export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching'>): Services {
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log'>): Services {
   const { dataSource } = deps.db;
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
@@ -77,7 +95,19 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     metrics: deps.metrics,
     context: deps.config.switch.context,
   });
-  return { audit, users, auth, refreshTokens, accessTokens, calls };
+  const sip = new SipCredentialService({ dataSource, config: deps.config });
+  const dids = new DidService({ dataSource, audit, defaultCountry: deps.config.routing.defaultCountry });
+  const routing = new RoutingService({
+    config: deps.config,
+    users,
+    sip,
+    dids,
+    counters: deps.state.counters,
+    slots: deps.switching.slots,
+    metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
+    log: deps.log,
+  });
+  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -159,6 +189,16 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/users', usersRouter({ users: services.users, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth }));
+  app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
+  app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));
+  app.use(
+    '/freeswitch',
+    switchHttpRouter({
+      routing: services.routing,
+      config: config.switchHttp,
+      metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
+    }),
+  );
   app.use('/api', notFoundHandler);
 
   if (config.http.staticDir && existsSync(path.join(config.http.staticDir, 'index.html'))) {

@@ -81,8 +81,9 @@ async function withDatabase(work: (db: Database, services: ReturnType<typeof cre
     await db.migrate();
     // Operator commands never touch the switches: an unstarted pool and local state are enough.
     const metrics = createMetrics();
-    const switching = createSwitching({ config: { ...config, switch: { ...config.switch, nodes: [] } }, state: new MemoryState(), log, metrics });
-    return await work(db, createServices({ config, db, passwords, metrics, switching }));
+    const state = new MemoryState();
+    const switching = createSwitching({ config: { ...config, switch: { ...config.switch, nodes: [] } }, state, log, metrics });
+    return await work(db, createServices({ config, db, passwords, metrics, switching, state, log }));
   } finally {
     await passwords.close();
     await db.close();

@@ -9,6 +9,7 @@ const SAFE_PRODUCTION = {
   JWT_SECRET: 'x'.repeat(10) + 'a-random-looking-jwt-secret-value',
   ENCRYPTION_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64'),
   FREESWITCH_NODES: 'esl://:Sup3r-long-esl-secret@10.0.0.5:8021',
+  SWITCH_HTTP_PASSWORD: 'a-long-xml-curl-secret-value',
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -50,10 +51,20 @@ describe('configuration in production', () => {
     ['a short SIP password', { SIP_TRUNK_PASSWORD: 'abc' }, 'SIP_TRUNK_PASSWORD is too short'],
     ['a permissive trust proxy', { TRUST_PROXY: 'true' }, 'TRUST_PROXY=true trusts any client'],
     ['a CORS wildcard', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS entry "*"'],
+    ['a missing switch HTTP password', { SWITCH_HTTP_PASSWORD: undefined }, 'SWITCH_HTTP_PASSWORD is required'],
+    ['a short switch HTTP password', { SWITCH_HTTP_PASSWORD: 'short' }, 'SWITCH_HTTP_PASSWORD is too short'],
+    ['a TURN secret without URLs', { TURN_SECRET: 'a-long-turn-secret-value' }, 'TURN_URLS and TURN_SECRET go together'],
+    ['a bad allowed destination', { ALLOWED_DESTINATIONS: 'DE,Germany' }, 'ALLOWED_DESTINATIONS entries must be'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(expected);
+  });
+
+  it('reads the routing policy and allows the switches to call back', () => {
+    const config = loadConfig({ ...SAFE_PRODUCTION, ALLOWED_DESTINATIONS: 'DE, AT,+4131', BLOCKED_PREFIXES: '+4990', SWITCH_ALLOWED_IPS: '10.0.0.9' });
+    expect(config.routing).toMatchObject({ allowedCountries: ['DE', 'AT'], allowedPrefixes: ['+4131'], blockedPrefixes: ['+4990'], defaultCountry: 'DE', gateway: 'trunk' });
+    expect(config.switchHttp.allowedIps).toEqual(['10.0.0.9', '127.0.0.1', '::1', '10.0.0.5']);
   });
 
   it('lists every problem at once', () => {

@@ -52,6 +52,35 @@ export interface Config {
     /** Dialplan context that routes what users dial (click-to-call and transfers go through it). */
     readonly context: string;
   };
+  /** How the switches reach us over HTTP (mod_xml_curl, mod_json_cdr): basic auth and the addresses allowed. */
+  readonly switchHttp: {
+    readonly username: string;
+    readonly password: string;
+    readonly allowedIps: readonly string[];
+  };
+  readonly routing: {
+    /** The SIP domain (and digest realm) users register to. */
+    readonly sipDomain: string;
+    /** What browsers connect to for SIP over WebSocket. */
+    readonly wssUrl: string;
+    readonly defaultCountry: string;
+    /** Where calls may go: ISO countries and/or +prefixes. Everything else is refused. */
+    readonly allowedCountries: readonly string[];
+    readonly allowedPrefixes: readonly string[];
+    /** +prefixes refused whatever else allows them (added to the built-in fraud list). */
+    readonly blockedPrefixes: readonly string[];
+    readonly emergencyNumbers: readonly string[];
+    readonly emergencyPolicy: 'allow' | 'refuse';
+    readonly maxCallSeconds: number;
+    readonly userMaxConcurrent: number;
+    readonly globalMaxConcurrent: number;
+    readonly userCallsPerSecond: number;
+    readonly globalCallsPerSecond: number;
+    /** The sofia gateway (trunk) outbound calls are bridged to. */
+    readonly gateway: string;
+    readonly stunUrls: readonly string[];
+    readonly turn: { readonly secret: string; readonly urls: readonly string[]; readonly ttlSeconds: number } | null;
+  };
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;
@@ -110,6 +139,26 @@ const envSchema = z.object({
   FREESWITCH_NODES: z.string().optional(),
   SIP_TRUNK_PASSWORD: z.string().optional(),
   FREESWITCH_CONTEXT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a dialplan context name').default('default'),
+  SWITCH_HTTP_USER: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('freeswitch'),
+  SWITCH_HTTP_PASSWORD: z.string().optional(),
+  SWITCH_ALLOWED_IPS: z.string().optional(),
+  SIP_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address').default('127.0.0.1'),
+  SIP_WSS_URL: z.string().regex(/^wss?:\/\/\S+$/, 'must be a wss:// URL').default('wss://127.0.0.1:7443'),
+  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE').default('DE'),
+  ALLOWED_DESTINATIONS: z.string().optional(),
+  BLOCKED_PREFIXES: z.string().default(''),
+  EMERGENCY_NUMBERS: z.string().regex(/^[0-9]{2,4}(,[0-9]{2,4})*$/, 'comma-separated short numbers').default('112,110,911,999'),
+  EMERGENCY_POLICY: z.enum(['allow', 'refuse']).default('allow'),
+  MAX_CALL_SECONDS: intString(10, 86_400).default(3600),
+  USER_MAX_CONCURRENT_CALLS: intString(1, 100).default(2),
+  GLOBAL_MAX_CONCURRENT_CALLS: intString(1, 100_000).default(100),
+  USER_CALLS_PER_SECOND: intString(1, 100).default(1),
+  GLOBAL_CALLS_PER_SECOND: intString(1, 10_000).default(10),
+  TRUNK_GATEWAY: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a gateway name').default('trunk'),
+  STUN_URLS: z.string().default(''),
+  TURN_URLS: z.string().default(''),
+  TURN_SECRET: z.string().optional(),
+  TURN_TTL_SECONDS: intString(60, 86_400).default(3600),
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
@@ -152,6 +201,8 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
   const corsOrigins = parseOrigins(e.CORS_ORIGINS, problems);
   const bootstrapAdmin = parseBootstrapAdmin(e, problems);
+  const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated?.get('SWITCH_HTTP_PASSWORD', notices));
+  const routing = parseRouting(e, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -178,6 +229,13 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     },
     encryption: { masterKey: masterKey ?? Buffer.alloc(0) },
     switch: { nodes, trunkPassword, context: e.FREESWITCH_CONTEXT },
+    switchHttp: {
+      username: e.SWITCH_HTTP_USER,
+      password: switchHttpPassword ?? '',
+      // The switches' own addresses are always allowed; loopback too, for a switch on the same host.
+      allowedIps: [...new Set([...list(e.SWITCH_ALLOWED_IPS ?? ''), '127.0.0.1', '::1', ...nodes.map((n) => n.host.replace(/^\[|\]$/g, ''))])],
+    },
+    routing,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,
@@ -326,6 +384,50 @@ function parseOrigins(value: string, problems: string[]): string[] {
   return origins;
 }
 
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function parseRouting(e: z.infer<typeof envSchema>, problems: string[]): Config['routing'] {
+  const destinations = list(e.ALLOWED_DESTINATIONS ?? e.DEFAULT_COUNTRY);
+  const badDestination = destinations.filter((d) => !/^[A-Z]{2}$/.test(d) && !/^\+[0-9]{1,12}$/.test(d));
+  if (badDestination.length > 0) problems.push(`ALLOWED_DESTINATIONS entries must be ISO countries (DE) or +prefixes (+4930): ${badDestination.join(', ')}`);
+  const blocked = list(e.BLOCKED_PREFIXES);
+  const badBlocked = blocked.filter((p) => !/^\+[0-9]{1,12}$/.test(p));
+  if (badBlocked.length > 0) problems.push(`BLOCKED_PREFIXES entries must be +prefixes: ${badBlocked.join(', ')}`);
+  const urls = (value: string, name: string, schemes: RegExp) => {
+    const all = list(value);
+    const bad = all.filter((u) => !schemes.test(u));
+    if (bad.length > 0) problems.push(`${name} entries must look like ${String(schemes)}: ${bad.join(', ')}`);
+    return all;
+  };
+  const turnUrls = urls(e.TURN_URLS, 'TURN_URLS', /^turns?:[^\s,]+$/);
+  let turn: Config['routing']['turn'] = null;
+  if (turnUrls.length > 0 || e.TURN_SECRET !== undefined) {
+    if (turnUrls.length === 0 || e.TURN_SECRET === undefined) problems.push('TURN_URLS and TURN_SECRET go together');
+    else if (e.TURN_SECRET.length < 16 || isKnownDefault(e.TURN_SECRET)) problems.push('TURN_SECRET must be at least 16 characters and not a known default');
+    else turn = { secret: e.TURN_SECRET, urls: turnUrls, ttlSeconds: e.TURN_TTL_SECONDS };
+  }
+  return {
+    sipDomain: e.SIP_DOMAIN,
+    wssUrl: e.SIP_WSS_URL,
+    defaultCountry: e.DEFAULT_COUNTRY,
+    allowedCountries: destinations.filter((d) => /^[A-Z]{2}$/.test(d)),
+    allowedPrefixes: destinations.filter((d) => d.startsWith('+')),
+    blockedPrefixes: blocked,
+    emergencyNumbers: list(e.EMERGENCY_NUMBERS),
+    emergencyPolicy: e.EMERGENCY_POLICY,
+    maxCallSeconds: e.MAX_CALL_SECONDS,
+    userMaxConcurrent: e.USER_MAX_CONCURRENT_CALLS,
+    globalMaxConcurrent: e.GLOBAL_MAX_CONCURRENT_CALLS,
+    userCallsPerSecond: e.USER_CALLS_PER_SECOND,
+    globalCallsPerSecond: e.GLOBAL_CALLS_PER_SECOND,
+    gateway: e.TRUNK_GATEWAY,
+    stunUrls: urls(e.STUN_URLS, 'STUN_URLS', /^stuns?:[^\s,]+$/),
+    turn,
+  };
+}
+
 function parseBootstrapAdmin(e: z.infer<typeof envSchema>, problems: string[]): Config['bootstrapAdmin'] {
   const email = e.SIPCALL_BOOTSTRAP_ADMIN_EMAIL;
   const password = e.SIPCALL_BOOTSTRAP_ADMIN_PASSWORD;
@@ -352,6 +454,7 @@ function developmentSecrets(dataDir: string, persist: boolean) {
   if (persist && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   const fresh = {
     JWT_SECRET: () => randomBytes(48).toString('base64url'),
+    SWITCH_HTTP_PASSWORD: () => randomBytes(24).toString('base64url'),
     ENCRYPTION_MASTER_KEY: () => randomBytes(32).toString('base64'),
   };
   return {

@@ -20,7 +20,7 @@ interface Service {
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = read('docker/backend.Dockerfile');
-const SECRETS = ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES', 'POSTGRES_PASSWORD'];
+const SECRETS = ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES', 'POSTGRES_PASSWORD', 'SWITCH_HTTP_PASSWORD'];
 
 describe('docker-compose.yml', () => {
   it('gives every service a healthcheck', () => {
@@ -40,7 +40,7 @@ describe('docker-compose.yml', () => {
     const text = read('docker-compose.yml');
     for (const secret of SECRETS) expect(text).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
     const env = compose.services['sipcall']!.environment!;
-    for (const key of ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES']) expect(env[key]).toMatch(/^\$\{\w+:\?/);
+    for (const key of ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES', 'SWITCH_HTTP_PASSWORD']) expect(env[key]).toMatch(/^\$\{\w+:\?/);
     expect(env['NODE_ENV']).toBe('production');
   });
 
@@ -55,7 +55,7 @@ describe('docker-compose.yml', () => {
     const used = new Set([...read('docker-compose.yml').matchAll(/\$\{(\w+)/g)].map((m) => m[1]!));
     const documented = new Set([...read('.env.example').matchAll(/^(\w+)=/gm)].map((m) => m[1]!));
     expect([...used].filter((v) => !documented.has(v))).toEqual([]);
-    expect(read('.env.example')).not.toMatch(/^(JWT_SECRET|ENCRYPTION_MASTER_KEY|POSTGRES_PASSWORD)=\S/m);
+    expect(read('.env.example')).not.toMatch(/^(JWT_SECRET|ENCRYPTION_MASTER_KEY|POSTGRES_PASSWORD|SWITCH_HTTP_PASSWORD)=\S/m);
   });
 
   it('publishes the port the image listens on', () => {
@@ -67,7 +67,7 @@ describe('docker-compose.yml', () => {
   const docker = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
   const hasCompose = docker.status === 0;
   it.skipIf(!hasCompose)('passes docker compose config with secrets set, and fails naming a missing one', () => {
-    const env = { ...process.env, POSTGRES_PASSWORD: 'p'.repeat(24), JWT_SECRET: 'j'.repeat(48), ENCRYPTION_MASTER_KEY: 'k'.repeat(43) + '=', FREESWITCH_NODES: 'esl://:secret-password@fs:8021' };
+    const env = { ...process.env, POSTGRES_PASSWORD: 'p'.repeat(24), JWT_SECRET: 'j'.repeat(48), ENCRYPTION_MASTER_KEY: 'k'.repeat(43) + '=', FREESWITCH_NODES: 'esl://:secret-password@fs:8021', SWITCH_HTTP_PASSWORD: 's'.repeat(24) };
     expect(spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: ROOT, env, encoding: 'utf8' }).status).toBe(0);
     const missing = spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: ROOT, env: { ...env, JWT_SECRET: '' }, encoding: 'utf8' });
     expect(missing.status).not.toBe(0);

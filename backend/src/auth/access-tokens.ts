@@ -16,6 +16,8 @@ export interface AccessTokenConfig {
 export interface AccessClaims {
   userId: string;
   role: Role;
+  /** The refresh-token family (session) the token was issued for. */
+  sessionId?: string | undefined;
 }
 
 export interface SignedAccessToken {
@@ -27,7 +29,7 @@ export class AccessTokens {
   constructor(private readonly config: AccessTokenConfig) {}
 
   sign(claims: AccessClaims): SignedAccessToken {
-    const token = jwt.sign({ role: claims.role }, this.config.jwtSecret, {
+    const token = jwt.sign(claims.sessionId ? { role: claims.role, sid: claims.sessionId } : { role: claims.role }, this.config.jwtSecret, {
       algorithm: 'HS256',
       subject: claims.userId,
       issuer: this.config.jwtIssuer,
@@ -55,6 +57,7 @@ export class AccessTokens {
     if (typeof payload === 'string' || typeof payload.sub !== 'string' || !ROLES.includes(payload['role'] as Role)) {
       throw new UnauthorizedError('Invalid access token', 'invalid_token');
     }
-    return { userId: payload.sub, role: payload['role'] as Role };
+    const sid: unknown = payload['sid'];
+    return { userId: payload.sub, role: payload['role'] as Role, sessionId: typeof sid === 'string' && /^[0-9a-f-]{36}$/.test(sid) ? sid : undefined };
   }
 }

@@ -55,7 +55,7 @@ export class AuthService {
     }
     const refresh = await this.deps.refreshTokens.issue(user.id);
     await audit.record({ action: 'auth.login', outcome: 'ok', actor, ip, details: { family: refresh.familyId } });
-    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role });
+    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: refresh.familyId });
     return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh };
   }
 
@@ -79,7 +79,7 @@ export class AuthService {
       await refreshTokens.revokeFamily(result.next.familyId, user ? 'disabled' : 'deleted');
       throw new UnauthorizedError('Session expired; sign in again', 'invalid_refresh_token');
     }
-    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role });
+    const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: result.next.familyId });
     return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh: result.next };
   }
 
@@ -93,11 +93,16 @@ export class AuthService {
 
   /** The user behind a bearer token, checked against the database on every request. */
   async authenticate(accessToken: string): Promise<PublicUser> {
+    return (await this.authenticateSession(accessToken)).user;
+  }
+
+  /** As authenticate, with the session (refresh-token family) the token belongs to. */
+  async authenticateSession(accessToken: string): Promise<{ user: PublicUser; sessionId: string | undefined }> {
     const claims = this.deps.accessTokens.verify(accessToken);
     const user = await this.deps.users.findById(claims.userId);
     if (!user) throw new UnauthorizedError('Invalid access token', 'invalid_token');
     if (user.disabled) throw new UnauthorizedError('This account is disabled', 'account_disabled');
-    return toPublicUser(user);
+    return { user: toPublicUser(user), sessionId: claims.sessionId };
   }
 
   private decoy(): Promise<string> {

@@ -7,6 +7,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by requireAuth for the rest of the request. */
     user?: PublicUser;
+    /** The session (refresh-token family) the access token was issued for. */
+    sessionId?: string;
   }
 }
 
@@ -19,7 +21,9 @@ export function requireAuth(auth: AuthService): RequestHandler {
     if (!header) throw new UnauthorizedError();
     const m = BEARER.exec(header);
     if (!m) throw new UnauthorizedError('Malformed Authorization header', 'invalid_token');
-    req.user = await auth.authenticate(m[1]!);
+    const { user, sessionId } = await auth.authenticateSession(m[1]!);
+    req.user = user;
+    if (sessionId) req.sessionId = sessionId;
     next();
   };
 }

@@ -14,6 +14,9 @@ export interface Metrics {
   readonly liveCalls: Gauge<'node' | 'direction'>;
   readonly callsEnded: Counter<'direction' | 'cause'>;
   readonly callControl: Counter<'action' | 'outcome'>;
+  readonly routingDecisions: Counter<'decision' | 'reason'>;
+  readonly switchHttpRejected: Counter<'reason'>;
+  readonly routingSeconds: Histogram<'section'>;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
@@ -37,5 +40,14 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     liveCalls: new Gauge({ name: 'sipcall_live_calls', help: 'Calls in progress', labelNames: ['node', 'direction'], registers }),
     callsEnded: new Counter({ name: 'sipcall_calls_ended_total', help: 'Calls that ended, by hangup cause', labelNames: ['direction', 'cause'], registers }),
     callControl: new Counter({ name: 'sipcall_call_control_total', help: 'Call-control actions (hangup, hold, transfer, dtmf, originate)', labelNames: ['action', 'outcome'], registers }),
+    routingDecisions: new Counter({ name: 'sipcall_routing_decisions_total', help: 'Dialplan decisions by outcome and reason', labelNames: ['decision', 'reason'], registers }),
+    switchHttpRejected: new Counter({ name: 'sipcall_switch_http_rejected_total', help: 'Switch HTTP requests refused or answered "not found", by reason', labelNames: ['reason'], registers }),
+    routingSeconds: new Histogram({
+      name: 'sipcall_routing_seconds',
+      help: 'Time to answer a mod_xml_curl request',
+      labelNames: ['section'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+      registers,
+    }),
   };
 }

@@ -11,6 +11,10 @@ export interface User {
   role: Role;
   passwordHash: string;
   disabled: boolean;
+  /** Internal number other users dial to reach this user's devices. */
+  extension: string | null;
+  /** ISO country that national numbers this user dials belong to (else the system default). */
+  defaultCountry: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,6 +36,8 @@ export const UserEntity = new EntitySchema<User>({
     role: { type: 'text' },
     passwordHash: { name: 'password_hash', type: 'text' },
     disabled: { type: 'boolean', default: false },
+    extension: { type: 'text', nullable: true, unique: true },
+    defaultCountry: { name: 'default_country', type: 'text', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },

@@ -14,11 +14,16 @@ export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
 export const displayNameSchema = z.string().trim().min(1).max(200);
 export const roleSchema = z.enum(ROLES);
 
+export const extensionSchema = z.string().regex(/^[0-9]{2,6}$/, 'must be 2 to 6 digits');
+export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE');
+
 export const createUserSchema = z.strictObject({
   email: emailSchema,
   displayName: displayNameSchema,
   role: roleSchema.default('user'),
   password: passwordSchema,
+  extension: extensionSchema.optional(),
+  defaultCountry: countrySchema.optional(),
 });
 
 export const updateUserSchema = z
@@ -27,6 +32,8 @@ export const updateUserSchema = z
     role: roleSchema.optional(),
     disabled: z.boolean().optional(),
     password: passwordSchema.optional(),
+    extension: extensionSchema.nullable().optional(),
+    defaultCountry: countrySchema.nullable().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change');
 

@@ -17,6 +17,8 @@ export interface CreateUserInput {
   displayName: string;
   role: Role;
   password: string;
+  extension?: string | undefined;
+  defaultCountry?: string | undefined;
 }
 
 export interface UpdateUserInput {
@@ -24,6 +26,8 @@ export interface UpdateUserInput {
   role?: Role;
   disabled?: boolean;
   password?: string;
+  extension?: string | null;
+  defaultCountry?: string | null;
 }
 
 export interface ListUsersQuery {
@@ -89,7 +93,15 @@ export class UserService {
     const email = input.email.toLowerCase();
     try {
       return await this.deps.dataSource.transaction(async (m) => {
-        const user = m.create(UserEntity, { email, displayName: input.displayName, role: input.role, passwordHash, disabled: false });
+        const user = m.create(UserEntity, {
+          email,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash,
+          disabled: false,
+          extension: input.extension ?? null,
+          defaultCountry: input.defaultCountry ?? null,
+        });
         await m.insert(UserEntity, user);
         const saved = await m.findOneOrFail(UserEntity, { where: { email } });
         await this.deps.audit.record(
@@ -99,8 +111,7 @@ export class UserService {
         return toPublicUser(saved);
       });
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictError('A user with this email exists', 'email_taken');
-      throw err;
+      throw uniqueConflict(err);
     }
   }
 
@@ -118,6 +129,11 @@ export class UserService {
     }
   }
 
+  /** The enabled user who answers to an internal extension. */
+  findByExtension(extension: string): Promise<User | null> {
+    return this.deps.dataSource.manager.findOne(UserEntity, { where: { extension, disabled: false } });
+  }
+
   async update(id: string, patch: UpdateUserInput, ctx: ActionContext): Promise<PublicUser> {
     const passwordHash = patch.password !== undefined ? await this.deps.passwords.hash(patch.password) : undefined;
     return this.deps.dataSource.transaction(async (m) => {
@@ -132,9 +148,13 @@ export class UserService {
       if (patch.role !== undefined && patch.role !== user.role) changes.role = patch.role;
       if (patch.disabled !== undefined && patch.disabled !== user.disabled) changes.disabled = patch.disabled;
       if (passwordHash !== undefined) changes.passwordHash = passwordHash;
+      if (patch.extension !== undefined && patch.extension !== user.extension) changes.extension = patch.extension;
+      if (patch.defaultCountry !== undefined && patch.defaultCountry !== user.defaultCountry) changes.defaultCountry = patch.defaultCountry;
       if (Object.keys(changes).length === 0) return toPublicUser(user);
 
-      await m.update(UserEntity, { id }, changes);
+      await m.update(UserEntity, { id }, changes).catch((err: unknown) => {
+        throw uniqueConflict(err);
+      });
       const target = { type: 'user', id };
       if (changes.role !== undefined) {
         await this.deps.audit.record({ action: 'user.role_change', outcome: 'ok', ...ctx, target, details: { from: user.role, to: changes.role } }, m);
@@ -174,4 +194,14 @@ export class UserService {
     );
     if (others.length === 0) throw new ConflictError('This is the last enabled admin; make another admin first', 'last_admin');
   }
+}
+
+/** A unique-constraint violation as the conflict it means to the caller. */
+function uniqueConflict(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } };
+  if (e.code !== UNIQUE_VIOLATION) return err;
+  const constraint = e.constraint ?? e.driverError?.constraint ?? '';
+  return constraint.includes('extension')
+    ? new ConflictError('Another user has this extension', 'extension_taken')
+    : new ConflictError('A user with this email exists', 'email_taken');
 }

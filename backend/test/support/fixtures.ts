@@ -33,3 +33,12 @@ export function frameType(frame: Buffer): string | undefined {
   const end = frame.indexOf('\n\n');
   return /(?:^|\n)Content-Type: ([^\n]+)/.exec(frame.toString('latin1', 0, end < 0 ? frame.length : end))?.[1];
 }
+
+/** A captured HTTP request: its headers and its body, byte for byte. */
+export function httpCapture(name: string): { requestLine: string; headers: Record<string, string>; body: Buffer } {
+  const raw = capture(name, 'freeswitch-http');
+  const split = raw.indexOf('\r\n\r\n');
+  const [requestLine, ...lines] = raw.toString('latin1', 0, split).split('\r\n');
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  return { requestLine: requestLine!, headers, body: raw.subarray(split + 4) };
+}

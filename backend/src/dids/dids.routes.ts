@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../auth/auth.service.js';
+import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-guard.js';
+import { parseInput } from '../http/validate.js';
+import type { DidService } from './dids.service.js';
+
+const assignBody = z.strictObject({
+  number: z.string().min(3).max(32),
+  userId: z.uuid(),
+  label: z.string().trim().max(200).default(''),
+});
+const numberParams = z.strictObject({ number: z.string().min(3).max(32) });
+
+/** Admin management of inbound numbers. */
+export function didsRouter(deps: { dids: DidService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth), requireRole('admin'));
+  const ctx = (req: Parameters<typeof currentUser>[0]) => ({ actor: { id: currentUser(req).id, email: currentUser(req).email }, ip: clientIp(req) });
+
+  r.get('/', async (_req, res) => {
+    res.json({ dids: await deps.dids.list() });
+  });
+
+  r.post('/', async (req, res) => {
+    const input = parseInput(assignBody, req.body, 'body');
+    res.status(201).json({ did: await deps.dids.assign(input, ctx(req)) });
+  });
+
+  r.delete('/:number', async (req, res) => {
+    const { number } = parseInput(numberParams, req.params, 'params');
+    await deps.dids.remove(number, ctx(req));
+    res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,89 @@
+// Concurrent-call caps, enforced atomically across backend replicas: a call
+// takes a slot before it is bridged and gives it back when it ends (hangup,
+// or reconciliation finding it gone). Slots also expire after the longest
+// call allowed, so a lost "ended" can never lock a user out for good.
+import type { Redis } from 'ioredis';
+import { RedisState } from '../state/redis.js';
+import type { SharedState } from '../state/state.js';
+
+export type SlotResult = 'ok' | 'user_cap' | 'global_cap';
+
+export interface CallSlots {
+  /** Takes a slot for the call; asking again for the same call is a no-op 'ok'. */
+  acquire(input: { callId: string; userId: string; userCap: number; globalCap: number; ttlMs: number }): Promise<SlotResult>;
+  release(callId: string): Promise<void>;
+  count(userId?: string): Promise<number>;
+}
+
+export function openCallSlots(state: SharedState): CallSlots {
+  return state instanceof RedisState ? new RedisCallSlots(state.client, `${state.prefix}slots:`) : new MemoryCallSlots();
+}
+
+export class MemoryCallSlots implements CallSlots {
+  private readonly slots = new Map<string, { userId: string; expiresAt: number }>();
+
+  async acquire(input: { callId: string; userId: string; userCap: number; globalCap: number; ttlMs: number }): Promise<SlotResult> {
+    const now = Date.now();
+    for (const [id, s] of this.slots) if (s.expiresAt <= now) this.slots.delete(id);
+    if (this.slots.has(input.callId)) return 'ok';
+    let user = 0;
+    for (const s of this.slots.values()) if (s.userId === input.userId) user++;
+    if (user >= input.userCap) return 'user_cap';
+    if (this.slots.size >= input.globalCap) return 'global_cap';
+    this.slots.set(input.callId, { userId: input.userId, expiresAt: now + input.ttlMs });
+    return 'ok';
+  }
+
+  async release(callId: string): Promise<void> {
+    this.slots.delete(callId);
+  }
+
+  async count(userId?: string): Promise<number> {
+    const now = Date.now();
+    return [...this.slots.values()].filter((s) => s.expiresAt > now && (userId === undefined || s.userId === userId)).length;
+  }
+}
+
+// ARGV: prefix, now, callId, userId, userCap, globalCap, ttlMs
+const ACQUIRE = `
+local p, now, call, user = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local ukey, akey = p .. 'user:' .. user, p .. 'all'
+redis.call('ZREMRANGEBYSCORE', ukey, '-inf', now)
+redis.call('ZREMRANGEBYSCORE', akey, '-inf', now)
+if redis.call('ZSCORE', akey, call) then return 'ok' end
+if redis.call('ZCARD', ukey) >= tonumber(ARGV[5]) then return 'user_cap' end
+if redis.call('ZCARD', akey) >= tonumber(ARGV[6]) then return 'global_cap' end
+local expires = now + tonumber(ARGV[7])
+redis.call('ZADD', ukey, expires, call)
+redis.call('ZADD', akey, expires, call)
+redis.call('PEXPIRE', ukey, ARGV[7])
+redis.call('SET', p .. 'call:' .. call, user, 'PX', ARGV[7])
+return 'ok'`;
+
+const RELEASE = `
+local p, call = ARGV[1], ARGV[2]
+local user = redis.call('GET', p .. 'call:' .. call)
+if user then redis.call('ZREM', p .. 'user:' .. user, call) end
+redis.call('ZREM', p .. 'all', call)
+redis.call('DEL', p .. 'call:' .. call)
+return 1`;
+
+export class RedisCallSlots implements CallSlots {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async acquire(input: { callId: string; userId: string; userCap: number; globalCap: number; ttlMs: number }): Promise<SlotResult> {
+    return (await this.redis.eval(ACQUIRE, 0, this.prefix, String(Date.now()), input.callId, input.userId, String(input.userCap), String(input.globalCap), String(input.ttlMs))) as SlotResult;
+  }
+
+  async release(callId: string): Promise<void> {
+    await this.redis.eval(RELEASE, 0, this.prefix, callId);
+  }
+
+  async count(userId?: string): Promise<number> {
+    const key = userId === undefined ? `${this.prefix}all` : `${this.prefix}user:${userId}`;
+    return this.redis.zcount(key, `(${Date.now()}`, '+inf');
+  }
+}

@@ -1,0 +1,138 @@
+// The one place that decides what happens to a call, with a reason for every
+// outcome. Destination policy is a pure function (table-tested); the caps and
+// rate limits that need shared state come after it, in decide().
+import type { Config } from '../config.js';
+import type { CounterStore } from '../state/state.js';
+import type { CallSlots } from './call-slots.js';
+import { BLOCKED_TYPES, FRAUD_PREFIXES, classify, type Dialled } from './numbers.js';
+
+export const REASONS = [
+  'allowed',
+  'extension',
+  'emergency',
+  'did',
+  'invalid_number',
+  'destination_not_allowed',
+  'premium_rate',
+  'fraud_prefix',
+  'emergency_refused',
+  'unknown_caller',
+  'unknown_extension',
+  'unknown_did',
+  'user_cap',
+  'global_cap',
+  'user_cps',
+  'global_cps',
+  'routing_error',
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** The SIP answer a refusal gets, so the browser can explain it. */
+export const REFUSALS: Record<Exclude<Reason, 'allowed' | 'extension' | 'emergency' | 'did'>, { status: number; text: string }> = {
+  invalid_number: { status: 404, text: 'Not Found' },
+  unknown_extension: { status: 404, text: 'Not Found' },
+  unknown_did: { status: 404, text: 'Not Found' },
+  destination_not_allowed: { status: 403, text: 'Forbidden' },
+  premium_rate: { status: 403, text: 'Forbidden' },
+  fraud_prefix: { status: 403, text: 'Forbidden' },
+  emergency_refused: { status: 403, text: 'Forbidden' },
+  unknown_caller: { status: 403, text: 'Forbidden' },
+  user_cap: { status: 486, text: 'Busy Here' },
+  user_cps: { status: 486, text: 'Busy Here' },
+  global_cap: { status: 480, text: 'Temporarily Unavailable' },
+  global_cps: { status: 480, text: 'Temporarily Unavailable' },
+  routing_error: { status: 480, text: 'Temporarily Unavailable' },
+};
+
+export type Target =
+  | { kind: 'trunk'; number: string; country: string | null }
+  | { kind: 'user'; userId: string };
+
+export type Decision =
+  | { decision: 'allow'; reason: 'allowed' | 'extension' | 'emergency' | 'did'; target: Target; maxSeconds: number | null }
+  | { decision: 'refuse'; reason: Exclude<Reason, 'allowed' | 'extension' | 'emergency' | 'did'>; status: number; text: string };
+
+export type DestinationPolicy = Pick<
+  Config['routing'],
+  'allowedCountries' | 'allowedPrefixes' | 'blockedPrefixes' | 'emergencyPolicy' | 'maxCallSeconds'
+>;
+
+export function refuse(reason: Exclude<Reason, 'allowed' | 'extension' | 'emergency' | 'did'>): Decision {
+  return { decision: 'refuse', reason, ...REFUSALS[reason] };
+}
+
+/**
+ * Where a classified number may go, by policy alone. Order matters: fraud
+ * ranges and premium types are refused before the allow-list is consulted,
+ * so no allow-list entry can open them; everything not allowed is refused.
+ */
+export function evaluateDestination(dialled: Dialled, policy: DestinationPolicy, extensionOwner: string | null): Decision {
+  switch (dialled.kind) {
+    case 'invalid':
+      return refuse('invalid_number');
+    case 'emergency':
+      return policy.emergencyPolicy === 'allow'
+        ? { decision: 'allow', reason: 'emergency', target: { kind: 'trunk', number: dialled.number, country: null }, maxSeconds: null }
+        : refuse('emergency_refused');
+    case 'extension':
+      return extensionOwner ? { decision: 'allow', reason: 'extension', target: { kind: 'user', userId: extensionOwner }, maxSeconds: policy.maxCallSeconds } : refuse('unknown_extension');
+    case 'e164': {
+      const blocked = [...FRAUD_PREFIXES, ...policy.blockedPrefixes];
+      if (blocked.some((p) => dialled.e164.startsWith(p))) return refuse('fraud_prefix');
+      if (dialled.type !== undefined && BLOCKED_TYPES.has(dialled.type)) return refuse('premium_rate');
+      const allowed =
+        (dialled.country !== null && policy.allowedCountries.includes(dialled.country)) || policy.allowedPrefixes.some((p) => dialled.e164.startsWith(p));
+      if (!allowed) return refuse('destination_not_allowed');
+      return { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: dialled.e164, country: dialled.country }, maxSeconds: policy.maxCallSeconds };
+    }
+  }
+}
+
+export interface Caller {
+  id: string;
+  disabled: boolean;
+  defaultCountry: string | null;
+}
+
+export interface RoutingDeps {
+  config: Config['routing'];
+  counters: CounterStore;
+  slots: CallSlots;
+  /** The enabled user with this extension, if any. */
+  extensionOwner(extension: string): Promise<string | null>;
+}
+
+/** Everything a decision needs: the caller, what they dialled, and the call's id for the cap. */
+export async function decide(deps: RoutingDeps, input: { callId: string; caller: Caller | null; dialled: string }): Promise<Decision> {
+  const { config } = deps;
+  if (!input.caller || input.caller.disabled) return refuse('unknown_caller');
+  const caller = input.caller;
+
+  // An extension must be looked up before classifying, to tell it from a short national number.
+  const candidate = input.dialled.replace(/[\s().\-/]/g, '');
+  const owner = /^[0-9]{2,6}$/.test(candidate) ? await deps.extensionOwner(candidate) : null;
+  const dialled = classify(input.dialled, {
+    defaultCountry: caller.defaultCountry ?? config.defaultCountry,
+    emergencyNumbers: config.emergencyNumbers,
+    isExtension: () => owner !== null,
+  });
+  const verdict = evaluateDestination(dialled, config, owner);
+  if (verdict.decision === 'refuse' || verdict.reason === 'emergency') return verdict;
+
+  // Rate limits count every attempt that got this far, refused or not: that is what slows an attacker.
+  const [mine, everyone] = await Promise.all([deps.counters.hit(`cps:user:${caller.id}`, 1000), deps.counters.hit('cps:all', 1000)]);
+  if (mine.count > config.userCallsPerSecond) return refuse('user_cps');
+  if (everyone.count > config.globalCallsPerSecond) return refuse('global_cps');
+
+  if (verdict.target.kind === 'trunk') {
+    const slot = await deps.slots.acquire({
+      callId: input.callId,
+      userId: caller.id,
+      userCap: config.userMaxConcurrent,
+      globalCap: config.globalMaxConcurrent,
+      ttlMs: (config.maxCallSeconds + 60) * 1000,
+    });
+    if (slot !== 'ok') return refuse(slot);
+  }
+  return verdict;
+}

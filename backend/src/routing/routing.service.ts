@@ -1,0 +1,208 @@
+// Answers FreeSWITCH's two questions over mod_xml_curl: "who is this SIP
+// user?" (directory) and "what do I do with this call?" (dialplan). Every
+// answer is a document the switch accepts; anything unexpected is a safe
+// "not found" (directory) or a refusal (dialplan), never a bridge.
+import type { Config } from '../config.js';
+import type { DidService } from '../dids/dids.service.js';
+import type { Logger } from '../logger.js';
+import type { Counter, Histogram } from 'prom-client';
+import type { SipCredentialService, DigestAttempt } from '../sip/sip-credentials.js';
+import type { CounterStore } from '../state/state.js';
+import type { User } from '../users/user.entity.js';
+import type { UserService } from '../users/users.service.js';
+import type { CallSlots } from './call-slots.js';
+import { decide, refuse, type Decision } from './policy.js';
+import { NOT_FOUND, dialplan, document, el, safeText, type Action } from './xml.js';
+
+/** The form mod_xml_curl posts, as validated strings. */
+export type SwitchForm = Readonly<Record<string, string>>;
+
+export interface RoutingMetrics {
+  decisions: Counter<'decision' | 'reason'>;
+  rejected: Counter<'reason'>;
+  seconds: Histogram<'section'>;
+}
+
+interface RoutingServiceDeps {
+  config: Pick<Config, 'routing' | 'switch'>;
+  users: UserService;
+  sip: SipCredentialService;
+  dids: DidService;
+  counters: CounterStore;
+  slots: CallSlots;
+  metrics: RoutingMetrics;
+  log: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CONTEXT = /^[A-Za-z0-9_-]{1,64}$/;
+/** The context the external (trunk) profile sends calls to. */
+export const PUBLIC_CONTEXT = 'public';
+
+export class RoutingService {
+  constructor(private readonly deps: RoutingServiceDeps) {}
+
+  async answer(form: SwitchForm): Promise<string> {
+    const section = form['section'];
+    const timer = this.deps.metrics.seconds.startTimer({ section: section === 'directory' || section === 'dialplan' ? section : 'other' });
+    try {
+      if (section === 'directory') return await this.directory(form);
+      if (section === 'dialplan') return await this.dialplan(form);
+      this.deps.metrics.rejected.inc({ reason: 'unknown_section' });
+      return NOT_FOUND;
+    } finally {
+      timer();
+    }
+  }
+
+  // --- directory -----------------------------------------------------------------
+
+  private async directory(form: SwitchForm): Promise<string> {
+    const { routing } = this.deps.config;
+    const userId = form['user'];
+    // Domain-only lookups (ACL network lists at start-up) are the static config's business.
+    if (userId === undefined) return NOT_FOUND;
+    if (!UUID.test(userId) || form['domain'] !== routing.sipDomain) {
+      this.deps.metrics.rejected.inc({ reason: 'unknown_user' });
+      return NOT_FOUND;
+    }
+    const user = await this.deps.users.findById(userId);
+    if (!user || user.disabled) {
+      this.deps.metrics.rejected.inc({ reason: 'unknown_user' });
+      return NOT_FOUND;
+    }
+    if (form['action'] !== 'sip_auth') return this.userDocument(user, null);
+    const a1 = await this.deps.sip.a1For(user.id, digestOf(form));
+    if (!a1) {
+      this.deps.metrics.rejected.inc({ reason: 'no_credentials' });
+      return NOT_FOUND;
+    }
+    return this.userDocument(user, a1);
+  }
+
+  private userDocument(user: User, a1: string | null): string {
+    const { routing, switch: sw } = this.deps.config;
+    const variables: Array<[string, string]> = [
+      ['user_context', sw.context],
+      ['sipcall_user_id', user.id],
+      ['accountcode', user.id],
+      ['effective_caller_id_name', safeText(user.displayName) || 'SIPCall'],
+      ...(user.extension ? ([['effective_caller_id_number', user.extension]] as Array<[string, string]>) : []),
+    ];
+    return document(
+      el(
+        'section',
+        { name: 'directory' },
+        el(
+          'domain',
+          { name: routing.sipDomain },
+          // Ring every device the user has registered (browser tabs, phones).
+          el('params', {}, el('param', { name: 'dial-string', value: '{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}${sofia_contact(*/${dialed_user}@${dialed_domain})}' })),
+          el(
+            'groups',
+            {},
+            el(
+              'group',
+              { name: 'sipcall' },
+              el(
+                'users',
+                {},
+                el(
+                  'user',
+                  { id: user.id },
+                  ...(a1 ? [el('params', {}, el('param', { name: 'a1-hash', value: a1 }))] : []),
+                  el('variables', {}, ...variables.map(([name, value]) => el('variable', { name, value }))),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // --- dialplan ------------------------------------------------------------------
+
+  private async dialplan(form: SwitchForm): Promise<string> {
+    const context = form['Hunt-Context'] ?? form['Caller-Context'];
+    const callId = form['Unique-ID'];
+    const destination = form['Hunt-Destination-Number'] ?? form['Caller-Destination-Number'] ?? '';
+    if (!context || !CONTEXT.test(context) || !callId || !UUID.test(callId)) {
+      this.deps.metrics.rejected.inc({ reason: 'malformed_dialplan_request' });
+      return NOT_FOUND;
+    }
+    if (context !== PUBLIC_CONTEXT && context !== this.deps.config.switch.context) {
+      // A context we do not route: the static configuration (which refuses) answers.
+      this.deps.metrics.rejected.inc({ reason: 'unknown_context' });
+      return NOT_FOUND;
+    }
+    let decision: Decision;
+    try {
+      decision = context === PUBLIC_CONTEXT ? await this.inbound(destination) : await this.outbound(form, callId, destination);
+    } catch (err) {
+      this.deps.log.error({ err, callId }, 'routing decision failed; refusing the call');
+      decision = refuse('routing_error');
+    }
+    this.deps.metrics.decisions.inc({ decision: decision.decision, reason: decision.reason });
+    return dialplan(context, this.actions(decision, form, callId));
+  }
+
+  private async outbound(form: SwitchForm, callId: string, destination: string): Promise<Decision> {
+    const claimed = form['variable_sipcall_user_id'] ?? form['variable_user_name'];
+    const caller = claimed && UUID.test(claimed) ? await this.deps.users.findById(claimed) : null;
+    return decide(
+      {
+        config: this.deps.config.routing,
+        counters: this.deps.counters,
+        slots: this.deps.slots,
+        extensionOwner: async (ext) => (await this.deps.users.findByExtension(ext))?.id ?? null,
+      },
+      { callId, caller, dialled: destination.slice(0, 64) },
+    );
+  }
+
+  private async inbound(destination: string): Promise<Decision> {
+    const owner = await this.deps.dids.ownerOf(destination.slice(0, 32));
+    return owner ? { decision: 'allow', reason: 'did', target: { kind: 'user', userId: owner }, maxSeconds: this.deps.config.routing.maxCallSeconds } : refuse('unknown_did');
+  }
+
+  private actions(d: Decision, form: SwitchForm, callId: string): Action[] {
+    const set = (name: string, value: string): Action => ({ app: 'set', data: `${name}=${value}` });
+    if (d.decision === 'refuse') {
+      // The variables travel into the call record; the respond reaches the caller as a SIP status.
+      return [set('sipcall_decision', 'refuse'), set('sipcall_reason', d.reason), { app: 'respond', data: `${d.status} ${d.text}` }];
+    }
+    const { routing } = this.deps.config;
+    const actions: Action[] = [set('sipcall_decision', 'allow'), set('sipcall_reason', d.reason), { app: 'export', data: `sipcall_call_id=${callId}` }];
+    const caller = form['variable_sipcall_user_id'];
+    if (caller && UUID.test(caller)) actions.push({ app: 'export', data: `sipcall_user_id=${caller}` });
+    actions.push(set('hangup_after_bridge', 'true'));
+    if (d.maxSeconds !== null) actions.push({ app: 'sched_hangup', data: `+${d.maxSeconds} ALLOTTED_TIMEOUT` });
+    if (d.target.kind === 'trunk') {
+      actions.push(set('sipcall_destination', d.target.number), { app: 'bridge', data: `sofia/gateway/${routing.gateway}/${d.target.number}` });
+    } else {
+      if (d.reason === 'did') actions.push(set('sipcall_direction', 'inbound'), { app: 'export', data: `sipcall_user_id=${d.target.userId}` });
+      actions.push(set('call_timeout', '30'), { app: 'bridge', data: `user/${d.target.userId}@${routing.sipDomain}` });
+    }
+    return actions;
+  }
+}
+
+function digestOf(form: SwitchForm): DigestAttempt | null {
+  const response = form['sip_auth_response'];
+  const nonce = form['sip_auth_nonce'];
+  const uri = form['sip_auth_uri'];
+  const method = form['sip_auth_method'];
+  if (!response || !nonce || !uri || !method || !/^[0-9a-fA-F]{32}$/.test(response)) return null;
+  return {
+    username: form['sip_auth_username'] ?? '',
+    realm: form['sip_auth_realm'] ?? '',
+    nonce,
+    uri,
+    method,
+    response,
+    qop: form['sip_auth_qop'],
+    cnonce: form['sip_auth_cnonce'],
+    nc: form['sip_auth_nc'],
+  };
+}
