@@ -110,6 +110,14 @@ describe('configuration in development', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('JWT_SECRET', first.auth.jwtSecret);
   });
 
+  it('generates only what is missing, and says so only for that', () => {
+    const config = loadConfig({ JWT_SECRET: 'x'.repeat(40), SWITCH_HTTP_PASSWORD: 'given-switch-password' }, { persistDevelopmentSecrets: false });
+    expect(config.auth.jwtSecret).toBe('x'.repeat(40));
+    expect(config.switchHttp.password).toBe('given-switch-password');
+    expect(config.notices.join('\n')).not.toMatch(/JWT_SECRET|SWITCH_HTTP_PASSWORD/);
+    expect(config.notices.join('\n')).toMatch(/ENCRYPTION_MASTER_KEY is not set/);
+  });
+
   it('still refuses ClueCon, even in development', () => {
     expect(problemsOf({ FREESWITCH_NODES: 'esl://:ClueCon@127.0.0.1:8021' })[0]).toContain('ClueCon');
   });

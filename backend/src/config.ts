@@ -191,8 +191,8 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
 
   const generated = relaxed ? developmentSecrets(dataDir, e.NODE_ENV === 'development' && options.persistDevelopmentSecrets !== false) : null;
 
-  const jwtSecret = secret('JWT_SECRET', e.JWT_SECRET, MIN_SECRET_LENGTH, problems, generated?.get('JWT_SECRET', notices));
-  const masterKey = encryptionKey(e.ENCRYPTION_MASTER_KEY, problems, generated?.get('ENCRYPTION_MASTER_KEY', notices));
+  const jwtSecret = secret('JWT_SECRET', e.JWT_SECRET, MIN_SECRET_LENGTH, problems, generated && (() => generated.get('JWT_SECRET', notices)));
+  const masterKey = encryptionKey(e.ENCRYPTION_MASTER_KEY, problems, generated && (() => generated.get('ENCRYPTION_MASTER_KEY', notices)));
   const nodes = switchNodes(e.FREESWITCH_NODES, relaxed, problems, notices);
   const trunkPassword =
     e.SIP_TRUNK_PASSWORD === undefined
@@ -201,7 +201,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
   const corsOrigins = parseOrigins(e.CORS_ORIGINS, problems);
   const bootstrapAdmin = parseBootstrapAdmin(e, problems);
-  const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated?.get('SWITCH_HTTP_PASSWORD', notices));
+  const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated && (() => generated.get('SWITCH_HTTP_PASSWORD', notices)));
   const routing = parseRouting(e, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -259,11 +259,11 @@ function secret(
   value: string | undefined,
   minLength: number,
   problems: string[],
-  fallback: string | undefined,
+  fallback: (() => string) | null | undefined,
   relaxed = false,
 ): string | undefined {
   if (value === undefined) {
-    if (fallback !== undefined) return fallback;
+    if (fallback) return fallback();
     problems.push(`${name} is required (at least ${minLength} characters of random data)`);
     return undefined;
   }
@@ -278,8 +278,8 @@ function secret(
   return value;
 }
 
-function encryptionKey(value: string | undefined, problems: string[], fallback: string | undefined): Buffer | undefined {
-  const raw = value ?? fallback;
+function encryptionKey(value: string | undefined, problems: string[], fallback: (() => string) | null | undefined): Buffer | undefined {
+  const raw = value ?? fallback?.();
   if (raw === undefined) {
     problems.push('ENCRYPTION_MASTER_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)');
     return undefined;

@@ -124,9 +124,12 @@ export class CallTracker {
       return;
     }
 
-    const call = await this.callOf(event.uuid);
-    if (!call) return; // a channel we do not track (its call ended, or it predates us: reconcile covers that)
-    const isFirstLeg = event.uuid === call.id;
+    const found = await this.callOf(event.uuid);
+    if (!found) return; // a channel we do not track (its call ended, or it predates us: reconcile covers that)
+    const isFirstLeg = event.uuid === found.id;
+    // The routing decision sets the normalised number after the channel was created; take it when it shows.
+    const decided = isFirstLeg ? h.get('variable_sipcall_destination') : undefined;
+    const call = decided && decided !== found.destination ? { ...found, destination: decided } : found;
 
     switch (event.name) {
       case 'CHANNEL_PROGRESS':
@@ -143,7 +146,7 @@ export class CallTracker {
         const other = event.otherUuid;
         const legs = other && !call.legs.includes(other) ? [...call.legs, other] : call.legs;
         const connecting = call.state === 'ringing' || call.state === 'early';
-        if (legs === call.legs && !connecting) return; // already known: nothing to tell anyone
+        if (legs === call.legs && !connecting && call === found) return; // already known: nothing to tell anyone
         await this.save({ ...call, legs, state: connecting ? 'answered' : call.state, answeredAt: call.answeredAt ?? usToIso(at), lastEventUs: at });
         return;
       }

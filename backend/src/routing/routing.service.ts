@@ -87,6 +87,9 @@ export class RoutingService {
       ['sipcall_user_id', user.id],
       ['accountcode', user.id],
       ['effective_caller_id_name', safeText(user.displayName) || 'SIPCall'],
+      // A browser that vanished without a BYE: hang up after 5 minutes without media (30 on hold).
+      ['media_timeout', '300000'],
+      ['media_hold_timeout', '1800000'],
       ...(user.extension ? ([['effective_caller_id_number', user.extension]] as Array<[string, string]>) : []),
     ];
     return document(

@@ -1,0 +1,155 @@
+// freeswitch/ is data the project owns: every file must be well-formed XML a
+// stock FreeSWITCH 1.10 loads, carry the modules and profiles the design
+// needs, and contain no default password and no non-loopback default bind.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../freeswitch');
+const files = (function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const full = path.join(dir, f);
+    return statSync(full).isDirectory() ? walk(full) : f.endsWith('.xml') ? [full] : [];
+  });
+})(DIR);
+const rel = (f: string) => path.relative(DIR, f);
+const text = (name: string) => readFileSync(path.join(DIR, name), 'utf8');
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['param', 'load', 'node', 'list', 'X-PRE-PROCESS', 'profile', 'gateway', 'context', 'extension', 'action'].includes(name) });
+const parse = (name: string) => parser.parse(text(name)) as Record<string, unknown>;
+
+/** name → value of every <param> in a file. */
+function params(name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text(name).matchAll(/<param name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+/** Variables vars.xml defines, and the value each starts with before the environment is read. */
+function definedVars(): Map<string, string | null> {
+  const vars = new Map<string, string | null>();
+  for (const m of text('vars.xml').matchAll(/<X-PRE-PROCESS cmd="(set|env-set|exec-set)" data="([^=]+)=([^"]*)"/g)) {
+    const [, cmd, name, value] = m;
+    if (!vars.has(name!) || cmd === 'set') vars.set(name!, cmd === 'set' ? value! : vars.get(name!) ?? null);
+  }
+  return vars;
+}
+
+// Set by the FreeSWITCH core itself.
+const CORE_VARS = new Set(['certs_dir', 'base_dir', 'conf_dir', 'log_dir', 'run_dir', 'db_dir', 'sounds_dir', 'storage_dir', 'temp_dir', 'local_ip_v4', 'hostname']);
+
+describe('freeswitch/', () => {
+  it('has the files a stock FreeSWITCH loads', () => {
+    expect(files.map(rel).sort()).toEqual(
+      [
+        'autoload_configs/acl.conf.xml',
+        'autoload_configs/console.conf.xml',
+        'autoload_configs/event_socket.conf.xml',
+        'autoload_configs/json_cdr.conf.xml',
+        'autoload_configs/logfile.conf.xml',
+        'autoload_configs/modules.conf.xml',
+        'autoload_configs/opus.conf.xml',
+        'autoload_configs/sofia.conf.xml',
+        'autoload_configs/switch.conf.xml',
+        'autoload_configs/xml_curl.conf.xml',
+        'dialplan/fallback.xml',
+        'directory/domain.xml',
+        'freeswitch.xml',
+        'sip_profiles/external.xml',
+        'sip_profiles/external/trunk.xml',
+        'sip_profiles/internal.xml',
+        'vars.xml',
+      ].sort(),
+    );
+  });
+
+  it.each(files.map(rel))('%s is well-formed XML', (name) => {
+    // Included fragments have several roots; FreeSWITCH splices them into a parent.
+    expect(XMLValidator.validate(`<root>${text(name).replace(/^<\?xml[^>]*\?>/, '')}</root>`)).toBe(true);
+  });
+
+  it('loads the modules the design needs', () => {
+    const modules = (parse('autoload_configs/modules.conf.xml') as { configuration: { modules: { load: Array<{ module: string }> } } }).configuration.modules.load.map((l) => l.module);
+    for (const m of ['mod_event_socket', 'mod_sofia', 'mod_commands', 'mod_dptools', 'mod_dialplan_xml', 'mod_xml_curl', 'mod_json_cdr', 'mod_opus', 'mod_console', 'mod_logfile']) expect(modules).toContain(m);
+  });
+
+  it('asks the backend for directory and dialplan, with basic auth, and posts records back', () => {
+    const curl = text('autoload_configs/xml_curl.conf.xml');
+    expect(curl).toContain('<param name="gateway-url" value="$${sipcall_backend_url}/freeswitch/xml" bindings="directory|dialplan"/>');
+    expect(params('autoload_configs/xml_curl.conf.xml')).toMatchObject({ 'auth-scheme': 'basic', 'gateway-credentials': 'freeswitch:$${sipcall_switch_http_password}' });
+    expect(params('autoload_configs/json_cdr.conf.xml')).toMatchObject({
+      url: '$${sipcall_backend_url}/freeswitch/cdr',
+      'auth-scheme': 'basic',
+      cred: 'freeswitch:$${sipcall_switch_http_password}',
+      encode: 'false',
+      'log-b-leg': 'true',
+      retries: '2',
+      'err-log-dir': '$${sipcall_cdr_spool}',
+    });
+    // The user name the switch sends is the one the backend expects by default.
+    expect(loadConfig({ NODE_ENV: 'test' }, { persistDevelopmentSecrets: false }).switchHttp.username).toBe('freeswitch');
+  });
+
+  it('authenticates every browser request and accepts calls unauthenticated only from the carrier', () => {
+    const internal = params('sip_profiles/internal.xml');
+    expect(internal).toMatchObject({ 'auth-calls': 'true', 'auth-messages': 'true', 'auth-subscriptions': 'true', 'accept-blind-reg': 'false', 'accept-blind-auth': 'false', 'ws-binding': ':5066', 'wss-binding': ':7443', context: 'default' });
+    const external = params('sip_profiles/external.xml');
+    expect(external).toMatchObject({ context: 'public', 'auth-calls': 'true', 'apply-inbound-acl': 'sipcall_carrier' });
+    expect(params('autoload_configs/event_socket.conf.xml')).toMatchObject({ 'apply-inbound-acl': 'sipcall_backend', 'listen-ip': '$${sipcall_esl_ip}' });
+    const acl = text('autoload_configs/acl.conf.xml');
+    expect(acl).toMatch(/<list name="sipcall_backend" default="deny">/);
+    expect(acl).toMatch(/<list name="sipcall_carrier" default="deny">/);
+  });
+
+  it('names its gateway as the backend bridges to it, and routes the contexts the backend answers for', () => {
+    expect(text('sip_profiles/external/trunk.xml')).toContain(`<gateway name="${loadConfig({}, { persistDevelopmentSecrets: false }).routing.gateway}">`);
+    const contexts = (parse('dialplan/fallback.xml') as { include: { context: Array<{ name: string; extension: Array<{ condition: { action: Array<{ application: string }> } }> }> } }).include.context;
+    expect(contexts.map((c) => c.name).sort()).toEqual(['default', 'public']);
+    // the fallback never bridges
+    for (const c of contexts) for (const e of c.extension) expect(e.condition.action.map((a) => a.application)).not.toContain('bridge');
+  });
+
+  it('carries no default password: every secret comes from the environment or is random', () => {
+    for (const f of files) {
+      const t = readFileSync(f, 'utf8');
+      expect(t, rel(f)).not.toMatch(/ClueCon/i);
+      expect(t, rel(f)).not.toMatch(/value="1234"/);
+      for (const m of t.matchAll(/<param name="(password|cred|gateway-credentials)" value="([^"]*)"/g)) expect(m[2], `${rel(f)} ${m[1]}`).toMatch(/\$\$\{sipcall_[a-z_]+\}/);
+    }
+    const vars = text('vars.xml');
+    for (const secret of ['sipcall_esl_password', 'sipcall_switch_http_password', 'sipcall_trunk_password']) {
+      expect(vars).toMatch(new RegExp(`cmd="exec-set" data="${secret}=od -An -N24 -tx1 /dev/urandom`));
+      expect(vars).toContain(`cmd="env-set" data="${secret}=$SIPCALL_${secret.replace('sipcall_', '').toUpperCase()}"`);
+      expect(vars).not.toMatch(new RegExp(`cmd="set" data="${secret}=`));
+    }
+  });
+
+  it('binds to loopback unless told otherwise, and asks no STUN server on the internet', () => {
+    const vars = definedVars();
+    for (const name of ['sipcall_esl_ip', 'sipcall_sip_ip']) expect(vars.get(name), name).toBe('127.0.0.1');
+    expect(vars.get('sipcall_backend_cidrs')).toBe('127.0.0.1/32');
+    expect(vars.get('sipcall_carrier_cidrs')).toBe('127.0.0.1/32');
+    for (const f of files) {
+      const t = readFileSync(f, 'utf8');
+      expect(t, rel(f)).not.toMatch(/stun:|stun-set/);
+      expect(t, rel(f)).not.toMatch(/value="(0\.0\.0\.0|::|auto|\$\$\{local_ip_v4\})"/);
+    }
+  });
+
+  it('defines every $${variable} it uses', () => {
+    const vars = definedVars();
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/\$\$\{([A-Za-z0-9_]+)\}/g)) {
+        expect(vars.has(m[1]!) || CORE_VARS.has(m[1]!), `${rel(f)} uses $\${${m[1]}}`).toBe(true);
+      }
+    }
+  });
+
+  it('keeps sane core limits', () => {
+    const core = params('autoload_configs/switch.conf.xml');
+    expect(Number(core['max-sessions'])).toBeLessThanOrEqual(5000);
+    expect(Number(core['sessions-per-second'])).toBeLessThanOrEqual(100);
+  });
+});
