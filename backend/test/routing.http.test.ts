@@ -243,6 +243,14 @@ describe('the switch HTTP endpoint', () => {
       expect(decisionOf((await inbound('+493011111111').expect(200)).text).actions.at(-1)).toEqual({ application: 'respond', data: '404 Not Found' });
     });
 
+    it('refuses a user\'s calls as soon as they are disabled', async () => {
+      const dave = await createUser(t, { email: 'dave@example.com' });
+      expect(decisionOf((await post(allowCall(dave.id, '0301234567')).expect(200)).text).actions.at(-1)?.application).toBe('bridge');
+      await t.services.users.update(dave.id, { disabled: true }, { actor: { id: null, email: 'test' }, ip: null });
+      const d = decisionOf((await post(allowCall(dave.id, '0301234567')).expect(200)).text);
+      expect(d.actions).toContainEqual({ application: 'set', data: 'sipcall_reason=unknown_caller' });
+    });
+
     it('counts every decision by outcome and reason', async () => {
       const values = (await t.metrics.routingDecisions.get()).values;
       expect(values.find((v) => v.labels.decision === 'allow' && v.labels.reason === 'allowed')?.value).toBeGreaterThanOrEqual(1);

@@ -21,26 +21,40 @@ export function openCallSlots(state: SharedState): CallSlots {
 
 export class MemoryCallSlots implements CallSlots {
   private readonly slots = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly byUser = new Map<string, Set<string>>();
 
   async acquire(input: { callId: string; userId: string; userCap: number; globalCap: number; ttlMs: number }): Promise<SlotResult> {
     const now = Date.now();
-    for (const [id, s] of this.slots) if (s.expiresAt <= now) this.slots.delete(id);
     if (this.slots.has(input.callId)) return 'ok';
-    let user = 0;
-    for (const s of this.slots.values()) if (s.userId === input.userId) user++;
-    if (user >= input.userCap) return 'user_cap';
+    // Expired slots are dropped only when a cap is in sight, so a decision stays O(1).
+    if ((this.byUser.get(input.userId)?.size ?? 0) >= input.userCap) this.expire(now, input.userId);
+    if ((this.byUser.get(input.userId)?.size ?? 0) >= input.userCap) return 'user_cap';
+    if (this.slots.size >= input.globalCap) this.expire(now);
     if (this.slots.size >= input.globalCap) return 'global_cap';
     this.slots.set(input.callId, { userId: input.userId, expiresAt: now + input.ttlMs });
+    let mine = this.byUser.get(input.userId);
+    if (!mine) this.byUser.set(input.userId, (mine = new Set()));
+    mine.add(input.callId);
     return 'ok';
   }
 
   async release(callId: string): Promise<void> {
+    const slot = this.slots.get(callId);
+    if (!slot) return;
     this.slots.delete(callId);
+    const mine = this.byUser.get(slot.userId);
+    mine?.delete(callId);
+    if (mine?.size === 0) this.byUser.delete(slot.userId);
   }
 
   async count(userId?: string): Promise<number> {
-    const now = Date.now();
-    return [...this.slots.values()].filter((s) => s.expiresAt > now && (userId === undefined || s.userId === userId)).length;
+    this.expire(Date.now(), userId);
+    return userId === undefined ? this.slots.size : (this.byUser.get(userId)?.size ?? 0);
+  }
+
+  private expire(now: number, userId?: string): void {
+    const ids = userId === undefined ? [...this.slots.keys()] : [...(this.byUser.get(userId) ?? [])];
+    for (const id of ids) if ((this.slots.get(id)?.expiresAt ?? Infinity) <= now) void this.release(id);
   }
 }
 

@@ -39,7 +39,19 @@ const CONTEXT = /^[A-Za-z0-9_-]{1,64}$/;
 /** The context the external (trunk) profile sends calls to. */
 export const PUBLIC_CONTEXT = 'public';
 
+/**
+ * How long a caller's record is reused between decisions. A change made
+ * through this process drops the entry at once (forgetCaller); one made on
+ * another replica bites within this time. Disabling a user bites at once
+ * anyway: the switch authenticates every INVITE through an uncached directory
+ * lookup first, and a disabled user is "not found" there.
+ */
+const CALLER_CACHE_MS = 30_000;
+const CALLER_CACHE_SIZE = 10_000;
+
 export class RoutingService {
+  private readonly callers = new Map<string, { user: User | null; until: number }>();
+
   constructor(private readonly deps: RoutingServiceDeps) {}
 
   async answer(form: SwitchForm): Promise<string> {
@@ -152,7 +164,7 @@ export class RoutingService {
 
   private async outbound(form: SwitchForm, callId: string, destination: string): Promise<Decision> {
     const claimed = form['variable_sipcall_user_id'] ?? form['variable_user_name'];
-    const caller = claimed && UUID.test(claimed) ? await this.deps.users.findById(claimed) : null;
+    const caller = claimed && UUID.test(claimed) ? await this.caller(claimed) : null;
     return decide(
       {
         config: this.deps.config.routing,
@@ -162,6 +174,25 @@ export class RoutingService {
       },
       { callId, caller, dialled: destination.slice(0, 64) },
     );
+  }
+
+  /** Drops a user's cached record (they were changed or deleted). */
+  forgetCaller(id: string): void {
+    this.callers.delete(id);
+  }
+
+  /**
+   * The caller's account, kept for a moment: a burst of calls (or an attack)
+   * costs one database read per user and cache period, not one per call.
+   */
+  private async caller(id: string): Promise<User | null> {
+    const now = Date.now();
+    const hit = this.callers.get(id);
+    if (hit && hit.until > now) return hit.user;
+    const user = await this.deps.users.findById(id);
+    if (this.callers.size >= CALLER_CACHE_SIZE) this.callers.clear();
+    this.callers.set(id, { user, until: now + CALLER_CACHE_MS });
+    return user;
   }
 
   private async inbound(destination: string): Promise<Decision> {

@@ -17,10 +17,11 @@ const MAX_FIELD = 4096;
 export function switchHttpRouter(deps: { routing: RoutingService; config: Config['switchHttp']; metrics: RoutingMetrics }): Router {
   const r = Router();
   r.use(switchAuth(deps.config, deps.metrics));
-  r.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 1000, type: 'application/x-www-form-urlencoded' }));
+  // The raw text, parsed below with URLSearchParams: flat fields are all the switch sends.
+  r.use(express.text({ limit: FORM_LIMIT, type: 'application/x-www-form-urlencoded' }));
 
   r.post('/xml', async (req, res) => {
-    const form = formOf(req.body);
+    const form = typeof req.body === 'string' ? formOf(req.body) : null;
     if (!form) deps.metrics.rejected.inc({ reason: 'malformed_form' });
     const xml = form ? await deps.routing.answer(form) : NOT_FOUND;
     res.status(200).type('text/xml').send(xml);
@@ -28,12 +29,14 @@ export function switchHttpRouter(deps: { routing: RoutingService; config: Config
   return r;
 }
 
-/** Every field a single string of sane length; repeated or oversized fields make the whole form malformed. */
-function formOf(body: unknown): SwitchForm | null {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (typeof v !== 'string' || v.length > MAX_FIELD || k.length > 128) return null;
+const MAX_FIELDS = 1000;
+
+/** Every field once, of sane length; a repeated, oversized or surplus field makes the whole form malformed. */
+function formOf(body: string): SwitchForm | null {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  let count = 0;
+  for (const [k, v] of new URLSearchParams(body)) {
+    if (++count > MAX_FIELDS || v.length > MAX_FIELD || k.length > 128 || k in out) return null;
     out[k] = v;
   }
   return typeof out['section'] === 'string' ? out : null;

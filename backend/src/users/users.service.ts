@@ -51,7 +51,19 @@ interface UserServiceDeps {
 const UNIQUE_VIOLATION = '23505';
 
 export class UserService {
+  private readonly changeListeners = new Set<(userId: string) => void>();
+
   constructor(private readonly deps: UserServiceDeps) {}
+
+  /** Called after a user was changed or deleted (caches drop their copy). */
+  onChanged(listener: (userId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(userId: string): void {
+    for (const l of this.changeListeners) l(userId);
+  }
 
   findByEmail(email: string): Promise<User | null> {
     return this.deps.dataSource.manager.findOne(UserEntity, { where: { email: email.toLowerCase() } });
@@ -168,7 +180,7 @@ export class UserService {
         await this.deps.refreshTokens.revokeAllForUser(id, changes.disabled ? 'disabled' : changes.role ? 'role_change' : 'password_change', m);
       }
       return toPublicUser(await m.findOneOrFail(UserEntity, { where: { id } }));
-    });
+    }).finally(() => this.changed(id));
   }
 
   /** Stores a new hash of the same password (cost upgrade at login); not a password change. */
@@ -184,6 +196,7 @@ export class UserService {
       await m.delete(UserEntity, { id });
       await this.deps.audit.record({ action: 'user.delete', outcome: 'ok', ...ctx, target: { type: 'user', id }, details: { email: user.email } }, m);
     });
+    this.changed(id);
   }
 
   /** Locks the other enabled admins and refuses when there are none. */
