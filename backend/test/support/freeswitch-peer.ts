@@ -48,7 +48,21 @@ export interface PeerOptions {
   password?: string;
   /** How long an outbound leg rings before it answers; null: it never answers by itself. */
   answerAfterMs?: number | null;
+  /** Where mod_xml_curl asks for dialplan answers, as the real switch does (basic auth). */
+  xmlCurl?: { url: string; username: string; password: string };
 }
+
+export interface DialResult {
+  uuid: string;
+  /** bridged: the dialplan bridged out; refused: it answered with `respond`; fallback: no answer, the static config refused. */
+  outcome: 'bridged' | 'refused' | 'fallback';
+  respond?: string;
+  bridge?: string;
+  variables: Record<string, string>;
+}
+
+/** The hangup cause FreeSWITCH gives a `respond <status>`. */
+const RESPOND_CAUSES: Record<string, string> = { '403': 'CALL_REJECTED', '404': 'UNALLOCATED_NUMBER', '480': 'NO_USER_RESPONSE', '486': 'USER_BUSY', '503': 'NORMAL_TEMPORARY_FAILURE' };
 
 export class FreeSwitchPeer {
   /** Every command received, as sent (without the blank line), across connections. */
@@ -62,6 +76,7 @@ export class FreeSwitchPeer {
   private readonly password: string;
   private readonly answerAfterMs: number | null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private xmlCurl: PeerOptions['xmlCurl'];
 
   private constructor(
     private readonly server: Server,
@@ -69,6 +84,7 @@ export class FreeSwitchPeer {
   ) {
     this.password = options.password ?? PEER_PASSWORD;
     this.answerAfterMs = options.answerAfterMs === undefined ? 20 : options.answerAfterMs;
+    this.xmlCurl = options.xmlCurl;
   }
 
   static async start(options: PeerOptions = {}): Promise<FreeSwitchPeer> {
@@ -138,6 +154,84 @@ export class FreeSwitchPeer {
     });
     this.bridgeOut(a, input.destination, input.answer ?? true);
     return a.uuid;
+  }
+
+  /** Points mod_xml_curl at the backend (once it listens). */
+  useXmlCurl(xmlCurl: NonNullable<PeerOptions['xmlCurl']>): void {
+    this.xmlCurl = xmlCurl;
+  }
+
+  /**
+   * A registered user's browser calls `destination` and the switch asks the
+   * backend what to do, with the form mod_xml_curl posts (the channel's
+   * headers and variables), then does what the answer says: bridge to the
+   * trunk or to a user, or respond with a SIP status and hang up. With no
+   * usable answer it falls back to the static dialplan, which refuses (503).
+   */
+  async dial(input: { sipUser: string; userId: string; destination: string; context?: string }): Promise<DialResult> {
+    if (!this.xmlCurl) throw new Error('dial() needs the xmlCurl option');
+    const a = this.createChannel({
+      name: `sofia/internal/${input.sipUser}@127.0.0.1`,
+      direction: 'inbound',
+      callerNumber: input.sipUser,
+      callerName: input.sipUser,
+      destination: input.destination,
+      variables: { user_name: input.sipUser, sipcall_user_id: input.userId },
+      accountcode: input.userId,
+    });
+    if (input.context) a.context = input.context;
+    const form = new URLSearchParams([
+      ['hostname', 'vm'],
+      ['section', 'dialplan'],
+      ['tag_name', ''],
+      ['key_name', ''],
+      ['key_value', ''],
+      ...eventBase('REQUEST_PARAMS', this.sequence++),
+      ...channelHeaders(a),
+      ['Hunt-Context', a.context],
+      ['Hunt-Destination-Number', a.destination],
+    ]);
+    const res = await fetch(this.xmlCurl.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${this.xmlCurl.username}:${this.xmlCurl.password}`).toString('base64')}`,
+        'user-agent': 'freeswitch-xml/1.0',
+      },
+      // The switch encodes spaces as %20, never +.
+      body: form.toString().replace(/\+/g, '%20'),
+    });
+    const text = await res.text();
+    const actions = [...text.matchAll(/<action application="([^"]+)"(?: data="([^"]*)")?\/>/g)].map((m) => ({ app: m[1]!, data: unescapeXml(m[2] ?? '') }));
+    if (res.status !== 200 || actions.length === 0 || !new RegExp(`<context name="${a.context}">`).test(text)) {
+      this.hangup(a.uuid, 'NORMAL_TEMPORARY_FAILURE');
+      return { uuid: a.uuid, outcome: 'fallback', variables: {} };
+    }
+    const variables: Record<string, string> = {};
+    for (const { app, data } of actions) {
+      if (app === 'set' || app === 'export') {
+        const eq = data.indexOf('=');
+        variables[data.slice(0, eq)] = data.slice(eq + 1);
+        a.variables[data.slice(0, eq)] = data.slice(eq + 1);
+      } else if (app === 'respond') {
+        this.hangup(a.uuid, RESPOND_CAUSES[data.split(' ')[0]!] ?? 'CALL_REJECTED');
+        return { uuid: a.uuid, outcome: 'refused', respond: data, variables };
+      } else if (app === 'bridge') {
+        const trunk = /^sofia\/gateway\/[^/]+\/(.+)$/.exec(data);
+        if (trunk) this.bridgeOut(a, trunk[1]!, true);
+        else {
+          const user = /^user\/([^@]+)@/.exec(data)?.[1];
+          if (!user || !this.registered.has(user)) {
+            this.hangup(a.uuid, 'USER_NOT_REGISTERED');
+            return { uuid: a.uuid, outcome: 'refused', variables };
+          }
+          this.bridgeOut(a, user, true);
+        }
+        return { uuid: a.uuid, outcome: 'bridged', bridge: data, variables };
+      }
+    }
+    this.hangup(a.uuid, 'NORMAL_CLEARING');
+    return { uuid: a.uuid, outcome: 'fallback', variables };
   }
 
   answer(uuid: string): void {
@@ -670,3 +764,7 @@ const SOFIA_STATUS = [
   '2 profiles 1 alias',
   '',
 ].join('\n');
+
+function unescapeXml(s: string): string {
+  return s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!);
+}
