@@ -283,3 +283,48 @@ describe('the switch HTTP endpoint', () => {
   });
 });
 
+
+describe('TURN for browsers, extensions and DIDs administered over HTTP', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp({ TURN_URLS: 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349', TURN_SECRET: 'a-long-turn-shared-secret', TURN_TTL_SECONDS: '600', STUN_URLS: 'stun:stun.example.com:3478' });
+    await t.services.users.create({ email: 'root@example.com', displayName: 'Root', role: 'admin', password: 'a long enough password' }, { actor: { id: null, email: 'test' }, ip: null });
+    admin = (await request(t.app).post('/api/auth/login').send({ email: 'root@example.com', password: 'a long enough password' })).body.accessToken as string;
+  });
+  afterAll(() => t?.close());
+
+  it('hands out short-lived TURN credentials the TURN server can check with the shared secret', async () => {
+    const creds = (await request(t.app).post('/api/sip/credentials').set('Authorization', `Bearer ${admin}`).expect(200)).body as { username: string; iceServers: Array<{ urls: string[]; username?: string; credential?: string }> };
+    expect(creds.iceServers[0]).toEqual({ urls: ['stun:stun.example.com:3478'] });
+    const turn = creds.iceServers[1]!;
+    expect(turn.urls).toEqual(['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349']);
+    const [expiry, user] = turn.username!.split(':');
+    expect(user).toBe(creds.username);
+    expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590);
+    expect(Number(expiry) - Date.now() / 1000).toBeLessThanOrEqual(600);
+    const { createHmac } = await import('node:crypto');
+    expect(turn.credential).toBe(createHmac('sha1', 'a-long-turn-shared-secret').update(turn.username!).digest('base64'));
+  });
+
+  it('refuses SIP credentials without a session token', async () => {
+    await request(t.app).post('/api/sip/credentials').expect(401);
+  });
+
+  it('gives users extensions, refusing one that is taken with 409', async () => {
+    const auth = { Authorization: `Bearer ${admin}` };
+    await request(t.app).post('/api/users').set(auth).send({ email: 'x1@example.com', displayName: 'X1', password: 'a long enough password', extension: '301' }).expect(201);
+    const res = await request(t.app).post('/api/users').set(auth).send({ email: 'x2@example.com', displayName: 'X2', password: 'a long enough password', extension: '301' }).expect(409);
+    expect(res.body.error.code).toBe('extension_taken');
+    await request(t.app).post('/api/users').set(auth).send({ email: 'x3@example.com', displayName: 'X3', password: 'a long enough password', extension: '3a' }).expect(400);
+  });
+
+  it.each([
+    ['not a number', { number: 'hello', userId: '00000000-0000-4000-8000-000000000001' }, 400],
+    ['an unknown user', { number: '+49 30 1234567', userId: '00000000-0000-4000-8000-000000000001' }, 404],
+    ['an unknown field', { number: '+49 30 1234567', userId: '00000000-0000-4000-8000-000000000001', owner: 'me' }, 400],
+  ])('refuses a DID with %s and stores nothing', async (_what, body, status) => {
+    await request(t.app).post('/api/dids').set('Authorization', `Bearer ${admin}`).send(body).expect(status);
+    expect((await request(t.app).get('/api/dids').set('Authorization', `Bearer ${admin}`).expect(200)).body.dids).toEqual([]);
+  });
+});
