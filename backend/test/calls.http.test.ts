@@ -6,19 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LiveCall } from '../src/calls/live-call.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
+import { until } from './support/until.js';
 import { FreeSwitchPeer } from './support/freeswitch-peer.js';
 
 const PASSWORD = 'a long enough password';
 
-async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, ms = 3_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('switch control over HTTP', () => {
   let peer: FreeSwitchPeer;

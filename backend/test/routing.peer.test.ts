@@ -3,17 +3,9 @@
 // backend tracks the calls and gives their cap slots back when they end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
+import { until } from './support/until.js';
 import { FreeSwitchPeer } from './support/freeswitch-peer.js';
 
-async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, ms = 3_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('calls routed by the backend, on the test peer', () => {
   let peer: FreeSwitchPeer;

@@ -143,15 +143,7 @@ export class FreeSwitchPeer {
    * created, routed, and bridged to the trunk, which answers. Returns the A leg.
    */
   placeCall(input: { sipUser: string; destination: string; userId?: string; answer?: boolean }): string {
-    const a = this.createChannel({
-      name: `sofia/internal/${input.sipUser}@127.0.0.1`,
-      direction: 'inbound',
-      callerNumber: input.sipUser,
-      callerName: input.sipUser,
-      destination: input.destination,
-      variables: { user_name: input.sipUser, ...(input.userId ? { sipcall_user_id: input.userId } : {}) },
-      accountcode: input.userId ?? '',
-    });
+    const a = this.userCalls(input.sipUser, input.destination, input.userId);
     this.bridgeOut(a, input.destination, input.answer ?? true);
     return a.uuid;
   }
@@ -170,15 +162,7 @@ export class FreeSwitchPeer {
    */
   async dial(input: { sipUser: string; userId: string; destination: string; context?: string }): Promise<DialResult> {
     if (!this.xmlCurl) throw new Error('dial() needs the xmlCurl option');
-    const a = this.createChannel({
-      name: `sofia/internal/${input.sipUser}@127.0.0.1`,
-      direction: 'inbound',
-      callerNumber: input.sipUser,
-      callerName: input.sipUser,
-      destination: input.destination,
-      variables: { user_name: input.sipUser, sipcall_user_id: input.userId },
-      accountcode: input.userId,
-    });
+    const a = this.userCalls(input.sipUser, input.destination, input.userId);
     if (input.context) a.context = input.context;
     const form = new URLSearchParams([
       ['hostname', 'vm'],
@@ -232,6 +216,19 @@ export class FreeSwitchPeer {
     }
     this.hangup(a.uuid, 'NORMAL_CLEARING');
     return { uuid: a.uuid, outcome: 'fallback', variables };
+  }
+
+  /** The inbound leg of a call a registered user's device makes (the directory put their id on it). */
+  private userCalls(sipUser: string, destination: string, userId: string | undefined): PeerChannel {
+    return this.createChannel({
+      name: `sofia/internal/${sipUser}@127.0.0.1`,
+      direction: 'inbound',
+      callerNumber: sipUser,
+      callerName: sipUser,
+      destination,
+      variables: { user_name: sipUser, ...(userId ? { sipcall_user_id: userId } : {}) },
+      accountcode: userId ?? '',
+    });
   }
 
   answer(uuid: string): void {
