@@ -10,6 +10,7 @@ const SAFE_PRODUCTION = {
   ENCRYPTION_MASTER_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64'),
   FREESWITCH_NODES: 'esl://:Sup3r-long-esl-secret@10.0.0.5:8021',
   SWITCH_HTTP_PASSWORD: 'a-long-xml-curl-secret-value',
+  BLIND_INDEX_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 11 + 3)).toString('base64'),
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -53,6 +54,9 @@ describe('configuration in production', () => {
     ['a CORS wildcard', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS entry "*"'],
     ['a missing switch HTTP password', { SWITCH_HTTP_PASSWORD: undefined }, 'SWITCH_HTTP_PASSWORD is required'],
     ['a short switch HTTP password', { SWITCH_HTTP_PASSWORD: 'short' }, 'SWITCH_HTTP_PASSWORD is too short'],
+    ['a missing blind-index key', { BLIND_INDEX_KEY: undefined }, 'BLIND_INDEX_KEY is required'],
+    ['a blind-index key equal to the master key', { BLIND_INDEX_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64') }, 'BLIND_INDEX_KEY must differ'],
+    ['a malformed retired key', { ENCRYPTION_RETIRED_KEYS: 'short' }, 'ENCRYPTION_RETIRED_KEYS[0] must be exactly 32 bytes'],
     ['a TURN secret without URLs', { TURN_SECRET: 'a-long-turn-secret-value' }, 'TURN_URLS and TURN_SECRET go together'],
     ['a bad allowed destination', { ALLOWED_DESTINATIONS: 'DE,Germany' }, 'ALLOWED_DESTINATIONS entries must be'],
   ])('refuses %s and names the variable', (_what, override, expected) => {

@@ -42,8 +42,12 @@ export interface Config {
     readonly refreshRateLimit: { readonly max: number; readonly windowSeconds: number };
   };
   readonly encryption: {
-    /** 32-byte master key; wraps the data keys of the call-records domain. */
+    /** 32-byte master key; wraps the per-owner data keys that seal personal fields. */
     readonly masterKey: Buffer;
+    /** Earlier master keys, still able to unwrap until `sipcall keys rotate` re-wrapped everything. */
+    readonly retiredKeys: readonly Buffer[];
+    /** 32-byte key of the blind index (search by number); separate from the master key. */
+    readonly blindIndexKey: Buffer;
   };
   readonly switch: {
     readonly nodes: readonly SwitchNodeConfig[];
@@ -136,6 +140,8 @@ const envSchema = z.object({
   REFRESH_RATE_LIMIT_MAX: intString(1, 10_000).default(60),
   REFRESH_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
   ENCRYPTION_MASTER_KEY: z.string().optional(),
+  ENCRYPTION_RETIRED_KEYS: z.string().default(''),
+  BLIND_INDEX_KEY: z.string().optional(),
   FREESWITCH_NODES: z.string().optional(),
   SIP_TRUNK_PASSWORD: z.string().optional(),
   FREESWITCH_CONTEXT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a dialplan context name').default('default'),
@@ -192,7 +198,12 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const generated = relaxed ? developmentSecrets(dataDir, e.NODE_ENV === 'development' && options.persistDevelopmentSecrets !== false) : null;
 
   const jwtSecret = secret('JWT_SECRET', e.JWT_SECRET, MIN_SECRET_LENGTH, problems, generated && (() => generated.get('JWT_SECRET', notices)));
-  const masterKey = encryptionKey(e.ENCRYPTION_MASTER_KEY, problems, generated && (() => generated.get('ENCRYPTION_MASTER_KEY', notices)));
+  const masterKey = encryptionKey('ENCRYPTION_MASTER_KEY', e.ENCRYPTION_MASTER_KEY, problems, generated && (() => generated.get('ENCRYPTION_MASTER_KEY', notices)));
+  const blindIndexKey = encryptionKey('BLIND_INDEX_KEY', e.BLIND_INDEX_KEY, problems, generated && (() => generated.get('BLIND_INDEX_KEY', notices)));
+  if (masterKey && blindIndexKey && masterKey.equals(blindIndexKey)) problems.push('BLIND_INDEX_KEY must differ from ENCRYPTION_MASTER_KEY');
+  const retiredKeys = list(e.ENCRYPTION_RETIRED_KEYS)
+    .map((k, i) => encryptionKey(`ENCRYPTION_RETIRED_KEYS[${i}]`, k, problems, null))
+    .filter((k): k is Buffer => k !== undefined);
   const nodes = switchNodes(e.FREESWITCH_NODES, relaxed, problems, notices);
   const trunkPassword =
     e.SIP_TRUNK_PASSWORD === undefined
@@ -227,7 +238,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
     },
-    encryption: { masterKey: masterKey ?? Buffer.alloc(0) },
+    encryption: { masterKey: masterKey ?? Buffer.alloc(0), retiredKeys, blindIndexKey: blindIndexKey ?? Buffer.alloc(0) },
     switch: { nodes, trunkPassword, context: e.FREESWITCH_CONTEXT },
     switchHttp: {
       username: e.SWITCH_HTTP_USER,
@@ -278,10 +289,10 @@ function secret(
   return value;
 }
 
-function encryptionKey(value: string | undefined, problems: string[], fallback: (() => string) | null | undefined): Buffer | undefined {
+function encryptionKey(name: string, value: string | undefined, problems: string[], fallback: (() => string) | null | undefined): Buffer | undefined {
   const raw = value ?? fallback?.();
   if (raw === undefined) {
-    problems.push('ENCRYPTION_MASTER_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)');
+    problems.push(`${name} is required: 32 random bytes, base64 (openssl rand -base64 32)`);
     return undefined;
   }
   const key = /^[0-9a-fA-F]{64}$/.test(raw)
@@ -290,11 +301,11 @@ function encryptionKey(value: string | undefined, problems: string[], fallback: 
       ? Buffer.from(raw, 'base64')
       : null;
   if (key === null || key.length !== 32) {
-    problems.push('ENCRYPTION_MASTER_KEY must be exactly 32 bytes, base64 or hex encoded');
+    problems.push(`${name} must be exactly 32 bytes, base64 or hex encoded`);
     return undefined;
   }
   if (key.every((b) => b === key[0])) {
-    problems.push('ENCRYPTION_MASTER_KEY is not random (all bytes equal)');
+    problems.push(`${name} is not random (all bytes equal)`);
     return undefined;
   }
   return key;
@@ -456,6 +467,7 @@ function developmentSecrets(dataDir: string, persist: boolean) {
     JWT_SECRET: () => randomBytes(48).toString('base64url'),
     SWITCH_HTTP_PASSWORD: () => randomBytes(24).toString('base64url'),
     ENCRYPTION_MASTER_KEY: () => randomBytes(32).toString('base64'),
+    BLIND_INDEX_KEY: () => randomBytes(32).toString('base64'),
   };
   return {
     get(name: keyof typeof fresh, notices: string[]): string {

@@ -20,7 +20,7 @@ interface Service {
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = read('docker/backend.Dockerfile');
-const SECRETS = ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES', 'POSTGRES_PASSWORD', 'SWITCH_HTTP_PASSWORD'];
+const SECRETS = ['JWT_SECRET', 'ENCRYPTION_MASTER_KEY', 'FREESWITCH_NODES', 'POSTGRES_PASSWORD', 'SWITCH_HTTP_PASSWORD', 'BLIND_INDEX_KEY'];
 
 describe('docker-compose.yml', () => {
   it('gives every service a healthcheck', () => {
@@ -67,7 +67,7 @@ describe('docker-compose.yml', () => {
   const docker = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
   const hasCompose = docker.status === 0;
   it.skipIf(!hasCompose)('passes docker compose config with secrets set, and fails naming a missing one', () => {
-    const env = { ...process.env, POSTGRES_PASSWORD: 'p'.repeat(24), JWT_SECRET: 'j'.repeat(48), ENCRYPTION_MASTER_KEY: 'k'.repeat(43) + '=', FREESWITCH_NODES: 'esl://:secret-password@fs:8021', SWITCH_HTTP_PASSWORD: 's'.repeat(24) };
+    const env = { ...process.env, POSTGRES_PASSWORD: 'p'.repeat(24), JWT_SECRET: 'j'.repeat(48), ENCRYPTION_MASTER_KEY: 'k'.repeat(43) + '=', FREESWITCH_NODES: 'esl://:secret-password@fs:8021', SWITCH_HTTP_PASSWORD: 's'.repeat(24), BLIND_INDEX_KEY: 'b'.repeat(43) + '=' };
     expect(spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: ROOT, env, encoding: 'utf8' }).status).toBe(0);
     const missing = spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: ROOT, env: { ...env, JWT_SECRET: '' }, encoding: 'utf8' });
     expect(missing.status).not.toBe(0);

@@ -1,5 +1,6 @@
 // Every migration, oldest first. New ones are added here and never edited once released.
 import { Foundation1763704800000 } from './1763704800000-foundation.js';
 import { Routing1763712000000 } from './1763712000000-routing.js';
+import { CallRecords1763719200000 } from './1763719200000-call-records.js';
 
-export const migrations = [Foundation1763704800000, Routing1763712000000];
+export const migrations = [Foundation1763704800000, Routing1763712000000, CallRecords1763719200000];
