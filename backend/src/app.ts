@@ -27,6 +27,9 @@ import { openCallSlots, type CallSlots } from './routing/call-slots.js';
 import { RoutingService } from './routing/routing.service.js';
 import { switchHttpRouter } from './routing/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
+import { CdrIngest } from './cdr/cdr-ingest.js';
+import { CdrService } from './cdr/cdr.service.js';
+import { BlindIndex, KeyRing } from './crypto/keys.js';
 import { sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
@@ -79,6 +82,10 @@ export interface Services {
   sip: SipCredentialService;
   dids: DidService;
   routing: RoutingService;
+  keys: KeyRing;
+  blindIndex: BlindIndex;
+  cdrIngest: CdrIngest;
+  cdrs: CdrService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log'>): Services {
@@ -108,7 +115,16 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   users.onChanged((id) => routing.forgetCaller(id));
-  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing };
+  const keys = new KeyRing(dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
+  const blindIndex = new BlindIndex(deps.config.encryption.blindIndexKey);
+  const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
+  const cdrs = new CdrService({
+    ingest: cdrIngest,
+    metrics: { ingested: deps.metrics.cdrsIngested, seconds: deps.metrics.cdrIngestSeconds },
+    log: deps.log,
+    defaultCountry: deps.config.routing.defaultCountry,
+  });
+  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -127,6 +143,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     '/freeswitch',
     switchHttpRouter({
       routing: services.routing,
+      cdrs: services.cdrs,
       config: config.switchHttp,
       metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
     }),

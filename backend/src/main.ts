@@ -94,6 +94,8 @@ export async function main(): Promise<void> {
       void shutdownResources(log, [
         // Only our link goes: calls on the switches carry on without us.
         ['switch links', () => switching.switches.stop()],
+        // Records already received are committed before the database goes.
+        ['call records', () => services.cdrIngest.drain()],
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],
         ['database', () => db.close()],

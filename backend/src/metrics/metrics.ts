@@ -17,6 +17,9 @@ export interface Metrics {
   readonly routingDecisions: Counter<'decision' | 'reason'>;
   readonly switchHttpRejected: Counter<'reason'>;
   readonly routingSeconds: Histogram<'section'>;
+  readonly cdrsIngested: Counter<'result'>;
+  readonly cdrIngestSeconds: Histogram;
+  readonly cdrSpoolFiles: Gauge;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
@@ -42,6 +45,14 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     callControl: new Counter({ name: 'sipcall_call_control_total', help: 'Call-control actions (hangup, hold, transfer, dtmf, originate)', labelNames: ['action', 'outcome'], registers }),
     routingDecisions: new Counter({ name: 'sipcall_routing_decisions_total', help: 'Dialplan decisions by outcome and reason', labelNames: ['decision', 'reason'], registers }),
     switchHttpRejected: new Counter({ name: 'sipcall_switch_http_rejected_total', help: 'Switch HTTP requests refused or answered "not found", by reason', labelNames: ['reason'], registers }),
+    cdrsIngested: new Counter({ name: 'sipcall_cdrs_ingested_total', help: 'Call records received: stored, duplicate (ignored), rejected', labelNames: ['result'], registers }),
+    cdrIngestSeconds: new Histogram({
+      name: 'sipcall_cdr_ingest_seconds',
+      help: 'From receiving a call record to answering the switch (after commit)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    cdrSpoolFiles: new Gauge({ name: 'sipcall_cdr_spool_files', help: 'Call records waiting in the spool directory (last sweep)', registers }),
     routingSeconds: new Histogram({
       name: 'sipcall_routing_seconds',
       help: 'Time to answer a mod_xml_curl request',

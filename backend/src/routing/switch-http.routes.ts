@@ -12,11 +12,26 @@ import { NOT_FOUND } from './xml.js';
 
 /** Longest form accepted: the real dialplan requests are about 6 KB. */
 const FORM_LIMIT = '64kb';
+/** Largest call record accepted; real ones are 3–12 KB. */
+const CDR_LIMIT = '1mb';
 const MAX_FIELD = 4096;
 
-export function switchHttpRouter(deps: { routing: RoutingService; config: Config['switchHttp']; metrics: RoutingMetrics }): Router {
+export interface CdrEndpoint {
+  /** Stores one posted record; resolves once it is durably committed. */
+  receive(contentType: string, body: string, uuid: string | undefined): Promise<void>;
+}
+
+export function switchHttpRouter(deps: { routing: RoutingService; cdrs: CdrEndpoint; config: Config['switchHttp']; metrics: RoutingMetrics }): Router {
   const r = Router();
   r.use(switchAuth(deps.config, deps.metrics));
+
+  // mod_json_cdr: JSON (encode=false), or a form with the JSON in `cdr` (encode=true).
+  r.post('/cdr', express.text({ limit: CDR_LIMIT, type: ['application/json', 'application/x-www-form-urlencoded'] }), async (req, res) => {
+    const uuid = typeof req.query['uuid'] === 'string' ? req.query['uuid'] : undefined;
+    await deps.cdrs.receive(req.headers['content-type'] ?? '', typeof req.body === 'string' ? req.body : '', uuid);
+    res.status(200).type('text/plain').send('OK');
+  });
+
   // The raw text, parsed below with URLSearchParams: flat fields are all the switch sends.
   r.use(express.text({ limit: FORM_LIMIT, type: 'application/x-www-form-urlencoded' }));
 

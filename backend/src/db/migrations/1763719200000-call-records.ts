@@ -17,8 +17,10 @@ export class CallRecords1763719200000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE cdrs (
         id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        -- The leg's own channel uuid; far legs also name the first leg they belong to.
         call_uuid       uuid NOT NULL,
         leg             char(1) NOT NULL CHECK (leg IN ('a', 'b')),
+        origin_uuid     uuid NOT NULL,
         -- No foreign key: a record outlives its user (erasure leaves it anonymous).
         user_id         uuid,
         direction       text NOT NULL CHECK (direction IN ('outbound', 'inbound', 'internal')),
@@ -45,6 +47,7 @@ export class CallRecords1763719200000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX cdrs_user_started_idx ON cdrs (user_id, started_at DESC, id DESC)`);
     await q.query(`CREATE INDEX cdrs_started_idx ON cdrs (started_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX cdrs_origin_idx ON cdrs (origin_uuid)`);
     await q.query(`CREATE INDEX cdrs_destination_idx ON cdrs (destination_idx) WHERE destination_idx IS NOT NULL`);
     await q.query(`CREATE INDEX cdrs_caller_idx ON cdrs (caller_idx) WHERE caller_idx IS NOT NULL`);
   }

@@ -1,0 +1,58 @@
+// Call records: received from the switches (HTTP, or the spool import), kept
+// sealed, read back by their owners and admins.
+import type { Histogram, Counter } from 'prom-client';
+import { AppError, ValidationError } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import type { CdrIngest, IngestResult } from './cdr-ingest.js';
+import { CdrError, parseCdr } from './parse.js';
+
+export interface CdrMetrics {
+  ingested: Counter<'result'>;
+  seconds: Histogram;
+}
+
+export class CdrService {
+  constructor(
+    private readonly deps: { ingest: CdrIngest; metrics: CdrMetrics; log: Logger; defaultCountry: string },
+  ) {}
+
+  /** One record as the switch posts it. Bad input is a 400 (the switch then spools it); a storage failure a 500 (it retries). */
+  async receive(contentType: string, body: string, uuid: string | undefined): Promise<void> {
+    await this.ingestText(contentType.includes('x-www-form-urlencoded') ? (new URLSearchParams(body).get('cdr') ?? '') : body, uuid);
+  }
+
+  /** The JSON text of one record (a POST body, or a spool file). */
+  async ingestText(text: string, uuid?: string): Promise<IngestResult> {
+    const timer = this.deps.metrics.seconds.startTimer();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.reject(new CdrError('not_json'), uuid);
+    }
+    let parsed;
+    try {
+      parsed = parseCdr(json, { fallbackUuid: uuid, defaultCountry: this.deps.defaultCountry });
+    } catch (err) {
+      if (err instanceof CdrError) return this.reject(err, uuid);
+      throw err;
+    }
+    try {
+      const result = await this.deps.ingest.submit(parsed);
+      this.deps.metrics.ingested.inc({ result });
+      return result;
+    } catch (err) {
+      this.deps.metrics.ingested.inc({ result: 'failed' });
+      this.deps.log.error({ err, uuid: parsed.callUuid }, 'storing a call record failed; the switch will retry');
+      throw new AppError(503, 'storage_unavailable', 'The record could not be stored; retry');
+    } finally {
+      timer();
+    }
+  }
+
+  private reject(err: CdrError, uuid: string | undefined): never {
+    this.deps.metrics.ingested.inc({ result: 'rejected' });
+    this.deps.log.warn({ reason: err.reason, uuid: uuid && /^[0-9a-f-]{36}$/i.test(uuid) ? uuid : undefined }, 'call record rejected');
+    throw new ValidationError(`Rejected call record: ${err.reason}`, [{ path: 'body', message: err.reason }]);
+  }
+}

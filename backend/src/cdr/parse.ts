@@ -1,0 +1,128 @@
+// A call record as mod_json_cdr posts it, checked and reduced to what we
+// keep. Values under `variables` arrive URL-encoded (the module's default);
+// times are microseconds since the epoch; nothing names the leg, so a far leg
+// is recognised by the originating leg it carries.
+import { z } from 'zod';
+import { urlDecode } from '../switch/esl/events.js';
+import { classify } from '../routing/numbers.js';
+
+export class CdrError extends Error {
+  constructor(readonly reason: 'not_json' | 'not_a_cdr' | 'no_uuid' | 'bad_times') {
+    super(`rejected call record: ${reason}`);
+    this.name = 'CdrError';
+  }
+}
+
+export interface ParsedCdr {
+  callUuid: string;
+  leg: 'a' | 'b';
+  originUuid: string;
+  userId: string | null;
+  direction: 'outbound' | 'inbound' | 'internal';
+  node: string;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date;
+  durationS: number;
+  billsec: number;
+  hangupCause: string;
+  sipStatus: number | null;
+  gateway: string | null;
+  decision: string | null;
+  reason: string | null;
+  /** E.164 when it is a phone number, else as dialled. Personal: sealed at rest. */
+  destination: string | null;
+  destinationE164: string | null;
+  caller: string | null;
+  callerE164: string | null;
+  country: string | null;
+  /** The whole record as received. Personal: sealed at rest. */
+  raw: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_VARIABLES = 2_000;
+
+const profile = z.looseObject({ destination_number: z.string().optional(), caller_id_number: z.string().optional() });
+const cdrSchema = z.looseObject({
+  switchname: z.string().max(255).optional(),
+  variables: z.record(z.string().max(256), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+  callflow: z
+    .union([z.array(z.looseObject({ caller_profile: profile.optional() })), z.looseObject({ caller_profile: profile.optional() })])
+    .optional(),
+});
+
+/** Parses and checks one record; `fallbackUuid` is the ?uuid= the module adds to its URL. */
+export function parseCdr(body: unknown, options: { fallbackUuid?: string | undefined; defaultCountry: string }): ParsedCdr {
+  const checked = cdrSchema.safeParse(body);
+  if (!checked.success) throw new CdrError('not_a_cdr');
+  const cdr = checked.data;
+  if (Object.keys(cdr.variables).length > MAX_VARIABLES) throw new CdrError('not_a_cdr');
+  const v = (name: string): string | undefined => {
+    const value = cdr.variables[name];
+    if (value === undefined) return undefined;
+    return urlDecode(Array.isArray(value) ? (value[0] ?? '') : String(value));
+  };
+
+  const uuid = v('uuid') ?? options.fallbackUuid;
+  if (!uuid || !UUID.test(uuid)) throw new CdrError('no_uuid');
+  const origin = v('originating_leg_uuid') ?? v('originator');
+  const leg = origin && UUID.test(origin) && origin.toLowerCase() !== uuid.toLowerCase() ? 'b' : 'a';
+
+  const micros = (name: string) => {
+    const n = Number(v(name));
+    return Number.isFinite(n) && n > 0 ? new Date(Math.floor(n / 1000)) : null;
+  };
+  const startedAt = micros('start_uepoch');
+  const endedAt = micros('end_uepoch') ?? startedAt;
+  if (!startedAt || !endedAt || endedAt < startedAt) throw new CdrError('bad_times');
+  const seconds = (name: string) => Math.max(0, Math.min(10_000_000, Math.floor(Number(v(name)) || 0)));
+
+  const flow = Array.isArray(cdr.callflow) ? cdr.callflow[0] : cdr.callflow;
+  const dialled = v('sipcall_destination') ?? flow?.caller_profile?.destination_number ?? v('sip_req_user') ?? null;
+  const caller = flow?.caller_profile?.caller_id_number ?? v('effective_caller_id_number') ?? v('sip_from_user') ?? null;
+  const e164 = (n: string | null) => {
+    if (!n) return null;
+    const c = classify(n, { defaultCountry: options.defaultCountry, emergencyNumbers: [], isExtension: () => false });
+    return c.kind === 'e164' ? c : null;
+  };
+  const destination = e164(dialled);
+  const callerNumber = e164(caller);
+  const userId = v('sipcall_user_id');
+  const status = Number(v('sip_term_status'));
+  const reason = v('sipcall_reason') ?? null;
+  const channel = v('channel_name') ?? '';
+  const declared = v('sipcall_direction');
+
+  return {
+    callUuid: uuid.toLowerCase(),
+    leg,
+    originUuid: (leg === 'b' ? origin! : uuid).toLowerCase(),
+    userId: userId && UUID.test(userId) ? userId.toLowerCase() : null,
+    direction:
+      declared === 'inbound' || declared === 'outbound'
+        ? declared
+        : reason === 'extension'
+          ? 'internal'
+          : v('direction') === 'inbound' && channel.startsWith('sofia/external/')
+            ? 'inbound'
+            : 'outbound',
+    node: (cdr.switchname ?? 'unknown').slice(0, 255),
+    startedAt,
+    answeredAt: micros('answer_uepoch'),
+    endedAt,
+    durationS: seconds('duration'),
+    billsec: seconds('billsec'),
+    hangupCause: (v('hangup_cause') ?? 'NONE').replace(/[^A-Z0-9_]/g, '').slice(0, 64) || 'NONE',
+    sipStatus: Number.isInteger(status) && status >= 100 && status < 700 ? status : null,
+    gateway: v('sip_gateway_name')?.slice(0, 64) ?? null,
+    decision: v('sipcall_decision')?.slice(0, 16) ?? null,
+    reason: reason?.slice(0, 64) ?? null,
+    destination: destination?.e164 ?? dialled?.slice(0, 64) ?? null,
+    destinationE164: destination?.e164 ?? null,
+    caller: callerNumber?.e164 ?? caller?.slice(0, 64) ?? null,
+    callerE164: callerNumber?.e164 ?? null,
+    country: destination?.country ?? null,
+    raw: JSON.stringify(body),
+  };
+}

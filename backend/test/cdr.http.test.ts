@@ -1,0 +1,164 @@
+// Call records from the real captured posts: stored once whatever the
+// replays, duplicates and retries, sealed at rest, findable by number only
+// through the blind index, and bad input refused with nothing written.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cdrField } from '../src/cdr/cdr-ingest.js';
+import { createUser, startTestApp, type TestApp } from './support/app.js';
+import { capture, httpCapture } from './support/fixtures.js';
+
+const SWITCH = { user: 'freeswitch', password: 'switch-http-password-cdr' };
+const auth = `Basic ${Buffer.from(`${SWITCH.user}:${SWITCH.password}`).toString('base64')}`;
+const A = '6e957363-cd81-4598-a9f1-b880e9399fb9';
+const B = 'f269d731-a67c-4fa6-877a-c42455552f16';
+
+interface Row {
+  call_uuid: string;
+  leg: string;
+  origin_uuid: string;
+  user_id: string | null;
+  direction: string;
+  node: string;
+  answered_at: Date | null;
+  duration_s: number;
+  billsec: number;
+  hangup_cause: string;
+  sip_status: number | null;
+  gateway: string | null;
+  decision: string | null;
+  destination_enc: string | null;
+  destination_idx: string | null;
+  raw_enc: string;
+}
+
+describe('call records over HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ SWITCH_HTTP_PASSWORD: SWITCH.password, DEFAULT_COUNTRY: 'US' });
+  });
+  afterAll(() => t?.close());
+
+  /** Posts a captured request as the switch did: its path and query, content type and body. */
+  const replay = (name: string, body?: Buffer | string) => {
+    const c = httpCapture(name);
+    const path = c.requestLine.split(' ')[1]!.replace(/^\/cdr/, '/freeswitch/cdr');
+    return request(t.app).post(path).set('Authorization', auth).set('Content-Type', c.headers['content-type']!).send(body ?? c.body.toString('latin1'));
+  };
+  const rows = (uuid?: string) => t.db.dataSource.query<Row[]>(uuid ? `SELECT * FROM cdrs WHERE call_uuid = $1 ORDER BY leg` : `SELECT * FROM cdrs ORDER BY call_uuid, leg`, uuid ? [uuid] : []);
+  const count = async () => (await t.db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM cdrs`))[0]!.n;
+
+  it('stores both legs of the real bridged call, each once, with what the record says', async () => {
+    await replay('json-cdr-bridged-sched-hangup-bleg.http').expect(200);
+    await replay('json-cdr-bridged-sched-hangup-aleg.http').expect(200);
+    const [a] = await rows(A);
+    const [b] = await rows(B);
+    expect(a).toMatchObject({ leg: 'a', origin_uuid: A, direction: 'outbound', node: 'vm', duration_s: 5, billsec: 5, hangup_cause: 'ALLOTTED_TIMEOUT', decision: 'allow', user_id: null });
+    expect(b).toMatchObject({ leg: 'b', origin_uuid: A, gateway: 'carrier', hangup_cause: 'NORMAL_CLEARING' });
+  });
+
+  it('changes nothing on a replay, or on twenty identical posts at once', async () => {
+    const before = await count();
+    await replay('json-cdr-bridged-sched-hangup-aleg.http').expect(200);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => replay('json-cdr-answered-gateway-aleg.http')));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(await count()).toBe(before + 1);
+    const ingested = (await t.metrics.cdrsIngested.get()).values;
+    expect(ingested.find((v) => v.labels.result === 'duplicate')?.value).toBe(20);
+  });
+
+  it('keeps one row from the three identical retry attempts', async () => {
+    const before = await count();
+    for (const n of [1, 2, 3]) await replay(`json-cdr-retry-500-attempt-${n}.http`).expect(200);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('reads encode-values=false records too', async () => {
+    await replay('json-cdr-encode-values-false.http').expect(200);
+    expect(await rows('baec82fc-3c94-4950-a2ff-5f84d71b66e0')).toHaveLength(1);
+  });
+
+  it('refuses an encode=true form, which FreeSWITCH sends as broken JSON, with 400 (the switch spools it)', async () => {
+    // With encode-values on as well, one decoding of the `cdr` field is not JSON: quotes inside values come out raw.
+    const before = await count();
+    const res = await replay('json-cdr-encode-true-form-urlencoded.http').expect(400);
+    expect(res.body.error.message).toContain('not_json');
+    expect(await count()).toBe(before);
+  });
+
+  it('records an inbound call, a refused call and a busy one as they ended', async () => {
+    for (const name of ['json-cdr-inbound-external.http', 'json-cdr-refused-403.http', 'json-cdr-busy-gateway.http']) await replay(name).expect(200);
+    const [inbound] = await rows('11099329-b86e-4a19-acf1-5bab250de17b');
+    expect(inbound).toMatchObject({ direction: 'inbound', sip_status: 200, billsec: 3 });
+    const [refused] = await rows('51298325-bef9-42f3-aebd-2d164a2a9107');
+    expect(refused).toMatchObject({ hangup_cause: 'CALL_REJECTED', billsec: 0, answered_at: null });
+    const busy = (await rows()).find((r) => r.hangup_cause === 'USER_BUSY');
+    expect(busy).toMatchObject({ sip_status: 486, billsec: 0, answered_at: null });
+  });
+
+  it('imports a spool file as written (the post body and a newline)', async () => {
+    const result = await t.services.cdrs.ingestText(capture('json-cdr-err-log-file-after-connection-refused.json', 'freeswitch-http').toString('utf8'));
+    expect(result).toBe('stored');
+    expect(await rows('af039749-9c9d-41f2-9f62-a9253469b3e8')).toHaveLength(1);
+    expect(await t.services.cdrs.ingestText(capture('json-cdr-err-log-file-after-connection-refused.json', 'freeswitch-http').toString('utf8'))).toBe('duplicate');
+  });
+
+  it('seals numbers and the raw record, and finds a number only through the blind index', async () => {
+    const [b] = await rows(B);
+    expect(b!.destination_enc).toMatch(/^v1\.d[0-9a-f]+\./);
+    expect(JSON.stringify(await rows())).not.toContain('15551234567');
+    // (555 numbers are not valid phone numbers: kept as dialled, sealed, and not indexed)
+    expect(await t.services.keys.open(b!.destination_enc!, cdrField(B, 'b', 'destination_enc'))).toBe('15551234567');
+    expect(b!.destination_idx).toBeNull();
+    // a record of a routed call carries the E.164 destination, and is found by it
+    const c = JSON.parse(httpCapture('json-cdr-loopback-b.http').body.toString('utf8')) as { variables: Record<string, string> };
+    c.variables['sipcall_destination'] = '%2B4930123456';
+    await request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(c)).expect(200);
+    expect(JSON.stringify(await rows())).not.toContain('4930123456');
+    const found = await t.db.dataSource.query<Row[]>(`SELECT call_uuid, leg, destination_enc FROM cdrs WHERE destination_idx = $1`, [t.services.blindIndex.of('+4930123456')]);
+    expect(found).toHaveLength(1);
+    expect(await t.services.keys.open(found[0]!.destination_enc!, cdrField(found[0]!.call_uuid, found[0]!.leg, 'destination_enc'))).toBe('+4930123456');
+    // a sealed value moved to another row does not open
+    await expect(t.services.keys.open(found[0]!.destination_enc!, cdrField(A, 'a', 'destination_enc'))).rejects.toThrow(/authentication failed/);
+  });
+
+  it('stores a record of a SIPCall user with its owner, sealed with that user\'s key', async () => {
+    const u = await createUser(t, { email: 'owner@example.com' });
+    const c = httpCapture('json-cdr-loopback-a.http');
+    const json = JSON.parse(c.body.toString('utf8')) as { variables: Record<string, string> };
+    json.variables['sipcall_user_id'] = u.id;
+    await request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(json)).expect(200);
+    const [row] = await rows(json.variables['uuid']);
+    expect(row!.user_id).toBe(u.id);
+    const keyOwner = await t.db.dataSource.query<Array<{ owner: string }>>(`SELECT owner FROM data_keys WHERE key_id = $1`, [row!.raw_enc.split('.')[1]]);
+    expect(keyOwner[0]!.owner).toBe(`user:${u.id}`);
+  });
+
+  describe('bad input', () => {
+    const post = (body: string, type = 'application/json') => request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', type).send(body);
+
+    it.each([
+      ['invalid JSON', '{"variables": {', 400],
+      ['wrong types', '{"variables": "none"}', 400],
+      ['a missing uuid', JSON.stringify({ variables: { start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' } }), 400],
+      ['an end before the start', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000009', start_uepoch: '1795237088428685', end_uepoch: '1795237083428669' } }), 400],
+      ['an array', '[1,2,3]', 400],
+    ])('refuses %s with a clear 4xx, a counter, and nothing written', async (_what, body, status) => {
+      const before = await count();
+      const rejected = (await t.metrics.cdrsIngested.get()).values.find((v) => v.labels.result === 'rejected')?.value ?? 0;
+      const res = await post(body).expect(status);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(await count()).toBe(before);
+      expect((await t.metrics.cdrsIngested.get()).values.find((v) => v.labels.result === 'rejected')?.value).toBe(rejected + 1);
+    });
+
+    it('refuses a huge body with 413 and writes nothing', async () => {
+      const before = await count();
+      await post(JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000010', pad: 'x'.repeat(2 * 1024 * 1024) } })).expect(413);
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a post without the switch credentials with 401', async () => {
+      await request(t.app).post('/freeswitch/cdr').set('Content-Type', 'application/json').send(httpCapture('json-cdr-busy-gateway.http').body.toString()).expect(401);
+    });
+  });
+});
