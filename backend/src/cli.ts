@@ -12,11 +12,14 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { MemoryState } from './state/memory.js';
 import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
+import { importSpool } from './cdr/spool.js';
 
 const USAGE = `Usage:
   sipcall admin create --email EMAIL [--name NAME]   create an admin (password asked, or read from stdin)
   sipcall admin reset-password --email EMAIL         set a new password and end the user's sessions
   sipcall migrate                                    apply pending database migrations
+  sipcall cdr import DIR [--archive DIR]             take in the call records FreeSWITCH spooled (safe to run twice)
+  sipcall keys rotate                                re-wrap every data key with the current master key
   sipcall help
 
 With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.`;
@@ -38,6 +41,25 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema up to date\n');
       return 0;
     });
+    if (group === 'cdr' && command === 'import') {
+      const { values, positionals } = parseArgs({ args: rest, options: { archive: { type: 'string' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new UsageError('cdr import takes one directory');
+      const dir = positionals[0]!;
+      return await withDatabase(async (_db, services) => {
+        const report = await importSpool(dir, services.cdrs, { archiveDir: values.archive ?? null, onProgress: progressBar('importing') });
+        await services.cdrIngest.drain();
+        process.stdout.write(`${report.files} files: ${report.stored} stored, ${report.duplicates} already stored, ${report.rejected.length} rejected, ${report.failed.length} failed\n`);
+        for (const r of [...report.rejected, ...report.failed]) process.stdout.write(`  ${r.file}: ${r.reason}\n`);
+        return report.failed.length > 0 ? 1 : 0;
+      });
+    }
+    if (group === 'keys' && command === 'rotate' && rest.length === 0) {
+      return await withDatabase(async (_db, services) => {
+        const done = await services.keys.rotate(progressBar('re-wrapping data keys'));
+        process.stdout.write(`${done.done} data keys re-wrapped with master key ${services.keys.currentMasterId}; retired keys can now be removed\n`);
+        return 0;
+      });
+    }
     if (group === 'admin' && (command === 'create' || command === 'reset-password')) {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true });
       const parsed = adminArgs.safeParse(values);
@@ -88,6 +110,25 @@ async function withDatabase(work: (db: Database, services: ReturnType<typeof cre
     await passwords.close();
     await db.close();
   }
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, a line every 10% otherwise. */
+function progressBar(label: string): (p: { done: number; total: number }) => void {
+  let lastDecile = -1;
+  return ({ done, total }) => {
+    const share = total === 0 ? 1 : done / total;
+    if (process.stderr.isTTY) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+      return;
+    }
+    const decile = Math.floor(share * 10);
+    if (decile !== lastDecile) {
+      lastDecile = decile;
+      process.stderr.write(`${label}: ${done}/${total}\n`);
+    }
+  };
 }
 
 /** From a terminal: asked twice, not echoed. Piped: the first line of stdin. */

@@ -85,6 +85,8 @@ export interface Config {
     readonly stunUrls: readonly string[];
     readonly turn: { readonly secret: string; readonly urls: readonly string[]; readonly ttlSeconds: number } | null;
   };
+  /** FreeSWITCH's error spool for call records, swept periodically when set (shared volume). */
+  readonly cdrSpool: { readonly dir: string; readonly archiveDir: string | null; readonly sweepSeconds: number } | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;
@@ -165,6 +167,9 @@ const envSchema = z.object({
   TURN_URLS: z.string().default(''),
   TURN_SECRET: z.string().optional(),
   TURN_TTL_SECONDS: intString(60, 86_400).default(3600),
+  CDR_SPOOL_DIR: z.string().min(1).optional(),
+  CDR_SPOOL_ARCHIVE_DIR: z.string().min(1).optional(),
+  CDR_SPOOL_SWEEP_SECONDS: intString(5, 86_400).default(60),
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
@@ -247,6 +252,9 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       allowedIps: [...new Set([...list(e.SWITCH_ALLOWED_IPS ?? ''), '127.0.0.1', '::1', ...nodes.map((n) => n.host.replace(/^\[|\]$/g, ''))])],
     },
     routing,
+    cdrSpool: e.CDR_SPOOL_DIR
+      ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
+      : null,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -10,6 +10,7 @@ import { openDatabase } from './db/database.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { LiveSocket } from './realtime/live-socket.js';
+import { importSpool, spoolFiles } from './cdr/spool.js';
 import { openSharedState } from './state/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -73,6 +74,8 @@ export async function main(): Promise<void> {
   const address = server.address();
   log.info({ address }, `SIPCall listening on http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`);
 
+  const sweeper = config.cdrSpool ? startSpoolSweep(config.cdrSpool, services, metrics, log) : null;
+
   const pruner = setInterval(() => {
     services.refreshTokens.prune().catch((err: unknown) => log.warn({ err }, 'pruning refresh tokens failed'));
   }, 3_600_000);
@@ -84,6 +87,7 @@ export async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     clearInterval(pruner);
+    if (sweeper) clearInterval(sweeper);
     const force = setTimeout(() => {
       log.warn('requests still open after the grace period; closing them');
       server.closeAllConnections();
@@ -105,6 +109,29 @@ export async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Takes in what FreeSWITCH spooled, every few seconds: the switch never resends it. */
+function startSpoolSweep(spool: NonNullable<Config['cdrSpool']>, services: ReturnType<typeof createServices>, metrics: ReturnType<typeof createMetrics>, log: Logger): NodeJS.Timeout {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const report = await importSpool(spool.dir, services.cdrs, { archiveDir: spool.archiveDir });
+      if (report.files > 0) log.info({ ...report, rejected: report.rejected.length, failed: report.failed.length }, 'call-record spool swept');
+      for (const r of report.rejected) log.warn({ file: r.file, reason: r.reason }, 'spooled call record rejected; left in place');
+      metrics.cdrSpoolFiles.set((await spoolFiles(spool.dir)).length);
+    } catch (err) {
+      log.warn({ err, dir: spool.dir }, 'sweeping the call-record spool failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), spool.sweepSeconds * 1000);
+  timer.unref();
+  void sweep();
+  return timer;
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
