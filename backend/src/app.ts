@@ -29,6 +29,9 @@ import { switchHttpRouter } from './routing/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
 import { CdrService } from './cdr/cdr.service.js';
+import { CallHistory } from './cdr/history.js';
+import { historyRouter, privacyRouters } from './cdr/history.routes.js';
+import { PrivacyService } from './cdr/privacy.js';
 import { BlindIndex, KeyRing } from './crypto/keys.js';
 import { sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
@@ -36,7 +39,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { SharedState } from './state/state.js';
 import { SwitchPool } from './switch/switches.js';
-import { usersRouter } from './users/users.routes.js';
+import { meRouter, usersRouter } from './users/users.routes.js';
 import { UserService } from './users/users.service.js';
 
 export interface AppDeps {
@@ -86,6 +89,8 @@ export interface Services {
   blindIndex: BlindIndex;
   cdrIngest: CdrIngest;
   cdrs: CdrService;
+  history: CallHistory;
+  privacy: PrivacyService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log'>): Services {
@@ -124,7 +129,9 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
   });
-  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs };
+  const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
+  const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
+  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs, history, privacy };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -215,7 +222,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       refreshRateLimit: config.auth.refreshRateLimit,
     }),
   );
+  const privacy = privacyRouters({ privacy: services.privacy, auth: services.auth });
+  app.use('/api/users', privacy.admin);
   app.use('/api/users', usersRouter({ users: services.users, auth: services.auth }));
+  app.use('/api/me', privacy.me);
+  app.use('/api/me', meRouter({ users: services.users, auth: services.auth }));
+  app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));

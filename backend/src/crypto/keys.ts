@@ -68,8 +68,8 @@ export class KeyRing {
 
   /** Crypto-shredding: the owner's data key is gone, and with it every value it sealed. */
   async erase(owner: string): Promise<boolean> {
-    const rows = await this.dataSource.query<Array<{ key_id: string }>>(`DELETE FROM data_keys WHERE owner = $1 RETURNING key_id`, [owner]);
-    const removed = rows.length > 0 ? rows : [];
+    // DELETE … RETURNING answers [rows, count] through TypeORM's postgres driver.
+    const [removed] = await this.dataSource.query<[Array<{ key_id: string }>, number]>(`DELETE FROM data_keys WHERE owner = $1 RETURNING key_id`, [owner]);
     this.byOwner.delete(owner);
     for (const r of removed) this.byId.set(r.key_id, null);
     return removed.length > 0;

@@ -15,6 +15,8 @@ export interface User {
   extension: string | null;
   /** ISO country that national numbers this user dials belong to (else the system default). */
   defaultCountry: string | null;
+  /** Numbers in this user's call history are shown masked but for their last digits. */
+  privacyMode: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +40,7 @@ export const UserEntity = new EntitySchema<User>({
     disabled: { type: 'boolean', default: false },
     extension: { type: 'text', nullable: true, unique: true },
     defaultCountry: { name: 'default_country', type: 'text', nullable: true },
+    privacyMode: { name: 'privacy_mode', type: 'boolean', default: false },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },

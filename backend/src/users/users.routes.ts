@@ -4,7 +4,8 @@ import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-gu
 import { parseInput } from '../http/validate.js';
 import type { Request } from 'express';
 import type { ActionContext, UserService } from './users.service.js';
-import { createUserSchema, listUsersQuery, updateUserSchema, userIdParams } from './users.schema.js';
+import { z } from 'zod';
+import { countrySchema, createUserSchema, listUsersQuery, updateUserSchema, userIdParams } from './users.schema.js';
 
 function actionContext(req: Request): ActionContext {
   const user = currentUser(req);
@@ -42,5 +43,21 @@ export function usersRouter(deps: { users: UserService; auth: AuthService }): Ro
     res.status(204).end();
   });
 
+  return r;
+}
+
+const settingsBody = z.strictObject({
+  privacyMode: z.boolean().optional(),
+  defaultCountry: countrySchema.nullable().optional(),
+});
+
+/** A user's own settings. */
+export function meRouter(deps: { users: UserService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth));
+  r.patch('/', async (req, res) => {
+    const patch = parseInput(settingsBody, req.body, 'body');
+    res.json({ user: await deps.users.updateSettings(currentUser(req).id, patch, actionContext(req)) });
+  });
   return r;
 }

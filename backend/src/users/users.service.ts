@@ -183,6 +183,24 @@ export class UserService {
     }).finally(() => this.changed(id));
   }
 
+  /** What a user may change about themselves. */
+  async updateSettings(id: string, patch: { privacyMode?: boolean | undefined; defaultCountry?: string | null | undefined }, ctx: ActionContext): Promise<PublicUser> {
+    const changes: Partial<User> = {};
+    if (patch.privacyMode !== undefined) changes.privacyMode = patch.privacyMode;
+    if (patch.defaultCountry !== undefined) changes.defaultCountry = patch.defaultCountry;
+    return this.deps.dataSource
+      .transaction(async (m) => {
+        if (Object.keys(changes).length > 0) {
+          await m.update(UserEntity, { id }, changes);
+          await this.deps.audit.record({ action: 'user.settings', outcome: 'ok', ...ctx, target: { type: 'user', id }, details: { fields: Object.keys(changes) } }, m);
+        }
+        const user = await m.findOne(UserEntity, { where: { id } });
+        if (!user) throw new NotFoundError('User');
+        return toPublicUser(user);
+      })
+      .finally(() => this.changed(id));
+  }
+
   /** Stores a new hash of the same password (cost upgrade at login); not a password change. */
   async replacePasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.deps.dataSource.manager.update(UserEntity, { id }, { passwordHash });

@@ -16,6 +16,7 @@ import type { SharedState } from '../../src/state/state.js';
 import { openTestDatabase } from './database.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './env.js';
 import { silentLogger } from './logger.js';
+import type { Logger } from '../../src/logger.js';
 
 /** argon2id at libsodium's minimum cost: same code path, milliseconds instead of 100s of ms. */
 export const FAST_ARGON2 = { ops: 1, memBytes: 8192 };
@@ -34,16 +35,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApp> {
+  const log = options.log ?? silentLogger;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, { persistDevelopmentSecrets: false });
   const db = await openTestDatabase(TEST_DATABASE_URL ? 'postgres' : 'embedded');
   const state: SharedState = TEST_REDIS_URL
-    ? new RedisState({ url: TEST_REDIS_URL, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log: silentLogger })
+    ? new RedisState({ url: TEST_REDIS_URL, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log })
     : new MemoryState();
   const passwords = createPasswordHasher(FAST_ARGON2);
   const metrics = createMetrics();
-  const switching = createSwitching({ config, state, log: silentLogger, metrics });
-  const deps = { config, log: silentLogger, db, state, passwords, metrics, switching };
+  const switching = createSwitching({ config, state, log, metrics });
+  const deps = { config, log, db, state, passwords, metrics, switching };
   const services = createServices(deps);
   const app = createApp(deps, services);
   switching.switches.start();

@@ -5,6 +5,7 @@ export class CallRecords1763719200000 implements MigrationInterface {
   name = 'CallRecords1763719200000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE users ADD COLUMN privacy_mode boolean NOT NULL DEFAULT false`);
     await q.query(`
       CREATE TABLE data_keys (
         owner          text PRIMARY KEY,
@@ -55,5 +56,6 @@ export class CallRecords1763719200000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE cdrs`);
     await q.query(`DROP TABLE data_keys`);
+    await q.query(`ALTER TABLE users DROP COLUMN privacy_mode`);
   }
 }

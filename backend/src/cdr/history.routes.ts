@@ -1,0 +1,64 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../auth/auth.service.js';
+import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-guard.js';
+import { ForbiddenError } from '../http/errors.js';
+import { parseInput } from '../http/validate.js';
+import type { UserService } from '../users/users.service.js';
+import type { CallHistory } from './history.js';
+import type { PrivacyService } from './privacy.js';
+
+const historyQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  direction: z.enum(['outbound', 'inbound', 'internal']).optional(),
+  status: z.enum(['answered', 'unanswered']).optional(),
+  number: z.string().trim().min(2).max(40).optional(),
+  userId: z.uuid().optional(),
+});
+const userParams = z.strictObject({ id: z.uuid() });
+const emptyBody = z.union([z.undefined(), z.strictObject({})]);
+const ctxOf = (req: Request) => ({ actor: { id: currentUser(req).id, email: currentUser(req).email }, ip: clientIp(req) });
+
+/** Call history; admins see everyone's (or one user's with ?userId=). */
+export function historyRouter(deps: { history: CallHistory; users: UserService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth));
+  r.get('/', async (req, res) => {
+    const q = parseInput(historyQuery, req.query, 'query');
+    const me = currentUser(req);
+    if (me.role !== 'admin' && q.userId !== undefined && q.userId !== me.id) throw new ForbiddenError('You can see your own calls only');
+    const userId = me.role === 'admin' ? (q.userId ?? null) : me.id;
+    const full = await deps.users.findById(me.id);
+    res.set('Cache-Control', 'no-store').json(await deps.history.list({ ...q, userId }, { mask: full?.privacyMode ?? false, country: full?.defaultCountry ?? null }));
+  });
+  return r;
+}
+
+/** Export and erasure: a user for themselves (/api/me/…), an admin for anyone (/api/users/:id/…). */
+export function privacyRouters(deps: { privacy: PrivacyService; auth: AuthService }): { me: Router; admin: Router } {
+  const me = Router();
+  me.use(requireAuth(deps.auth));
+  me.get('/export', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await deps.privacy.export(currentUser(req).id, ctxOf(req)));
+  });
+  me.post('/erase', async (req, res) => {
+    parseInput(emptyBody, req.body, 'body');
+    res.json(await deps.privacy.erase(currentUser(req).id, ctxOf(req)));
+  });
+
+  const admin = Router();
+  admin.use(requireAuth(deps.auth), requireRole('admin'));
+  admin.get('/:id/export', async (req, res) => {
+    const { id } = parseInput(userParams, req.params, 'params');
+    res.set('Cache-Control', 'no-store').json(await deps.privacy.export(id, ctxOf(req)));
+  });
+  admin.post('/:id/erase', async (req, res) => {
+    const { id } = parseInput(userParams, req.params, 'params');
+    parseInput(emptyBody, req.body, 'body');
+    res.json(await deps.privacy.erase(id, ctxOf(req)));
+  });
+  return { me, admin };
+}
