@@ -32,7 +32,7 @@ import { CdrService } from './cdr/cdr.service.js';
 import { CallHistory } from './cdr/history.js';
 import { historyRouter, privacyRouters } from './cdr/history.routes.js';
 import { PrivacyService } from './cdr/privacy.js';
-import { BlindIndex, KeyRing } from './crypto/keys.js';
+import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
 import { sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
@@ -50,6 +50,8 @@ export interface AppDeps {
   passwords: PasswordHasher;
   metrics: Metrics;
   switching: Switching;
+  /** Where data keys live when not in the main database (KEYSTORE_URL). */
+  keyStore?: KeyStore;
 }
 
 /** The switch side: the nodes, the live-call registry, and what keeps it current. */
@@ -93,7 +95,7 @@ export interface Services {
   privacy: PrivacyService;
 }
 
-export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log'>): Services {
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
   const { dataSource } = deps.db;
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
@@ -120,7 +122,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   users.onChanged((id) => routing.forgetCaller(id));
-  const keys = new KeyRing(dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
+  const keys = new KeyRing(deps.keyStore ?? dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
   const blindIndex = new BlindIndex(deps.config.encryption.blindIndexKey);
   const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
   const cdrs = new CdrService({

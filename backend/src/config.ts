@@ -32,6 +32,8 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string }
     | { readonly kind: 'embedded'; readonly dataDir: string };
   readonly redis: { readonly url: string } | null;
+  /** A separate database for data keys, kept out of the main database's backups (erasure then holds against old backups too). */
+  readonly keyStoreUrl: string | null;
   readonly auth: {
     readonly jwtSecret: string;
     readonly jwtIssuer: string;
@@ -128,6 +130,10 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   SIPCALL_DATA_DIR: z.string().min(1).default('./data'),
+  KEYSTORE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -234,6 +240,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: path.join(dataDir, 'pglite') },
     redis: e.REDIS_URL ? { url: e.REDIS_URL } : null,
+    keyStoreUrl: e.KEYSTORE_URL ?? null,
     auth: {
       jwtSecret: jwtSecret ?? '',
       jwtIssuer: e.JWT_ISSUER,

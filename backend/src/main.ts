@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { LiveSocket } from './realtime/live-socket.js';
 import { importSpool, spoolFiles } from './cdr/spool.js';
+import { prepareKeyStore } from './crypto/keys.js';
 import { openSharedState } from './state/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -36,6 +37,7 @@ export async function main(): Promise<void> {
   const applied = await db.migrate();
   log.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
 
+  const keyStore = config.keyStoreUrl ? await openKeyStore(config.keyStoreUrl, log) : null;
   const state = openSharedState(config.redis, log);
   const passwords = createPasswordHasher();
   const metrics = createMetrics({ defaults: true });
@@ -48,6 +50,7 @@ export async function main(): Promise<void> {
     passwords,
     metrics,
     switching,
+    ...(keyStore ? { keyStore: keyStore.dataSource } : {}),
   };
   const services = createServices(deps);
 
@@ -103,6 +106,7 @@ export async function main(): Promise<void> {
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],
         ['database', () => db.close()],
+        ...(keyStore ? ([['key store', () => keyStore.close()]] as Array<[string, () => Promise<void>]>) : []),
       ]).then((ok) => process.exit(ok ? 0 : 1));
     });
     server.closeIdleConnections();
@@ -132,6 +136,13 @@ function startSpoolSweep(spool: NonNullable<Config['cdrSpool']>, services: Retur
   timer.unref();
   void sweep();
   return timer;
+}
+
+async function openKeyStore(url: string, log: Logger) {
+  const store = await openDatabase({ kind: 'postgres', url }, { log, poolSize: 2 });
+  await prepareKeyStore(store.dataSource);
+  log.info('data keys in their own database (KEYSTORE_URL)');
+  return store;
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {

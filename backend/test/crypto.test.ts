@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptionError, open, seal, sodiumReady } from '../src/crypto/field-cipher.js';
-import { BlindIndex, KeyRing, SYSTEM_OWNER, masterKeyId, ownerOfUser } from '../src/crypto/keys.js';
+import { BlindIndex, KeyRing, SYSTEM_OWNER, masterKeyId, ownerOfUser, prepareKeyStore } from '../src/crypto/keys.js';
 import type { Database } from '../src/db/database.js';
 import { databaseKinds, openTestDatabase } from './support/database.js';
 
@@ -97,5 +97,41 @@ describe.each(databaseKinds)('data keys on %s', (kind) => {
       await db.dataSource.query(`INSERT INTO data_keys (owner, key_id, master_key_id, wrapped) VALUES ($1, $2, $3, $4)`, [r.owner, r.key_id, r.master_key_id, r.wrapped]);
     }
     await expect(new KeyRing(db.dataSource, newMaster).open(values[0]!, ctx('row-0'))).rejects.toThrow(/is not configured/);
+  });
+});
+
+describe.each(databaseKinds)('a separate key store on %s', (kind) => {
+  let main: Database;
+  let keystore: Database;
+  beforeAll(async () => {
+    [main, keystore] = await Promise.all([openTestDatabase(kind), openTestDatabase(kind)]);
+    await prepareKeyStore(keystore.dataSource);
+  });
+  afterAll(async () => {
+    await main?.close();
+    await keystore?.close();
+  });
+
+  it('keeps an erasure when an old backup of the main database is restored, while others still read', async () => {
+    const ring = new KeyRing(keystore.dataSource, randomBytes(32));
+    const alice = ownerOfUser('11111111-1111-4111-8111-111111111111');
+    const bob = ownerOfUser('22222222-2222-4222-8222-222222222222');
+    await main.dataSource.query(`CREATE TABLE sealed (row text PRIMARY KEY, value text NOT NULL)`);
+    for (const [row, owner] of [['a', alice], ['b', bob]] as const) {
+      await main.dataSource.query(`INSERT INTO sealed VALUES ($1, $2)`, [row, await ring.seal(owner, `+49301234567${row}`, ctx(row))]);
+    }
+    const backup = await main.dataSource.query<Array<{ row: string; value: string }>>(`SELECT * FROM sealed ORDER BY row`);
+    // the main database holds no key material at all
+    expect((await main.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM data_keys`))[0]!.n).toBe(0);
+
+    await ring.erase(alice);
+    await main.dataSource.query(`DELETE FROM sealed`);
+    for (const r of backup) await main.dataSource.query(`INSERT INTO sealed VALUES ($1, $2)`, [r.row, r.value]); // the restore
+
+    const reader = new KeyRing(keystore.dataSource, randomBytes(32)); // any process, any master: the data key is what matters
+    const restored = await main.dataSource.query<Array<{ row: string; value: string }>>(`SELECT * FROM sealed ORDER BY row`);
+    await expect(reader.open(restored[0]!.value, ctx('a'))).resolves.toBeNull();
+    // bob's key is wrapped by the first ring's master: read with it
+    await expect(ring.open(restored[1]!.value, ctx('b'))).resolves.toBe('+49301234567b');
   });
 });

@@ -5,7 +5,16 @@
 // everyone else's still reads (crypto-shredding). Rotating the master key
 // re-wraps the few data keys, not the millions of records.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+/** The one thing the key ring needs of a database. */
+export interface KeyStore {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+/** The data-key table, for a key store that is not the main database (the main one has it by migration). */
+export async function prepareKeyStore(store: KeyStore): Promise<void> {
+  await store.query(`CREATE TABLE IF NOT EXISTS data_keys (
+    owner text PRIMARY KEY, key_id text NOT NULL UNIQUE, master_key_id text NOT NULL, wrapped text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+}
 import { DecryptionError, KEY_BYTES, open, seal, sodiumReady, type FieldContext } from './field-cipher.js';
 
 export interface MasterKey {
@@ -38,7 +47,12 @@ export class KeyRing {
   private readonly byId = new Map<string, DataKey | null>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    /**
+     * Where data keys live. By default the main database; in production a
+     * separate one (KEYSTORE_URL) kept out of the main database's backups, so
+     * that restoring an old backup after an erasure cannot bring the key back.
+     */
+    private readonly store: KeyStore,
     current: Buffer,
     retired: readonly Buffer[] = [],
   ) {
@@ -69,7 +83,7 @@ export class KeyRing {
   /** Crypto-shredding: the owner's data key is gone, and with it every value it sealed. */
   async erase(owner: string): Promise<boolean> {
     // DELETE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-    const [removed] = await this.dataSource.query<[Array<{ key_id: string }>, number]>(`DELETE FROM data_keys WHERE owner = $1 RETURNING key_id`, [owner]);
+    const [removed] = await this.store.query<[Array<{ key_id: string }>, number]>(`DELETE FROM data_keys WHERE owner = $1 RETURNING key_id`, [owner]);
     this.byOwner.delete(owner);
     for (const r of removed) this.byId.set(r.key_id, null);
     return removed.length > 0;
@@ -82,18 +96,18 @@ export class KeyRing {
    */
   async rotate(onProgress?: (p: RotationProgress) => void, batch = 200): Promise<RotationProgress> {
     await sodiumReady();
-    const counted = await this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> $1`, [this.current.id]);
+    const counted = await this.store.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> $1`, [this.current.id]);
     const progress = { done: 0, total: counted[0]?.n ?? 0 };
     onProgress?.(progress);
     for (;;) {
-      const rows = await this.dataSource.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(
+      const rows = await this.store.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(
         `SELECT owner, key_id, master_key_id, wrapped FROM data_keys WHERE master_key_id <> $1 ORDER BY owner LIMIT $2`,
         [this.current.id, batch],
       );
       if (rows.length === 0) return progress;
       for (const r of rows) {
         const key = this.unwrap(r);
-        await this.dataSource.query(`UPDATE data_keys SET master_key_id = $1, wrapped = $2 WHERE owner = $3 AND master_key_id = $4`, [
+        await this.store.query(`UPDATE data_keys SET master_key_id = $1, wrapped = $2 WHERE owner = $3 AND master_key_id = $4`, [
           this.current.id,
           this.wrap(r.owner, r.key_id, key),
           r.owner,
@@ -108,19 +122,19 @@ export class KeyRing {
   private async dataKeyFor(owner: string): Promise<DataKey> {
     const cached = this.byOwner.get(owner);
     if (cached) return cached;
-    const existing = await this.dataSource.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(`SELECT * FROM data_keys WHERE owner = $1`, [owner]);
+    const existing = await this.store.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(`SELECT * FROM data_keys WHERE owner = $1`, [owner]);
     if (existing[0]) return this.remember(owner, existing[0].key_id, this.unwrap(existing[0]));
     const id = `d${randomBytes(6).toString('hex')}`;
     const key = randomBytes(KEY_BYTES);
     // Two processes may race to create an owner's first key: the first insert wins, the other reads it.
-    await this.dataSource.query(`INSERT INTO data_keys (owner, key_id, master_key_id, wrapped) VALUES ($1, $2, $3, $4) ON CONFLICT (owner) DO NOTHING`, [owner, id, this.current.id, this.wrap(owner, id, key)]);
+    await this.store.query(`INSERT INTO data_keys (owner, key_id, master_key_id, wrapped) VALUES ($1, $2, $3, $4) ON CONFLICT (owner) DO NOTHING`, [owner, id, this.current.id, this.wrap(owner, id, key)]);
     this.byOwner.delete(owner);
     return this.dataKeyFor(owner);
   }
 
   private async dataKeyById(id: string): Promise<DataKey | null> {
     if (this.byId.has(id)) return this.byId.get(id)!;
-    const rows = await this.dataSource.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(`SELECT * FROM data_keys WHERE key_id = $1`, [id]);
+    const rows = await this.store.query<Array<{ owner: string; key_id: string; master_key_id: string; wrapped: string }>>(`SELECT * FROM data_keys WHERE key_id = $1`, [id]);
     if (!rows[0]) return null; // erased (not cached: a key cannot come back, but a typo in an id should not stick)
     return this.remember(rows[0].owner, rows[0].key_id, this.unwrap(rows[0]));
   }
