@@ -30,7 +30,8 @@ import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
 import { CdrService } from './cdr/cdr.service.js';
 import { CallHistory } from './cdr/history.js';
-import { historyRouter, privacyRouters } from './cdr/history.routes.js';
+import { analyticsRouter, historyRouter, privacyRouters } from './cdr/history.routes.js';
+import { CallAnalytics } from './cdr/analytics.js';
 import { PrivacyService } from './cdr/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
 import { sipRouter } from './sip/sip.routes.js';
@@ -93,6 +94,7 @@ export interface Services {
   cdrs: CdrService;
   history: CallHistory;
   privacy: PrivacyService;
+  analytics: CallAnalytics;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
@@ -133,7 +135,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   });
   const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
-  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs, history, privacy };
+  const analytics = new CallAnalytics(dataSource);
+  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs, history, privacy, analytics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -230,6 +233,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/me', privacy.me);
   app.use('/api/me', meRouter({ users: services.users, auth: services.auth }));
   app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
+  app.use('/api/analytics', analyticsRouter({ analytics: services.analytics, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));

@@ -5,6 +5,7 @@ import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-gu
 import { ForbiddenError } from '../http/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { UserService } from '../users/users.service.js';
+import type { CallAnalytics } from './analytics.js';
 import type { CallHistory } from './history.js';
 import type { PrivacyService } from './privacy.js';
 
@@ -61,4 +62,26 @@ export function privacyRouters(deps: { privacy: PrivacyService; auth: AuthServic
     res.json(await deps.privacy.erase(id, ctxOf(req)));
   });
   return { me, admin };
+}
+
+const analyticsQuery = z
+  .strictObject({
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    granularity: z.enum(['hour', 'day']).default('hour'),
+  })
+  .transform((q) => {
+    const to = q.to ?? new Date();
+    return { to, from: q.from ?? new Date(to.getTime() - 7 * 86_400_000), granularity: q.granularity };
+  })
+  .refine((q) => q.from < q.to && q.to.getTime() - q.from.getTime() <= 366 * 86_400_000, 'from must be before to, at most a year apart');
+
+/** Admin analytics over a time range (default: the last 7 days). */
+export function analyticsRouter(deps: { analytics: CallAnalytics; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth), requireRole('admin'));
+  r.get('/', async (req, res) => {
+    res.json(await deps.analytics.report(parseInput(analyticsQuery, req.query, 'query')));
+  });
+  return r;
 }
