@@ -49,6 +49,9 @@ export class CallRecords1763719200000 implements MigrationInterface {
     await q.query(`CREATE INDEX cdrs_user_started_idx ON cdrs (user_id, started_at DESC, id DESC)`);
     await q.query(`CREATE INDEX cdrs_started_idx ON cdrs (started_at DESC, id DESC)`);
     await q.query(`CREATE INDEX cdrs_origin_idx ON cdrs (origin_uuid)`);
+    // First legs in start and in end order, for the concurrent-call sweep (index-only, merged without a sort).
+    await q.query(`CREATE INDEX cdrs_first_leg_started_idx ON cdrs (started_at) INCLUDE (ended_at) WHERE leg = 'a'`);
+    await q.query(`CREATE INDEX cdrs_first_leg_ended_idx ON cdrs (ended_at) INCLUDE (started_at) WHERE leg = 'a'`);
     await q.query(`CREATE INDEX cdrs_destination_idx ON cdrs (destination_idx) WHERE destination_idx IS NOT NULL`);
     await q.query(`CREATE INDEX cdrs_caller_idx ON cdrs (caller_idx) WHERE caller_idx IS NOT NULL`);
   }

@@ -1,0 +1,76 @@
+// bench:analytics — the admin analytics queries on 1,000,000 call records.
+// Seeds a fresh PostgreSQL database (BENCH_DATABASE_URL, default the local
+// server) with a month of calls from 500 users, then runs each query of the
+// analytics report over the last 7 days 20 times (after one warm-up run).
+// The last line is one JSON object with each query's p95.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ANALYTICS_SQL, CallAnalytics } from '../backend/src/cdr/analytics.js';
+import { openDatabase } from '../backend/src/db/database.js';
+import { createLogger } from '../backend/src/logger.js';
+
+const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
+const RUNS = 20;
+const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const name = `sipcall_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { log: createLogger('silent'), poolSize: 4 });
+
+try {
+  await db.migrate();
+  const end = Date.UTC(2026, 10, 20);
+  const chunk = 100_000;
+  for (let done = 0; done < ROWS; done += chunk) {
+    // A month of calls: 80% first legs, 60% of them answered, 20 countries, the usual causes.
+    await db.dataSource.query(
+      `INSERT INTO cdrs (call_uuid, leg, origin_uuid, user_id, direction, node, started_at, answered_at, ended_at, duration_s, billsec, hangup_cause, country, raw_enc)
+       SELECT u, CASE WHEN g % 5 = 0 THEN 'b' ELSE 'a' END, u,
+              ('00000000-0000-4000-8000-' || lpad((g % 500)::text, 12, '0'))::uuid,
+              CASE WHEN g % 7 = 0 THEN 'inbound' ELSE 'outbound' END, 'fs' || (g % 3),
+              s, CASE WHEN g % 5 < 3 THEN s + interval '5 seconds' END, s + (d || ' seconds')::interval, d,
+              CASE WHEN g % 5 < 3 THEN greatest(d - 5, 0) ELSE 0 END,
+              (ARRAY['NORMAL_CLEARING','NORMAL_CLEARING','NORMAL_CLEARING','USER_BUSY','NO_ANSWER','CALL_REJECTED','ORIGINATOR_CANCEL'])[1 + g % 7],
+              (ARRAY['DE','US','GB','FR','AT','CH','NL','BE','IT','ES','PL','SE','DK','NO','FI','IE','PT','CZ','HU','RO'])[1 + g % 20],
+              'v1.bench.x'
+         FROM (SELECT g, gen_random_uuid() AS u,
+                      to_timestamp(${end / 1000} - (g::bigint * 2592000 / ${ROWS})) AS s,
+                      ((g::bigint * 7919) % 600 + 1)::int AS d
+                 FROM generate_series($1::int, $2::int) g) x`,
+      [done + 1, Math.min(done + chunk, ROWS)],
+    );
+    progress(`seeded ${Math.min(done + chunk, ROWS).toLocaleString('en')} / ${ROWS.toLocaleString('en')}`);
+  }
+  await db.dataSource.query('ANALYZE cdrs');
+
+  const to = new Date(end);
+  const from = new Date(end - 7 * 86_400_000);
+  const p95: Record<string, number> = {};
+  const analytics = new CallAnalytics(db.dataSource);
+  for (const [query, sql] of Object.entries(ANALYTICS_SQL)) {
+    const params = query === 'volume' ? [from, to, 'hour'] : [from, to];
+    // The concurrency sweep runs as the report runs it: day slices side by side.
+    const once = query === 'concurrentPeak' ? () => analytics.concurrentPeaks(from, to) : () => db.dataSource.query(sql, params);
+    await once(); // warm
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await once();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    p95[query] = Math.round(times[Math.ceil(0.95 * times.length) - 1]! * 10) / 10;
+    progress(`${query.padEnd(18)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${p95[query]} ms`);
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'analytics', rows: ROWS, p95_ms: p95 })}\n`);
+} finally {
+  await db.close();
+  if (process.env['BENCH_KEEP']) progress(`kept database ${name}`);
+  else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
