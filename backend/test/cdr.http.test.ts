@@ -3,7 +3,7 @@
 // through the blind index, and bad input refused with nothing written.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdrField } from '../src/cdr/cdr-ingest.js';
+import { cdrField, openRawCdr } from '../src/cdr/cdr-ingest.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
 import { capture, httpCapture } from './support/fixtures.js';
 
@@ -54,6 +54,12 @@ describe('call records over HTTP', () => {
     const [b] = await rows(B);
     expect(a).toMatchObject({ leg: 'a', origin_uuid: A, direction: 'outbound', node: 'vm', duration_s: 5, billsec: 5, hangup_cause: 'ALLOTTED_TIMEOUT', decision: 'allow', user_id: null });
     expect(b).toMatchObject({ leg: 'b', origin_uuid: A, gateway: 'carrier', hangup_cause: 'NORMAL_CLEARING' });
+  });
+
+  it('keeps the raw record exactly as posted, sealed and deflated', async () => {
+    const [a] = await rows(A);
+    expect(await openRawCdr(t.services.keys, a!.raw_enc, A, 'a')).toBe(httpCapture('json-cdr-bridged-sched-hangup-aleg.http').body.toString('utf8'));
+    expect(a!.raw_enc.length).toBeLessThan(httpCapture('json-cdr-bridged-sched-hangup-aleg.http').body.length / 2);
   });
 
   it('changes nothing on a replay, or on twenty identical posts at once', async () => {

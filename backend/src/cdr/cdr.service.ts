@@ -32,7 +32,7 @@ export class CdrService {
     }
     let parsed;
     try {
-      parsed = parseCdr(json, { fallbackUuid: uuid, defaultCountry: this.deps.defaultCountry });
+      parsed = parseCdr(json, { fallbackUuid: uuid, defaultCountry: this.deps.defaultCountry, text: text.trimEnd() });
     } catch (err) {
       if (err instanceof CdrError) return this.reject(err, uuid);
       throw err;

@@ -15,7 +15,7 @@ export async function prepareKeyStore(store: KeyStore): Promise<void> {
   await store.query(`CREATE TABLE IF NOT EXISTS data_keys (
     owner text PRIMARY KEY, key_id text NOT NULL UNIQUE, master_key_id text NOT NULL, wrapped text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
 }
-import { DecryptionError, KEY_BYTES, open, seal, sodiumReady, type FieldContext } from './field-cipher.js';
+import { DecryptionError, KEY_BYTES, open, openBytes, seal, sodiumReady, type FieldContext } from './field-cipher.js';
 
 export interface MasterKey {
   id: string;
@@ -65,7 +65,7 @@ export class KeyRing {
   }
 
   /** Seals a field with its owner's data key, creating the key on first use. */
-  async seal(owner: string, plaintext: string, ctx: FieldContext): Promise<string> {
+  async seal(owner: string, plaintext: string | Uint8Array, ctx: FieldContext): Promise<string> {
     await sodiumReady();
     const dk = await this.dataKeyFor(owner);
     return seal(plaintext, dk.key, dk.id, ctx);
@@ -78,6 +78,13 @@ export class KeyRing {
     const dk = await this.dataKeyById(id);
     if (!dk) return null;
     return open(stored, dk.key, ctx);
+  }
+
+  /** As open, for a value sealed from bytes. */
+  async openBytes(stored: string, ctx: FieldContext): Promise<Uint8Array | null> {
+    await sodiumReady();
+    const dk = await this.dataKeyById(stored.split('.')[1] ?? '');
+    return dk ? openBytes(stored, dk.key, ctx) : null;
   }
 
   /** Crypto-shredding: the owner's data key is gone, and with it every value it sealed. */
