@@ -41,6 +41,8 @@ import type { Metrics } from './metrics/metrics.js';
 import type { SharedState } from './state/state.js';
 import { SwitchPool } from './switch/switches.js';
 import { meRouter, usersRouter } from './users/users.routes.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
 
 export interface AppDeps {
@@ -129,7 +131,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
   const cdrs = new CdrService({
     ingest: cdrIngest,
-    metrics: { ingested: deps.metrics.cdrsIngested, seconds: deps.metrics.cdrIngestSeconds },
+    metrics: { ingested: deps.metrics.cdrsIngested, seconds: deps.metrics.cdrIngestSeconds, billedSeconds: deps.metrics.billedSeconds },
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
   });
@@ -147,6 +149,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.set('query parser', 'simple');
+
+  app.use(httpMetrics(deps.metrics));
+  app.use(metricsRouter({ metrics: deps.metrics, token: config.metrics.token, allowedIps: config.metrics.allowedIps }));
 
   // The switches' endpoint comes first: machine to machine, a thousand requests a
   // second at peak, it needs neither browser security headers nor a log line per

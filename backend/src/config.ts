@@ -88,6 +88,8 @@ export interface Config {
     readonly turn: { readonly secret: string; readonly urls: readonly string[]; readonly ttlSeconds: number } | null;
   };
   /** FreeSWITCH's error spool for call records, swept periodically when set (shared volume). */
+  /** Who may read /metrics: a bearer token, and/or source addresses (loopback by default). */
+  readonly metrics: { readonly token: string | null; readonly allowedIps: readonly string[] };
   readonly cdrSpool: { readonly dir: string; readonly archiveDir: string | null; readonly sweepSeconds: number } | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
@@ -173,6 +175,8 @@ const envSchema = z.object({
   TURN_URLS: z.string().default(''),
   TURN_SECRET: z.string().optional(),
   TURN_TTL_SECONDS: intString(60, 86_400).default(3600),
+  METRICS_TOKEN: z.string().optional(),
+  METRICS_ALLOWED_IPS: z.string().default('127.0.0.1,::1'),
   CDR_SPOOL_DIR: z.string().min(1).optional(),
   CDR_SPOOL_ARCHIVE_DIR: z.string().min(1).optional(),
   CDR_SPOOL_SWEEP_SECONDS: intString(5, 86_400).default(60),
@@ -259,6 +263,10 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       allowedIps: [...new Set([...list(e.SWITCH_ALLOWED_IPS ?? ''), '127.0.0.1', '::1', ...nodes.map((n) => n.host.replace(/^\[|\]$/g, ''))])],
     },
     routing,
+    metrics: {
+      token: e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null),
+      allowedIps: list(e.METRICS_ALLOWED_IPS),
+    },
     cdrSpool: e.CDR_SPOOL_DIR
       ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
       : null,

@@ -12,6 +12,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { LiveSocket } from './realtime/live-socket.js';
 import { importSpool, spoolFiles } from './cdr/spool.js';
 import { prepareKeyStore } from './crypto/keys.js';
+import { pollSwitchStats } from './switch/switch-stats.js';
 import { openSharedState } from './state/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -64,6 +65,7 @@ export async function main(): Promise<void> {
 
   const app = createApp(deps, services);
   switching.switches.start();
+  const stopPolling = pollSwitchStats(switching.switches, metrics, log);
   const server = await listen(app, config.http.host, config.http.port);
   const live = new LiveSocket({
     auth: services.auth,
@@ -90,6 +92,7 @@ export async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     clearInterval(pruner);
+    stopPolling();
     if (sweeper) clearInterval(sweeper);
     const force = setTimeout(() => {
       log.warn('requests still open after the grace period; closing them');

@@ -254,7 +254,9 @@ export class CallTracker {
     const removed = await this.deps.store.remove(id);
     if (!removed) return; // another replica, or an earlier event, already closed it
     this.deps.metrics.liveCalls.dec({ node: removed.node, direction: removed.direction });
-    this.deps.metrics.callsEnded.inc({ direction: removed.direction, cause });
+    const answered = removed.answeredAt !== null;
+    this.deps.metrics.callsEnded.inc({ direction: removed.direction, cause: boundedCause(cause), answered: String(answered) });
+    if (answered) this.deps.metrics.callSetupSeconds.observe({ direction: removed.direction }, Math.max(0, (Date.parse(removed.answeredAt!) - Date.parse(removed.startedAt)) / 1000));
     const ended = { ...removed, state: 'hangup' as CallState };
     for (const l of this.listeners) l.ended?.(ended, cause);
   }
@@ -293,4 +295,9 @@ function stateOf(callstate: string, fallback: CallState): CallState {
     default:
       return fallback;
   }
+}
+
+/** Hangup causes are FreeSWITCH's fixed vocabulary; anything else is folded so labels stay bounded. */
+function boundedCause(cause: string): string {
+  return /^[A-Z_]{2,40}$/.test(cause) ? cause : 'OTHER';
 }

@@ -9,6 +9,7 @@ import { CdrError, parseCdr } from './parse.js';
 export interface CdrMetrics {
   ingested: Counter<'result'>;
   seconds: Histogram;
+  billedSeconds: Counter<'direction'>;
 }
 
 export class CdrService {
@@ -40,6 +41,8 @@ export class CdrService {
     try {
       const result = await this.deps.ingest.submit(parsed);
       this.deps.metrics.ingested.inc({ result });
+      // Once per call: only a newly stored first leg counts towards what the trunk bills.
+      if (result === 'stored' && parsed.leg === 'a' && parsed.billsec > 0) this.deps.metrics.billedSeconds.inc({ direction: parsed.direction }, parsed.billsec);
       return result;
     } catch (err) {
       this.deps.metrics.ingested.inc({ result: 'failed' });

@@ -12,7 +12,7 @@ export interface Metrics {
   readonly eslProtocolErrors: Counter<'node'>;
   readonly eslCommandSeconds: Histogram<'node' | 'command' | 'outcome'>;
   readonly liveCalls: Gauge<'node' | 'direction'>;
-  readonly callsEnded: Counter<'direction' | 'cause'>;
+  readonly callsEnded: Counter<'direction' | 'cause' | 'answered'>;
   readonly callControl: Counter<'action' | 'outcome'>;
   readonly routingDecisions: Counter<'decision' | 'reason'>;
   readonly switchHttpRejected: Counter<'reason'>;
@@ -20,6 +20,15 @@ export interface Metrics {
   readonly cdrsIngested: Counter<'result'>;
   readonly cdrIngestSeconds: Histogram;
   readonly cdrSpoolFiles: Gauge;
+  readonly callSetupSeconds: Histogram<'direction'>;
+  readonly billedSeconds: Counter<'direction'>;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpSeconds: Histogram<'route' | 'method'>;
+  readonly freeswitchSessions: Gauge<'node'>;
+  readonly freeswitchSessionsPeak: Gauge<'node'>;
+  readonly freeswitchMaxSessions: Gauge<'node'>;
+  readonly freeswitchSessionsPerSecond: Gauge<'node'>;
+  readonly freeswitchCalls: Gauge<'node'>;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
@@ -41,7 +50,8 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       registers,
     }),
     liveCalls: new Gauge({ name: 'sipcall_live_calls', help: 'Calls in progress', labelNames: ['node', 'direction'], registers }),
-    callsEnded: new Counter({ name: 'sipcall_calls_ended_total', help: 'Calls that ended, by hangup cause', labelNames: ['direction', 'cause'], registers }),
+    // Counted once per call, when it ends (removal from the registry happens once across replicas).
+    callsEnded: new Counter({ name: 'sipcall_calls_ended_total', help: 'Calls that ended, by hangup cause and whether they were answered', labelNames: ['direction', 'cause', 'answered'], registers }),
     callControl: new Counter({ name: 'sipcall_call_control_total', help: 'Call-control actions (hangup, hold, transfer, dtmf, originate)', labelNames: ['action', 'outcome'], registers }),
     routingDecisions: new Counter({ name: 'sipcall_routing_decisions_total', help: 'Dialplan decisions by outcome and reason', labelNames: ['decision', 'reason'], registers }),
     switchHttpRejected: new Counter({ name: 'sipcall_switch_http_rejected_total', help: 'Switch HTTP requests refused or answered "not found", by reason', labelNames: ['reason'], registers }),
@@ -52,6 +62,27 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
+    callSetupSeconds: new Histogram({
+      name: 'sipcall_call_setup_seconds',
+      help: 'From the first leg to the answer, for answered calls (observed when they end)',
+      labelNames: ['direction'],
+      buckets: [0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60],
+      registers,
+    }),
+    billedSeconds: new Counter({ name: 'sipcall_billed_seconds_total', help: 'Answered seconds of stored call records (first legs): what the trunk bills', labelNames: ['direction'], registers }),
+    httpRequests: new Counter({ name: 'sipcall_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
+    httpSeconds: new Histogram({
+      name: 'sipcall_http_request_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['route', 'method'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    freeswitchSessions: new Gauge({ name: 'sipcall_freeswitch_sessions', help: 'Sessions up on the switch (its own status)', labelNames: ['node'], registers }),
+    freeswitchSessionsPeak: new Gauge({ name: 'sipcall_freeswitch_sessions_peak', help: 'Session peak the switch reports', labelNames: ['node'], registers }),
+    freeswitchMaxSessions: new Gauge({ name: 'sipcall_freeswitch_max_sessions', help: 'The switch\'s max-sessions', labelNames: ['node'], registers }),
+    freeswitchSessionsPerSecond: new Gauge({ name: 'sipcall_freeswitch_sessions_per_second', help: 'Sessions per second the switch reports', labelNames: ['node'], registers }),
+    freeswitchCalls: new Gauge({ name: 'sipcall_freeswitch_calls', help: 'Calls up on the switch (show calls count)', labelNames: ['node'], registers }),
     cdrSpoolFiles: new Gauge({ name: 'sipcall_cdr_spool_files', help: 'Call records waiting in the spool directory (last sweep)', registers }),
     routingSeconds: new Histogram({
       name: 'sipcall_routing_seconds',

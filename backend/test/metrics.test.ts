@@ -1,0 +1,84 @@
+// /metrics: who may read it, and that the series move when a call goes
+// through the test peer, gets routed, ends, and leaves its record.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCallsCount, parseStatus } from '../src/switch/switch-stats.js';
+import { FrameParser } from '../src/switch/esl/frames.js';
+import { createUser, startTestApp, type TestApp } from './support/app.js';
+import { capture, httpCapture } from './support/fixtures.js';
+import { FreeSwitchPeer } from './support/freeswitch-peer.js';
+import { until } from './support/until.js';
+
+/** One sample's value from the exposition text. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `) ? Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)) : false);
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe('/metrics', () => {
+  let peer: FreeSwitchPeer;
+  let t: TestApp;
+  let user: { id: string };
+
+  beforeAll(async () => {
+    peer = await FreeSwitchPeer.start();
+    t = await startTestApp({ FREESWITCH_NODES: peer.url, SWITCH_HTTP_PASSWORD: 'metrics-switch-password', METRICS_TOKEN: 'a-metrics-token-that-is-long-enough', TRUST_PROXY: 'loopback' });
+    const { url } = await t.listen();
+    peer.useXmlCurl({ url: `${url}/freeswitch/xml`, username: 'freeswitch', password: 'metrics-switch-password' });
+    user = await createUser(t, { email: 'metrics@example.com' });
+    await until(() => Object.values(t.switching.switches.states())[0], (s) => s === 'ready');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  const scrape = () => request(t.app).get('/metrics').expect(200).then((r) => r.text);
+
+  it('answers the allowed addresses and the token, and nobody else', async () => {
+    await request(t.app).get('/metrics').expect(200);
+    await request(t.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9').expect(403);
+    await request(t.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9').set('Authorization', 'Bearer a-metrics-token-that-is-long-enough').expect(200);
+    await request(t.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9').set('Authorization', 'Bearer wrong').expect(403);
+  });
+
+  it('moves the call, routing, record and HTTP series when a call goes through', async () => {
+    const before = await scrape();
+    const r = await peer.dial({ sipUser: user.id, userId: user.id, destination: '030 1234567' });
+    await until(() => t.switching.store.get(r.uuid), (c) => c?.state === 'answered');
+    expect(sample(await scrape(), 'sipcall_live_calls', { direction: 'outbound' })).toBe(sample(before, 'sipcall_live_calls', { direction: 'outbound' }) + 1);
+    peer.hangup(r.uuid);
+    await until(() => t.switching.store.get(r.uuid), (c) => c === null);
+    await peer.dial({ sipUser: user.id, userId: user.id, destination: '0900 1234567' });
+
+    const c = JSON.parse(httpCapture('json-cdr-bridged-sched-hangup-aleg.http').body.toString('utf8')) as { variables: Record<string, string> };
+    c.variables['uuid'] = r.uuid;
+    await request(t.app).post('/freeswitch/cdr').set('Authorization', `Basic ${Buffer.from('freeswitch:metrics-switch-password').toString('base64')}`).set('Content-Type', 'application/json').send(JSON.stringify(c)).expect(200);
+
+    const after = await scrape();
+    const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    expect(moved('sipcall_routing_decisions_total', { decision: 'allow', reason: 'allowed' })).toBe(1);
+    expect(moved('sipcall_routing_decisions_total', { decision: 'refuse', reason: 'premium_rate' })).toBe(1);
+    expect(moved('sipcall_calls_ended_total', { direction: 'outbound', cause: 'NORMAL_CLEARING', answered: 'true' })).toBe(1);
+    expect(moved('sipcall_call_setup_seconds_count', { direction: 'outbound' })).toBe(1);
+    expect(moved('sipcall_cdrs_ingested_total', { result: 'stored' })).toBe(1);
+    expect(moved('sipcall_billed_seconds_total', { direction: 'outbound' })).toBe(5);
+    expect(moved('sipcall_http_requests_total', { route: '/freeswitch/xml', method: 'POST', status: '200' })).toBe(2);
+    expect(sample(after, 'sipcall_switch_node_up', { node: `127.0.0.1:${peer.port}` })).toBe(1);
+    expect(sample(after, 'sipcall_esl_events_total', { event: 'CHANNEL_CREATE' })).toBeGreaterThan(0);
+  });
+
+  it('keeps labels bounded: no uuid, number or user id in any series', async () => {
+    const text = await scrape();
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(text).not.toMatch(/\+49|301234567/);
+  });
+
+  it('reads the switch\'s own status and call count as the real switch writes them', () => {
+    const frames = new FrameParser().push(capture('api-status.raw'));
+    const status = frames.find((f) => f.contentType === 'api/response')!.body!.toString();
+    expect(parseStatus(status)).toEqual({ sessions: 0, peak: 0, perSecond: 0, maxSessions: 1000 });
+    const misc = new FrameParser().push(capture('api-misc.raw')).filter((f) => f.contentType === 'api/response').map((f) => f.body!.toString());
+    expect(parseCallsCount(misc.find((b) => b.includes('total.'))!)).toBe(0);
+  });
+});
