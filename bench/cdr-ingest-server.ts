@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import pg from 'pg';
 import { createApp, createServices, createSwitching } from '../backend/src/app.js';
+import { Lifecycle } from '../backend/src/health/lifecycle.js';
 import { createPasswordHasher } from '../backend/src/auth/password.js';
 import { loadConfig } from '../backend/src/config.js';
 import { openDatabase } from '../backend/src/db/database.js';
@@ -28,7 +29,7 @@ await db.migrate();
 const state = new MemoryState();
 const metrics = createMetrics();
 const switching = createSwitching({ config, state, log, metrics });
-const deps = { config, log, db, state, passwords: createPasswordHasher(), metrics, switching };
+const deps = { config, log, db, state, passwords: createPasswordHasher(), metrics, switching, lifecycle: new Lifecycle() };
 const app = createApp(deps, createServices(deps));
 
 const bare = express();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { createApp, createServices, createSwitching } from '../backend/src/app.js';
+import { Lifecycle } from '../backend/src/health/lifecycle.js';
 import { createPasswordHasher } from '../backend/src/auth/password.js';
 import { loadConfig } from '../backend/src/config.js';
 import { openDatabase } from '../backend/src/db/database.js';
@@ -42,7 +43,7 @@ const state = new MemoryState();
 const metrics = createMetrics();
 const switching = createSwitching({ config, state, log, metrics });
 const passwords = createPasswordHasher();
-const deps = { config, log, db, state, passwords, metrics, switching };
+const deps = { config, log, db, state, passwords, metrics, switching, lifecycle: new Lifecycle() };
 const app = createApp(deps, createServices(deps));
 
 const bare = express();

@@ -21,6 +21,7 @@ import { callsRouter } from './calls/calls.routes.js';
 import { CallService } from './calls/calls.service.js';
 import { openLiveCallStore, type LiveCallStore } from './calls/live-call-store.js';
 import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
+import { closeConnectionsWhileDraining, refuseWhileDraining, type Lifecycle } from './health/lifecycle.js';
 import { didsRouter } from './dids/dids.routes.js';
 import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   switching: Switching;
   /** Where data keys live when not in the main database (KEYSTORE_URL). */
   keyStore?: KeyStore;
+  /** Serving or draining (SIGTERM). */
+  lifecycle: Lifecycle;
 }
 
 /** The switch side: the nodes, the live-call registry, and what keeps it current. */
@@ -151,6 +154,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.set('query parser', 'simple');
 
   app.use(httpMetrics(deps.metrics));
+  app.use(closeConnectionsWhileDraining(deps.lifecycle));
   app.use(metricsRouter({ metrics: deps.metrics, token: config.metrics.token, allowedIps: config.metrics.allowedIps }));
 
   // The switches' endpoint comes first: machine to machine, a thousand requests a
@@ -162,6 +166,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       routing: services.routing,
       cdrs: services.cdrs,
       config: config.switchHttp,
+      lifecycle: deps.lifecycle,
       metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
     }),
   );
@@ -220,7 +225,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   ];
   const { switches } = deps.switching;
   if (switches.size > 0) readiness.push({ name: 'switches', check: () => switches.readiness(), details: () => switches.states() });
-  app.use(healthRouter(readiness));
+  app.use(healthRouter(readiness, deps.lifecycle));
 
   app.use(
     '/api/auth',
@@ -240,7 +245,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
   app.use('/api/analytics', analyticsRouter({ analytics: services.analytics, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
-  app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth }));
+  app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
   app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));
 

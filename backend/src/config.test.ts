@@ -80,6 +80,13 @@ describe('configuration in production', () => {
     expect(problemsOf({ ...SAFE_PRODUCTION, PORT: '80a' })).toEqual(['PORT: must be a whole number']);
   });
 
+  it('reads the drain window after SIGTERM, 5 s unless told, and refuses a negative or huge one', () => {
+    expect(loadConfig(SAFE_PRODUCTION).http.drainSeconds).toBe(5);
+    expect(loadConfig({ ...SAFE_PRODUCTION, SHUTDOWN_DRAIN_SECONDS: '0' }).http.drainSeconds).toBe(0);
+    expect(problemsOf({ ...SAFE_PRODUCTION, SHUTDOWN_DRAIN_SECONDS: '-1' })[0]).toContain('SHUTDOWN_DRAIN_SECONDS');
+    expect(problemsOf({ ...SAFE_PRODUCTION, SHUTDOWN_DRAIN_SECONDS: '3600' })[0]).toContain('SHUTDOWN_DRAIN_SECONDS');
+  });
+
   it('caps the access-token lifetime at 15 minutes', () => {
     expect(problemsOf({ ...SAFE_PRODUCTION, ACCESS_TOKEN_TTL_SECONDS: '3600' })[0]).toContain('ACCESS_TOKEN_TTL_SECONDS');
   });

@@ -27,6 +27,8 @@ export interface Config {
     readonly bodyLimitBytes: number;
     /** Directory of the built web app, served on the same port when present. */
     readonly staticDir: string | null;
+    /** After SIGTERM: how long /readyz says "draining" and new calls are refused before the listener closes. */
+    readonly drainSeconds: number;
   };
   readonly database:
     | { readonly kind: 'postgres'; readonly url: string }
@@ -126,6 +128,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT_KB: intString(1, 10_240).default(100),
+  SHUTDOWN_DRAIN_SECONDS: intString(0, 300).default(5),
   SIPCALL_STATIC_DIR: z.string().optional(),
   DATABASE_URL: z
     .string()
@@ -241,6 +244,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       corsOrigins,
       bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
       staticDir: e.SIPCALL_STATIC_DIR ? path.resolve(cwd, e.SIPCALL_STATIC_DIR) : null,
+      drainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
     },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: path.join(dataDir, 'pglite') },
     redis: e.REDIS_URL ? { url: e.REDIS_URL } : null,

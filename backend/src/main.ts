@@ -1,5 +1,7 @@
 // Process entry: config → database (migrations) → shared state → HTTP.
-// SIGTERM/SIGINT stop accepting, let requests finish, then close in reverse.
+// SIGTERM drains first (readiness says so, new calls are refused with 503 for
+// SHUTDOWN_DRAIN_SECONDS), then, as SIGINT does at once, stops accepting, lets
+// requests finish, and closes in reverse.
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ import { importSpool, spoolFiles } from './cdr/spool.js';
 import { prepareKeyStore } from './crypto/keys.js';
 import { pollSwitchStats } from './switch/switch-stats.js';
 import { openSharedState } from './state/index.js';
+import { Lifecycle } from './health/lifecycle.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -51,6 +54,7 @@ export async function main(): Promise<void> {
     passwords,
     metrics,
     switching,
+    lifecycle: new Lifecycle(),
     ...(keyStore ? { keyStore: keyStore.dataSource } : {}),
   };
   const services = createServices(deps);
@@ -87,9 +91,18 @@ export async function main(): Promise<void> {
   pruner.unref();
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, drainSeconds: number) => {
     if (stopping) return;
     stopping = true;
+    deps.lifecycle.startDraining();
+    if (drainSeconds > 0) {
+      log.info({ signal, drainSeconds }, 'draining: new calls refused, calls under way carry on');
+      setTimeout(() => close(signal), drainSeconds * 1000);
+    } else {
+      close(signal);
+    }
+  };
+  const close = (signal: string) => {
     log.info({ signal }, 'shutting down');
     clearInterval(pruner);
     stopPolling();
@@ -114,8 +127,9 @@ export async function main(): Promise<void> {
     });
     server.closeIdleConnections();
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // An orchestrator's stop drains; Ctrl-C at a terminal does not wait.
+  process.on('SIGTERM', () => stop('SIGTERM', config.http.drainSeconds));
+  process.on('SIGINT', () => stop('SIGINT', 0));
 }
 
 /** Takes in what FreeSWITCH spooled, every few seconds: the switch never resends it. */

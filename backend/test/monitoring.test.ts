@@ -17,7 +17,7 @@ const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
 async function exported(): Promise<Set<string>> {
   const names = new Set<string>(['up']);
   for (const m of await createMetrics().registry.getMetricsAsJSON()) {
-    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
     else names.add(m.name);
   }
   return names;

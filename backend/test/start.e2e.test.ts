@@ -24,6 +24,7 @@ describe('the README quick start', () => {
     SIPCALL_DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'info',
+    SHUTDOWN_DRAIN_SECONDS: '2',
   });
   const url = (p: string) => `http://127.0.0.1:${port}${p}`;
 
@@ -131,8 +132,17 @@ describe('the README quick start', () => {
     expect(r.stderr).toMatch(/embedded database is in use by process \d+/);
   }, 60_000);
 
-  it('stops cleanly on SIGTERM and keeps its data across a restart', async () => {
-    await stop();
+  it('drains on SIGTERM, then stops cleanly and keeps its data across a restart', async () => {
+    const stopped = stop();
+    let readiness = 0;
+    for (let i = 0; i < 20 && readiness !== 503; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      readiness = (await fetch(url('/readyz'))).status;
+    }
+    expect(readiness).toBe(503);
+    expect(((await (await fetch(url('/readyz'))).json()) as { status: string }).status).toBe('draining');
+    await stopped;
+    expect(serverLog).toContain('"msg":"draining: new calls refused, calls under way carry on"');
     expect(serverLog).toContain('"msg":"shutting down"');
     expect(serverLog).toContain('"msg":"stopped"');
     expect(serverLog).not.toContain('closing failed');

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
@@ -11,7 +11,7 @@ const emptyObject = z.strictObject({});
 const actorOf = (req: Request): Actor => ({ user: currentUser(req), ip: clientIp(req) });
 
 /** Live calls: a user sees and controls their own, an admin any. */
-export function callsRouter(deps: { calls: CallService; auth: AuthService }): Router {
+export function callsRouter(deps: { calls: CallService; auth: AuthService; refuseNewCalls: RequestHandler }): Router {
   const r = Router();
   r.use(requireAuth(deps.auth));
 
@@ -19,7 +19,7 @@ export function callsRouter(deps: { calls: CallService; auth: AuthService }): Ro
     res.json({ calls: await deps.calls.list(actorOf(req)) });
   });
 
-  r.post('/', async (req, res) => {
+  r.post('/', deps.refuseNewCalls, async (req, res) => {
     const { destination } = parseInput(clickToCallBody, req.body, 'body');
     const result = await deps.calls.clickToCall(actorOf(req), destination);
     res.status(result.pending ? 202 : 201).json(result);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Lifecycle } from './lifecycle.js';
 
 /** A named dependency the process needs to serve requests: database, shared state, later the switch nodes. */
 export interface ReadinessCheck {
@@ -27,7 +28,7 @@ async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
   }
 }
 
-export function healthRouter(checks: readonly ReadinessCheck[]): Router {
+export function healthRouter(checks: readonly ReadinessCheck[], lifecycle: Lifecycle): Router {
   const r = Router();
 
   // Liveness: the process answers. Nothing else is consulted, so a database
@@ -38,13 +39,15 @@ export function healthRouter(checks: readonly ReadinessCheck[]): Router {
 
   r.get('/readyz', async (_req, res) => {
     const checked: CheckResult[] = await Promise.all(checks.map(runCheck));
-    const ready = checked.every((c) => c.status === 'ok');
+    const healthy = checked.every((c) => c.status === 'ok');
     const byName: Record<string, Omit<CheckResult, 'name'>> = {};
     for (const { name, ...result } of checked) byName[name] = result;
+    // Draining wins: the dependencies may be fine, but this process takes no new work.
+    const status = lifecycle.draining ? 'draining' : healthy ? 'ready' : 'not_ready';
     res
-      .status(ready ? 200 : 503)
+      .status(status === 'ready' ? 200 : 503)
       .set('Cache-Control', 'no-store')
-      .json({ status: ready ? 'ready' : 'not_ready', checks: byName });
+      .json({ status, checks: byName });
   });
 
   return r;

@@ -54,7 +54,7 @@ export class RateLimitedError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super(503, 'unavailable', message);
+  constructor(message: string, code = 'unavailable') {
+    super(503, code, message);
   }
 }

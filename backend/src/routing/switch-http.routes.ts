@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
+import { DRAIN_RETRY_AFTER_SECONDS, type Lifecycle } from '../health/lifecycle.js';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import type { RoutingMetrics, RoutingService, SwitchForm } from './routing.service.js';
 import { NOT_FOUND } from './xml.js';
@@ -21,7 +22,7 @@ export interface CdrEndpoint {
   receive(contentType: string, body: string, uuid: string | undefined): Promise<void>;
 }
 
-export function switchHttpRouter(deps: { routing: RoutingService; cdrs: CdrEndpoint; config: Config['switchHttp']; metrics: RoutingMetrics }): Router {
+export function switchHttpRouter(deps: { routing: RoutingService; cdrs: CdrEndpoint; config: Config['switchHttp']; lifecycle: Lifecycle; metrics: RoutingMetrics }): Router {
   const r = Router();
   r.use(switchAuth(deps.config, deps.metrics));
 
@@ -38,6 +39,14 @@ export function switchHttpRouter(deps: { routing: RoutingService; cdrs: CdrEndpo
   r.post('/xml', async (req, res) => {
     const form = typeof req.body === 'string' ? formOf(req.body) : null;
     if (!form) deps.metrics.rejected.inc({ reason: 'malformed_form' });
+    // Draining: no new call decisions. Behind a load balancer that follows
+    // /readyz few arrive; any that do meet the switch's fallback dialplan (SIP
+    // 503). Directory answers (registrations) and calls under way go on.
+    if (form?.['section'] === 'dialplan' && deps.lifecycle.draining) {
+      deps.metrics.rejected.inc({ reason: 'draining' });
+      res.status(503).set('Retry-After', String(DRAIN_RETRY_AFTER_SECONDS)).type('text/plain').send('draining');
+      return;
+    }
     const xml = form ? await deps.routing.answer(form) : NOT_FOUND;
     res.status(200).type('text/xml').send(xml);
   });

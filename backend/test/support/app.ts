@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import { createApp, createServices, createSwitching, type Services, type Switching } from '../../src/app.js';
+import { Lifecycle } from '../../src/health/lifecycle.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/auth/password.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -30,6 +31,7 @@ export interface TestApp {
   passwords: PasswordHasher;
   metrics: Metrics;
   switching: Switching;
+  lifecycle: Lifecycle;
   /** Serves the app (and the live WebSocket) on a free loopback port. */
   listen(): Promise<{ url: string; server: Server }>;
   close(): Promise<void>;
@@ -45,7 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const passwords = createPasswordHasher(FAST_ARGON2);
   const metrics = createMetrics();
   const switching = createSwitching({ config, state, log, metrics });
-  const deps = { config, log, db, state, passwords, metrics, switching };
+  const deps = { config, log, db, state, passwords, metrics, switching, lifecycle: new Lifecycle() };
   const services = createServices(deps);
   const app = createApp(deps, services);
   switching.switches.start();
@@ -60,6 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     passwords,
     metrics,
     switching,
+    lifecycle: deps.lifecycle,
     async listen() {
       server = createServer(app);
       live = new LiveSocket({
