@@ -21,7 +21,9 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/backend/package.json backend/
 COPY --from=build /app/backend/dist backend/dist
 COPY --from=build /app/frontend/dist frontend/dist
-RUN mkdir -p /data && chown node:node /data
+# /var/spool/sipcall-cdr: the call-record spool shared with FreeSWITCH (uid 1000
+# there too); created here so a fresh volume gets this owner whichever side mounts it first.
+RUN mkdir -p /data /var/spool/sipcall-cdr && chown node:node /data /var/spool/sipcall-cdr
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
