@@ -2,7 +2,8 @@
 // through the test peer, gets routed, ends, and leaves its record.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCallsCount, parseStatus } from '../src/switch/switch-stats.js';
+import { parseCallsCount, parseStatus, pollSwitchStats } from '../src/switch/switch-stats.js';
+import { silentLogger } from './support/logger.js';
 import { FrameParser } from '../src/switch/esl/frames.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
 import { capture, httpCapture } from './support/fixtures.js';
@@ -22,7 +23,7 @@ describe('/metrics', () => {
 
   beforeAll(async () => {
     peer = await FreeSwitchPeer.start();
-    t = await startTestApp({ FREESWITCH_NODES: peer.url, SWITCH_HTTP_PASSWORD: 'metrics-switch-password', METRICS_TOKEN: 'a-metrics-token-that-is-long-enough', TRUST_PROXY: 'loopback' });
+    t = await startTestApp({ FREESWITCH_NODES: peer.url, SWITCH_HTTP_PASSWORD: 'metrics-switch-password', METRICS_TOKEN: 'a-metrics-token-that-is-long-enough', TRUST_PROXY: 'loopback', USER_CALLS_PER_SECOND: '100', GLOBAL_CALLS_PER_SECOND: '1000' });
     const { url } = await t.listen();
     peer.useXmlCurl({ url: `${url}/freeswitch/xml`, username: 'freeswitch', password: 'metrics-switch-password' });
     user = await createUser(t, { email: 'metrics@example.com' });
@@ -72,6 +73,22 @@ describe('/metrics', () => {
     const text = await scrape();
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
     expect(text).not.toMatch(/\+49|301234567/);
+  });
+
+  it('polls each ready switch for its own sessions and calls, and the gauges follow a live call', async () => {
+    const node = `127.0.0.1:${peer.port}`;
+    const stop = pollSwitchStats(t.switching.switches, t.metrics, silentLogger, 20);
+    try {
+      const r = await peer.dial({ sipUser: user.id, userId: user.id, destination: '030 7654321' });
+      await until(() => t.switching.store.get(r.uuid), (c) => c?.state === 'answered');
+      const during = await until(scrape, (text) => sample(text, 'sipcall_freeswitch_calls', { node }) === 1);
+      expect(sample(during, 'sipcall_freeswitch_sessions', { node })).toBe(2);
+      expect(sample(during, 'sipcall_freeswitch_max_sessions', { node })).toBe(1000);
+      peer.hangup(r.uuid);
+      await until(scrape, (text) => sample(text, 'sipcall_freeswitch_sessions', { node }) === 0 && sample(text, 'sipcall_freeswitch_calls', { node }) === 0);
+    } finally {
+      stop();
+    }
   });
 
   it('reads the switch\'s own status and call count as the real switch writes them', () => {
