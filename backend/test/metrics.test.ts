@@ -60,6 +60,9 @@ describe('/metrics', () => {
     const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
     expect(moved('sipcall_routing_decisions_total', { decision: 'allow', reason: 'allowed' })).toBe(1);
     expect(moved('sipcall_routing_decisions_total', { decision: 'refuse', reason: 'premium_rate' })).toBe(1);
+    // both attempts began on the switch; the refused one ended unanswered
+    expect(moved('sipcall_calls_started_total', { direction: 'outbound' })).toBe(2);
+    expect(moved('sipcall_calls_ended_total', { direction: 'outbound', answered: 'false' })).toBe(1);
     expect(moved('sipcall_calls_ended_total', { direction: 'outbound', cause: 'NORMAL_CLEARING', answered: 'true' })).toBe(1);
     expect(moved('sipcall_call_setup_seconds_count', { direction: 'outbound' })).toBe(1);
     expect(moved('sipcall_cdrs_ingested_total', { result: 'stored' })).toBe(1);

@@ -120,7 +120,10 @@ export class CallTracker {
         answeredAt: null,
         lastEventUs: at,
       };
-      if (await this.save(call)) this.deps.metrics.liveCalls.inc({ node, direction: call.direction });
+      if (await this.save(call)) {
+        this.deps.metrics.liveCalls.inc({ node, direction: call.direction });
+        this.deps.metrics.callsStarted.inc({ direction: call.direction });
+      }
       return;
     }
 

@@ -12,6 +12,7 @@ export interface Metrics {
   readonly eslProtocolErrors: Counter<'node'>;
   readonly eslCommandSeconds: Histogram<'node' | 'command' | 'outcome'>;
   readonly liveCalls: Gauge<'node' | 'direction'>;
+  readonly callsStarted: Counter<'direction'>;
   readonly callsEnded: Counter<'direction' | 'cause' | 'answered'>;
   readonly callControl: Counter<'action' | 'outcome'>;
   readonly routingDecisions: Counter<'decision' | 'reason'>;
@@ -51,6 +52,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     }),
     liveCalls: new Gauge({ name: 'sipcall_live_calls', help: 'Calls in progress', labelNames: ['node', 'direction'], registers }),
     // Counted once per call, when it ends (removal from the registry happens once across replicas).
+    callsStarted: new Counter({ name: 'sipcall_calls_started_total', help: 'Calls that began on a switch (seen as they were created, not found on a reconnect)', labelNames: ['direction'], registers }),
     callsEnded: new Counter({ name: 'sipcall_calls_ended_total', help: 'Calls that ended, by hangup cause and whether they were answered', labelNames: ['direction', 'cause', 'answered'], registers }),
     callControl: new Counter({ name: 'sipcall_call_control_total', help: 'Call-control actions (hangup, hold, transfer, dtmf, originate)', labelNames: ['action', 'outcome'], registers }),
     routingDecisions: new Counter({ name: 'sipcall_routing_decisions_total', help: 'Dialplan decisions by outcome and reason', labelNames: ['decision', 'reason'], registers }),
