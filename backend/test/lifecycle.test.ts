@@ -4,15 +4,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
-import { httpCapture } from './support/fixtures.js';
+import { captureForm as form, httpCapture } from './support/fixtures.js';
 
 const SWITCH = `Basic ${Buffer.from('freeswitch:switch-http-password-drain').toString('base64')}`;
-
-function form(capture: string, replace: Record<string, string> = {}): string {
-  const params = new URLSearchParams(httpCapture(capture).body.toString('latin1'));
-  for (const [k, v] of Object.entries(replace)) params.set(k, v);
-  return params.toString();
-}
 
 describe('draining', () => {
   let t: TestApp;

@@ -6,18 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { a1Hash, digestResponse } from '../src/sip/sip-credentials.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
-import { httpCapture } from './support/fixtures.js';
+import { captureForm as form, httpCapture } from './support/fixtures.js';
 
 const SWITCH_PASSWORD = 'switch-http-password-123';
 const DOMAIN = 'sip.example.com';
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
-
-/** A captured form, with some fields replaced. */
-function form(capture: string, replace: Record<string, string> = {}): string {
-  const params = new URLSearchParams(httpCapture(capture).body.toString('latin1'));
-  for (const [k, v] of Object.entries(replace)) params.set(k, v);
-  return params.toString();
-}
 
 interface Decision {
   context: string;
@@ -282,7 +275,6 @@ describe('the switch HTTP endpoint', () => {
     });
   });
 });
-
 
 describe('TURN for browsers, extensions and DIDs administered over HTTP', () => {
   let t: TestApp;

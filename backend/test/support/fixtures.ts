@@ -42,3 +42,10 @@ export function httpCapture(name: string): { requestLine: string; headers: Recor
   const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
   return { requestLine: requestLine!, headers, body: raw.subarray(split + 4) };
 }
+
+/** A captured xml_curl form, with some fields replaced. */
+export function captureForm(name: string, replace: Record<string, string> = {}): string {
+  const params = new URLSearchParams(httpCapture(name).body.toString('latin1'));
+  for (const [k, v] of Object.entries(replace)) params.set(k, v);
+  return params.toString();
+}
