@@ -30,6 +30,8 @@ RUN --mount=type=secret,id=signalwire_token,required=true \
       freeswitch-mod-dialplan-xml freeswitch-mod-xml-curl freeswitch-mod-json-cdr freeswitch-mod-opus \
       freeswitch-mod-sndfile freeswitch-mod-native-file freeswitch-mod-tone-stream; \
     rm -f /etc/apt/auth.conf.d/signalwire.conf /etc/apt/sources.list.d/freeswitch.list; \
+    # only freeswitch/ below is the configuration, never a packaged sample
+    rm -rf /etc/freeswitch; \
     apt-get purge -y curl gnupg; apt-get autoremove -y; rm -rf /var/lib/apt/lists/*
 
 COPY freeswitch/ /etc/freeswitch/

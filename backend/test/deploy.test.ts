@@ -254,6 +254,9 @@ describe('docker/freeswitch.Dockerfile', () => {
 
   it('loads freeswitch/ as /etc/freeswitch and runs as a non-root user with a healthcheck', () => {
     expect(switchDockerfile).toMatch(/^COPY freeswitch\/ \/etc\/freeswitch\/$/m);
+    // nothing a package put there is left beside it
+    expect(switchDockerfile.indexOf('rm -rf /etc/freeswitch;')).toBeGreaterThan(0);
+    expect(switchDockerfile.indexOf('rm -rf /etc/freeswitch;')).toBeLessThan(switchDockerfile.indexOf('COPY freeswitch/'));
     expect(switchDockerfile).toMatch(/^USER freeswitch$/m);
     expect(switchDockerfile).toMatch(/^HEALTHCHECK /m);
     expect(switchDockerfile).toMatch(/"-conf", "\/etc\/freeswitch"/);
