@@ -91,6 +91,20 @@ describe('call records over HTTP', () => {
     expect(await count()).toBe(before);
   });
 
+  it('reads the bare JSON that disable-100-continue labels as a form', async () => {
+    // mod_json_cdr drops its Content-Type header when disable-100-continue is on, and curl
+    // then labels the plain JSON application/x-www-form-urlencoded (seen with FreeSWITCH 1.10.12).
+    const c = httpCapture('json-cdr-answered-gateway-aleg.http');
+    const uuid = new URLSearchParams(c.requestLine.split(' ')[1]!.split('?')[1]).get('uuid')!;
+    await request(t.app)
+      .post(`/freeswitch/cdr?uuid=${uuid}`)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(c.body.toString('latin1'))
+      .expect(200);
+    expect(await rows(uuid)).toHaveLength(1);
+  });
+
   it('records an inbound call, a refused call and a busy one as they ended', async () => {
     for (const name of ['json-cdr-inbound-external.http', 'json-cdr-refused-403.http', 'json-cdr-busy-gateway.http']) await replay(name).expect(200);
     const [inbound] = await rows('11099329-b86e-4a19-acf1-5bab250de17b');

@@ -19,7 +19,7 @@ export class CdrService {
 
   /** One record as the switch posts it. Bad input is a 400 (the switch then spools it); a storage failure a 500 (it retries). */
   async receive(contentType: string, body: string, uuid: string | undefined): Promise<void> {
-    await this.ingestText(contentType.includes('x-www-form-urlencoded') ? (new URLSearchParams(body).get('cdr') ?? '') : body, uuid);
+    await this.ingestText(recordText(contentType, body), uuid);
   }
 
   /** The JSON text of one record (a POST body, or a spool file). */
@@ -58,4 +58,16 @@ export class CdrService {
     this.deps.log.warn({ reason: err.reason, uuid: uuid && /^[0-9a-f-]{36}$/i.test(uuid) ? uuid : undefined }, 'call record rejected');
     throw new ValidationError(`Rejected call record: ${err.reason}`, [{ path: 'body', message: err.reason }]);
   }
+}
+
+/**
+ * The JSON text of a post. `encode=true` sends a form with the record in
+ * `cdr`. `encode=false` sends the bare JSON, labelled `application/json` —
+ * except with `disable-100-continue=true`, where mod_json_cdr replaces its
+ * header list and curl labels the same bare JSON as a form. A form body that
+ * opens a JSON object is therefore the record itself.
+ */
+function recordText(contentType: string, body: string): string {
+  if (!contentType.includes('x-www-form-urlencoded') || body.startsWith('{')) return body;
+  return new URLSearchParams(body).get('cdr') ?? '';
 }
