@@ -26,6 +26,7 @@ import { didsRouter } from './dids/dids.routes.js';
 import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
 import { RoutingService } from './routing/routing.service.js';
+import { destinationsRouter } from './routing/destinations.routes.js';
 import { switchHttpRouter } from './routing/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
@@ -245,6 +246,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
   app.use('/api/analytics', analyticsRouter({ analytics: services.analytics, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
+  app.use('/api/destinations', destinationsRouter({ routing: services.routing, auth: services.auth }));
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
   app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));

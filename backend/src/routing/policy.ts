@@ -102,21 +102,30 @@ export interface RoutingDeps {
   extensionOwner(extension: string): Promise<string | null>;
 }
 
+/** What the caller dialled, classified as they meant it, and where policy lets it go. */
+export async function destinationFor(
+  deps: Pick<RoutingDeps, 'config' | 'extensionOwner'>,
+  caller: Caller,
+  raw: string,
+): Promise<{ dialled: Dialled; verdict: Decision }> {
+  // An extension must be looked up before classifying, to tell it from a short national number.
+  const candidate = raw.replace(/[\s().\-/]/g, '');
+  const owner = /^[0-9]{2,6}$/.test(candidate) ? await deps.extensionOwner(candidate) : null;
+  const dialled = classify(raw, {
+    defaultCountry: caller.defaultCountry ?? deps.config.defaultCountry,
+    emergencyNumbers: deps.config.emergencyNumbers,
+    isExtension: () => owner !== null,
+  });
+  return { dialled, verdict: evaluateDestination(dialled, deps.config, owner) };
+}
+
 /** Everything a decision needs: the caller, what they dialled, and the call's id for the cap. */
 export async function decide(deps: RoutingDeps, input: { callId: string; caller: Caller | null; dialled: string }): Promise<Decision> {
   const { config } = deps;
   if (!input.caller || input.caller.disabled) return refuse('unknown_caller');
   const caller = input.caller;
 
-  // An extension must be looked up before classifying, to tell it from a short national number.
-  const candidate = input.dialled.replace(/[\s().\-/]/g, '');
-  const owner = /^[0-9]{2,6}$/.test(candidate) ? await deps.extensionOwner(candidate) : null;
-  const dialled = classify(input.dialled, {
-    defaultCountry: caller.defaultCountry ?? config.defaultCountry,
-    emergencyNumbers: config.emergencyNumbers,
-    isExtension: () => owner !== null,
-  });
-  const verdict = evaluateDestination(dialled, config, owner);
+  const { verdict } = await destinationFor(deps, caller, input.dialled);
   if (verdict.decision === 'refuse' || verdict.reason === 'emergency') return verdict;
 
   // Rate limits count every attempt that got this far, refused or not: that is what slows an attacker.

@@ -11,7 +11,8 @@ import type { CounterStore } from '../state/state.js';
 import type { User } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { CallSlots } from './call-slots.js';
-import { decide, refuse, type Decision } from './policy.js';
+import type { Dialled } from './numbers.js';
+import { decide, destinationFor, refuse, type Caller, type Decision, type Reason } from './policy.js';
 import { NOT_FOUND, dialplan, document, el, safeText, type Action } from './xml.js';
 
 /** The form mod_xml_curl posts, as validated strings. */
@@ -176,6 +177,27 @@ export class RoutingService {
     );
   }
 
+  /**
+   * Where a number the user is typing would go, by the same classification and
+   * policy a call meets — but counting nothing and reserving nothing, so it is
+   * safe to ask at every keystroke. Rate limits and caps are for real calls.
+   */
+  async preview(caller: Caller, raw: string): Promise<DestinationPreview> {
+    const { dialled, verdict } = await destinationFor(
+      { config: this.deps.config.routing, extensionOwner: async (ext) => (await this.deps.users.findByExtension(ext))?.id ?? null },
+      caller,
+      raw,
+    );
+    const number = dialled.kind === 'e164' ? dialled.e164 : dialled.kind === 'extension' ? dialled.extension : dialled.kind === 'emergency' ? dialled.number : null;
+    return {
+      kind: dialled.kind,
+      number,
+      country: dialled.kind === 'e164' ? dialled.country : null,
+      allowed: verdict.decision === 'allow',
+      reason: verdict.reason,
+    };
+  }
+
   /** Drops a user's cached record (they were changed or deleted). */
   forgetCaller(id: string): void {
     this.callers.delete(id);
@@ -239,4 +261,14 @@ function digestOf(form: SwitchForm): DigestAttempt | null {
     cnonce: form['sip_auth_cnonce'],
     nc: form['sip_auth_nc'],
   };
+}
+
+/** What `GET /api/destinations` answers about a number being typed. */
+export interface DestinationPreview {
+  kind: Dialled['kind'];
+  /** E.164 for a phone number, the digits for an extension or emergency number, null when not callable. */
+  number: string | null;
+  country: string | null;
+  allowed: boolean;
+  reason: Reason;
 }

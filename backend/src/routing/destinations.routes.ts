@@ -1,0 +1,30 @@
+// What a number the user is typing would become: the dialpad asks as the user
+// types, and shows the international form, the country, and whether policy
+// lets the call through — before anything is dialled.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../auth/auth.service.js';
+import { currentUser, requireAuth } from '../http/auth-guard.js';
+import { parseInput } from '../http/validate.js';
+import type { RoutingService } from './routing.service.js';
+
+const previewQuery = z.strictObject({
+  number: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[0-9+\s().\-/]+$/, 'digits, a leading +, and spaces, dots, dashes, slashes or brackets only'),
+});
+
+export function destinationsRouter(deps: { routing: RoutingService; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth));
+
+  r.get('/', async (req, res) => {
+    const { number } = parseInput(previewQuery, req.query, 'query');
+    const user = currentUser(req);
+    res.set('Cache-Control', 'no-store').json(await deps.routing.preview({ id: user.id, disabled: user.disabled, defaultCountry: user.defaultCountry }, number));
+  });
+
+  return r;
+}
