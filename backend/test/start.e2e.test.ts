@@ -124,6 +124,9 @@ describe('the README quick start', () => {
     expect(created.status).toBe(201);
     const list = (await (await fetch(url('/api/users'), { headers: auth })).json()) as { items: Array<{ email: string }> };
     expect(list.items.map((u) => u.email)).toEqual(['agent@example.com', ADMIN.email]);
+    // the dialpad's check of a typed number
+    const preview = (await (await fetch(url('/api/destinations?number=030%201234567'), { headers: auth })).json()) as { number: string; allowed: boolean };
+    expect(preview).toMatchObject({ number: '+49301234567', allowed: true });
   }, 60_000);
 
   it('keeps the CLI off the embedded database while the server owns it', async () => {

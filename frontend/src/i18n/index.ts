@@ -7,3 +7,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   const template: string = en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
+
+/** Whether a key built at run time (from a server code, say) names a message. */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}

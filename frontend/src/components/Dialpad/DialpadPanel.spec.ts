@@ -1,0 +1,112 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as calls from '../../services/calls';
+import { ApiError } from '../../services/http';
+import { useSessionStore } from '../../stores/session';
+import DialpadPanel from './DialpadPanel.vue';
+
+vi.mock('../../services/calls', () => ({ previewDestination: vi.fn(), placeCall: vi.fn() }));
+
+const ALLOWED: calls.DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
+const PREMIUM: calls.DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
+
+function mountDialpad() {
+  const session = useSessionStore();
+  session.accessToken = 'token';
+  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
+  return mount(DialpadPanel);
+}
+
+/** Lets the debounced preview run and its answer arrive. */
+async function settle() {
+  await vi.advanceTimersByTimeAsync(300);
+  await flushPromises();
+}
+
+describe('DialpadPanel', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    localStorage.clear();
+    setActivePinia(createPinia());
+    vi.mocked(calls.previewDestination).mockReset().mockResolvedValue(ALLOWED);
+    vi.mocked(calls.placeCall).mockReset().mockResolvedValue({ id: 'call-1' });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('disables the call button with a reason while nothing is typed', () => {
+    const wrapper = mountDialpad();
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('#dialpad-why').text()).toBe('Type a number to call.');
+  });
+
+  it('builds the number from the keypad and shows its international form and country', async () => {
+    const wrapper = mountDialpad();
+    for (const key of ['0', '3', '0', '1', '2', '3']) await wrapper.get(`button[aria-label="${key}"]`).trigger('click');
+    await wrapper.get('button[aria-label="Delete last digit"]').trigger('click');
+    expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('03012');
+    await settle();
+    // asked once, for what was there when typing paused
+    expect(calls.previewDestination).toHaveBeenCalledTimes(1);
+    expect(calls.previewDestination).toHaveBeenCalledWith('token', '03012');
+    expect(wrapper.get('.dialpad__preview').text()).toBe('+49301234567 · Germany');
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
+  });
+
+  it('keeps only what can be dialled from a paste', async () => {
+    const wrapper = mountDialpad();
+    const input = wrapper.get('#dialpad-number');
+    await input.trigger('paste', { clipboardData: { getData: () => 'tel:+49 (30) 123-456\t' } });
+    expect((input.element as HTMLInputElement).value).toBe('+49 (30) 123-456');
+    await input.setValue('0049abc30+1');
+    expect((input.element as HTMLInputElement).value).toBe('0049301');
+  });
+
+  it('explains a refused destination in words and keeps the button disabled', async () => {
+    vi.mocked(calls.previewDestination).mockResolvedValue(PREMIUM);
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('0900 1234567');
+    await settle();
+    expect(wrapper.get('.dialpad__preview').text()).toBe('Premium-rate and shared-cost numbers cannot be called.');
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
+    await wrapper.get('form').trigger('submit');
+    expect(calls.placeCall).not.toHaveBeenCalled();
+  });
+
+  it('places the call, says the phone rings, and remembers the number', async () => {
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('030 1234567');
+    await settle();
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(calls.placeCall).toHaveBeenCalledWith('token', '030 1234567');
+    expect(wrapper.get('.dialpad__placed').text()).toContain('+49301234567');
+    expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['030 1234567']);
+    expect(JSON.parse(localStorage.getItem('sipcall.recent.u1')!)).toEqual(['030 1234567']);
+  });
+
+  it.each([
+    ['not_registered', 409, 'None of your phones is registered'],
+    ['no_answer', 409, 'did not answer'],
+    ['draining', 503, 'restarting'],
+    ['something_new', 500, 'The call could not be placed.'],
+  ])('shows why the call failed: %s', async (code, status, text) => {
+    vi.mocked(calls.placeCall).mockRejectedValue(new ApiError(status, code, 'server message'));
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('030 1234567');
+    await settle();
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[role=alert]').text()).toContain(text);
+    expect(wrapper.findAll('.dialpad__recent-number')).toHaveLength(0);
+  });
+
+  it('fills the field from a recent number', async () => {
+    localStorage.setItem('sipcall.recent.u1', JSON.stringify(['+4315123456', 42]));
+    const wrapper = mountDialpad();
+    const recent = wrapper.findAll('.dialpad__recent-number');
+    expect(recent.map((b) => b.text())).toEqual(['+4315123456']);
+    await recent[0]!.trigger('click');
+    expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('+4315123456');
+  });
+});
