@@ -171,7 +171,7 @@ export class RoutingService {
         config: this.deps.config.routing,
         counters: this.deps.counters,
         slots: this.deps.slots,
-        extensionOwner: async (ext) => (await this.deps.users.findByExtension(ext))?.id ?? null,
+        extensionOwner: this.extensionOwner,
       },
       { callId, caller, dialled: destination.slice(0, 64) },
     );
@@ -184,7 +184,7 @@ export class RoutingService {
    */
   async preview(caller: Caller, raw: string): Promise<DestinationPreview> {
     const { dialled, verdict } = await destinationFor(
-      { config: this.deps.config.routing, extensionOwner: async (ext) => (await this.deps.users.findByExtension(ext))?.id ?? null },
+      { config: this.deps.config.routing, extensionOwner: this.extensionOwner },
       caller,
       raw,
     );
@@ -197,6 +197,9 @@ export class RoutingService {
       reason: verdict.reason,
     };
   }
+
+  /** The enabled user who answers to an extension, if any. */
+  private readonly extensionOwner = async (extension: string): Promise<string | null> => (await this.deps.users.findByExtension(extension))?.id ?? null;
 
   /** Drops a user's cached record (they were changed or deleted). */
   forgetCaller(id: string): void {

@@ -22,7 +22,17 @@ export const useDialerStore = defineStore('dialer', () => {
   /** The code of the last failed attempt (an ApiError code, or `network`). */
   const callError = ref<string | null>(null);
   const lastPlaced = ref<string | null>(null);
-  const recent = ref<string[]>(readRecent());
+  const recent = ref<string[]>([]);
+  // Recent numbers belong to whoever is signed in: another user in this tab sees theirs, never these.
+  watch(
+    () => session.user?.id ?? null,
+    (userId) => {
+      recent.value = readRecent(userId);
+      input.value = '';
+      lastPlaced.value = null;
+    },
+    { immediate: true },
+  );
 
   const trimmed = computed(() => input.value.trim());
   /** Why the call button is disabled, or null when a call may be placed. */
@@ -47,6 +57,7 @@ export const useDialerStore = defineStore('dialer', () => {
   watch(trimmed, (number) => {
     clearTimeout(timer);
     callError.value = null;
+    lastPlaced.value = null;
     const mine = ++sequence;
     preview.value = null;
     previewError.value = null;
@@ -70,8 +81,9 @@ export const useDialerStore = defineStore('dialer', () => {
     callError.value = null;
     try {
       await session.authorized((token) => api.placeCall(token, number));
-      lastPlaced.value = preview.value?.number ?? number;
+      const placed = preview.value?.number ?? number;
       remember(number);
+      lastPlaced.value = placed;
     } catch (err) {
       callError.value = err instanceof ApiError ? err.code : 'unknown';
     } finally {
@@ -80,24 +92,27 @@ export const useDialerStore = defineStore('dialer', () => {
   }
 
   function remember(number: string) {
+    const userId = session.user?.id;
+    if (!userId) return;
     recent.value = [number, ...recent.value.filter((n) => n !== number)].slice(0, RECENT_MAX);
-    writeRecent(recent.value);
+    writeRecent(userId, recent.value);
   }
 
-  function storageKey() {
-    return `sipcall.recent.${session.user?.id ?? 'anonymous'}`;
+  function storageKey(userId: string) {
+    return `sipcall.recent.${userId}`;
   }
-  function readRecent(): string[] {
+  function readRecent(userId: string | null): string[] {
+    if (!userId) return [];
     try {
-      const stored: unknown = JSON.parse(localStorage.getItem(storageKey()) ?? '[]');
+      const stored: unknown = JSON.parse(localStorage.getItem(storageKey(userId)) ?? '[]');
       return Array.isArray(stored) ? stored.filter((n): n is string => typeof n === 'string').slice(0, RECENT_MAX) : [];
     } catch {
       return [];
     }
   }
-  function writeRecent(numbers: string[]) {
+  function writeRecent(userId: string, numbers: string[]) {
     try {
-      localStorage.setItem(storageKey(), JSON.stringify(numbers));
+      localStorage.setItem(storageKey(userId), JSON.stringify(numbers));
     } catch {
       // Private mode or a full storage: recent numbers are a convenience.
     }

@@ -101,6 +101,29 @@ describe('DialpadPanel', () => {
     expect(wrapper.findAll('.dialpad__recent-number')).toHaveLength(0);
   });
 
+  it('shows each user only their own recent numbers, and forgets the typed number when the user changes', async () => {
+    localStorage.setItem('sipcall.recent.u1', JSON.stringify(['+4315123456']));
+    localStorage.setItem('sipcall.recent.u2', JSON.stringify(['+49301111111']));
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('030 99');
+    const session = useSessionStore();
+    session.user = { ...session.user!, id: 'u2', email: 'bob@example.com' };
+    await flushPromises();
+    expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['+49301111111']);
+    expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('');
+  });
+
+  it('drops the "phone is ringing" line once another number is typed', async () => {
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('030 1234567');
+    await settle();
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('.dialpad__placed').exists()).toBe(true);
+    await wrapper.get('button[aria-label="8"]').trigger('click');
+    expect(wrapper.find('.dialpad__placed').exists()).toBe(false);
+  });
+
   it('fills the field from a recent number', async () => {
     localStorage.setItem('sipcall.recent.u1', JSON.stringify(['+4315123456', 42]));
     const wrapper = mountDialpad();
