@@ -92,6 +92,7 @@ describe('the switch HTTP endpoint', () => {
       expect(d.actions).toEqual([
         { application: 'set', data: 'sipcall_decision=refuse' },
         { application: 'set', data: 'sipcall_reason=unknown_caller' },
+        { application: 'set', data: 'sip_rh_X-SIPCall-Reason=unknown_caller' },
         { application: 'respond', data: '403 Forbidden' },
       ]);
     });
@@ -204,6 +205,7 @@ describe('the switch HTTP endpoint', () => {
       const text = (await post(allowCall(alice.id, dest)).expect(200)).text;
       const d = decisionOf(text);
       expect(d.actions).toContainEqual({ application: 'set', data: `sipcall_reason=${reason}` });
+      expect(d.actions).toContainEqual({ application: 'set', data: `sip_rh_X-SIPCall-Reason=${reason}` });
       expect(d.actions.at(-1)).toEqual({ application: 'respond', data: respond });
       expect(text).not.toContain('bridge');
     });

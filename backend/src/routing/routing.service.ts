@@ -228,8 +228,15 @@ export class RoutingService {
   private actions(d: Decision, form: SwitchForm, callId: string): Action[] {
     const set = (name: string, value: string): Action => ({ app: 'set', data: `${name}=${value}` });
     if (d.decision === 'refuse') {
-      // The variables travel into the call record; the respond reaches the caller as a SIP status.
-      return [set('sipcall_decision', 'refuse'), set('sipcall_reason', d.reason), { app: 'respond', data: `${d.status} ${d.text}` }];
+      // The variables travel into the call record; the respond reaches the caller as a SIP status,
+      // with the reason in an X- header (sip_rh_ variables become headers of the error response)
+      // so a browser phone can say why in words.
+      return [
+        set('sipcall_decision', 'refuse'),
+        set('sipcall_reason', d.reason),
+        set('sip_rh_X-SIPCall-Reason', d.reason),
+        { app: 'respond', data: `${d.status} ${d.text}` },
+      ];
     }
     const { routing } = this.deps.config;
     const actions: Action[] = [set('sipcall_decision', 'allow'), set('sipcall_reason', d.reason), { app: 'export', data: `sipcall_call_id=${callId}` }];
