@@ -40,7 +40,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['**/*.test.ts', '**/*.spec.ts', 'backend/test/**'],
+    files: ['**/*.test.ts', '**/*.spec.ts', 'backend/test/**', 'frontend/e2e/**'],
     rules: {
       // Tests poke at untyped JSON bodies and query rows on purpose.
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'eslint.config.js'],
+    files: ['scripts/**/*.mjs', 'frontend/e2e/**/*.mjs', 'eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node, parserOptions: { projectService: false, project: null } },
   },

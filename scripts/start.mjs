@@ -35,10 +35,13 @@ function buildIfStale(workspace, output, inputs) {
 }
 
 const cli = process.argv[2] === '--cli';
+const buildOnly = process.argv[2] === '--build';
 buildIfStale('backend', 'backend/dist/main.js', ['backend/src', 'backend/package.json', 'backend/tsconfig.build.json', 'tsconfig.base.json']);
 if (!cli) {
   buildIfStale('frontend', 'frontend/dist/index.html', ['frontend/src', 'frontend/public', 'frontend/index.html', 'frontend/vite.config.ts', 'frontend/package.json']);
 }
+
+if (buildOnly) process.exit(0);
 
 const entry = path.join(root, 'backend/dist', cli ? 'cli.js' : 'main.js');
 if (cli) process.argv.splice(2, 1);

@@ -199,8 +199,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
           mediaSrc: ["'self'", 'blob:'],
-          // SIP over secure WebSocket to the switch, from the browser.
-          connectSrc: ["'self'", 'wss:'],
+          // SIP over WebSocket from the browser: to the configured server only.
+          connectSrc: ["'self'", webSocketOrigin(config.routing.wssUrl)],
           objectSrc: ["'none'"],
           frameAncestors: ["'self'"],
           upgradeInsecureRequests: config.env === 'production' ? [] : null,
@@ -276,4 +276,10 @@ function serveWebApp(app: Express, dir: string): void {
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
+}
+
+/** `wss://host:port` of a WebSocket URL, as a CSP source. */
+function webSocketOrigin(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}`;
 }

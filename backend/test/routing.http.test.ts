@@ -135,6 +135,9 @@ describe('the switch HTTP endpoint', () => {
     it('gives the browser its SIP account, and the directory the matching A1 hash with the dialplan variables', async () => {
       const s = await session('alice@example.com');
       expect(s.creds).toMatchObject({ username: alice.id, domain: DOMAIN, wssUrl: 'wss://127.0.0.1:7443' });
+      // The page may open a WebSocket to that server, and to no other.
+      const csp = String((await request(t.app).get('/healthz')).headers['content-security-policy']);
+      expect(csp).toContain("connect-src 'self' wss://127.0.0.1:7443;");
       expect(s.creds.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
       const text = (await post(register(s.creds)).expect(200)).text;
       const doc = xml.parse(text) as { document: { section: { domain: { name: string; groups: { group: { users: { user: { id: string; params: { param: { name: string; value: string } }; variables: { variable: Array<{ name: string; value: string }> } } } } } } } } };

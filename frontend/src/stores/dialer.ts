@@ -1,10 +1,11 @@
 // The dialpad's state: what is typed, what the backend says it would become,
 // the numbers called recently (kept in this browser, per user), and placing a
-// call through the user's registered phones.
+// call from this browser's phone.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../services/http';
 import * as api from '../services/calls';
+import { usePhoneStore } from './phone';
 import { useSessionStore } from './session';
 
 /** What may be typed or pasted: digits, a leading +, and visual separators. */
@@ -15,13 +16,12 @@ const PREVIEW_DELAY_MS = 250;
 
 export const useDialerStore = defineStore('dialer', () => {
   const session = useSessionStore();
+  const phone = usePhoneStore();
   const input = ref('');
   const preview = ref<api.DestinationPreview | null>(null);
   const previewError = ref<string | null>(null);
-  const placing = ref(false);
-  /** The code of the last failed attempt (an ApiError code, or `network`). */
+  /** Why the last attempt could not start (`not_registered`, `busy`). */
   const callError = ref<string | null>(null);
-  const lastPlaced = ref<string | null>(null);
   const recent = ref<string[]>([]);
   // Recent numbers belong to whoever is signed in: another user in this tab sees theirs, never these.
   watch(
@@ -29,7 +29,6 @@ export const useDialerStore = defineStore('dialer', () => {
     (userId) => {
       recent.value = readRecent(userId);
       input.value = '';
-      lastPlaced.value = null;
     },
     { immediate: true },
   );
@@ -38,7 +37,8 @@ export const useDialerStore = defineStore('dialer', () => {
   /** Why the call button is disabled, or null when a call may be placed. */
   const blockedBy = computed<string | null>(() => {
     if (trimmed.value === '') return 'empty';
-    if (placing.value) return 'placing';
+    if (phone.busy) return 'in_call';
+    if (phone.registration !== 'registered') return 'not_registered';
     if (!preview.value) return previewError.value ? 'check_failed' : 'checking';
     if (!preview.value.allowed) return preview.value.reason;
     return null;
@@ -57,7 +57,6 @@ export const useDialerStore = defineStore('dialer', () => {
   watch(trimmed, (number) => {
     clearTimeout(timer);
     callError.value = null;
-    lastPlaced.value = null;
     const mine = ++sequence;
     preview.value = null;
     previewError.value = null;
@@ -74,21 +73,16 @@ export const useDialerStore = defineStore('dialer', () => {
     }, PREVIEW_DELAY_MS);
   });
 
-  async function call() {
+  /** Calls the number as the backend normalised it, from this browser's phone. */
+  function call() {
     if (blockedBy.value !== null) return;
     const number = trimmed.value;
-    placing.value = true;
-    callError.value = null;
-    try {
-      await session.authorized((token) => api.placeCall(token, number));
-      const placed = preview.value?.number ?? number;
-      remember(number);
-      lastPlaced.value = placed;
-    } catch (err) {
-      callError.value = err instanceof ApiError ? err.code : 'unknown';
-    } finally {
-      placing.value = false;
+    const target = preview.value?.number ?? number;
+    if (!phone.place(target)) {
+      callError.value = phone.busy ? 'busy' : 'not_registered';
+      return;
     }
+    remember(number);
   }
 
   function remember(number: string) {
@@ -118,5 +112,5 @@ export const useDialerStore = defineStore('dialer', () => {
     }
   }
 
-  return { input, preview, previewError, placing, callError, lastPlaced, recent, blockedBy, set, press, backspace, call };
+  return { input, preview, previewError, callError, recent, blockedBy, set, press, backspace, call };
 });

@@ -2,11 +2,15 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as calls from '../../services/calls';
-import { ApiError } from '../../services/http';
+import * as sipApi from '../../services/sip';
+import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
+import { phones } from '../../test/fake-phone';
 import DialpadPanel from './DialpadPanel.vue';
 
-vi.mock('../../services/calls', () => ({ previewDestination: vi.fn(), placeCall: vi.fn() }));
+vi.mock('../../services/calls', () => ({ previewDestination: vi.fn() }));
+vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
 const ALLOWED: calls.DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
 const PREMIUM: calls.DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
@@ -14,8 +18,16 @@ const PREMIUM: calls.DestinationPreview = { kind: 'e164', number: '+499001234567
 function mountDialpad() {
   const session = useSessionStore();
   session.accessToken = 'token';
+  session.status = 'signedIn';
   session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
   return mount(DialpadPanel);
+}
+
+/** The browser phone, registered. */
+async function registerPhone() {
+  await usePhoneStore().connect();
+  phones.at(-1)!.register();
+  await flushPromises();
 }
 
 /** Lets the debounced preview run and its answer arrive. */
@@ -30,7 +42,8 @@ describe('DialpadPanel', () => {
     localStorage.clear();
     setActivePinia(createPinia());
     vi.mocked(calls.previewDestination).mockReset().mockResolvedValue(ALLOWED);
-    vi.mocked(calls.placeCall).mockReset().mockResolvedValue({ id: 'call-1' });
+    phones.length = 0;
+    vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
   });
   afterEach(() => vi.useRealTimers());
 
@@ -42,6 +55,7 @@ describe('DialpadPanel', () => {
 
   it('builds the number from the keypad and shows its international form and country', async () => {
     const wrapper = mountDialpad();
+    await registerPhone();
     for (const key of ['0', '3', '0', '1', '2', '3']) await wrapper.get(`button[aria-label="${key}"]`).trigger('click');
     await wrapper.get('button[aria-label="Delete last digit"]').trigger('click');
     expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('03012');
@@ -69,36 +83,37 @@ describe('DialpadPanel', () => {
     await settle();
     expect(wrapper.get('.dialpad__preview').text()).toBe('Premium-rate and shared-cost numbers cannot be called.');
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
+    await registerPhone();
     await wrapper.get('form').trigger('submit');
-    expect(calls.placeCall).not.toHaveBeenCalled();
+    expect(phones[0]!.calls).toHaveLength(0);
   });
 
-  it('places the call, says the phone rings, and remembers the number', async () => {
+  it('calls the international form from the browser phone and remembers the number as typed', async () => {
     const wrapper = mountDialpad();
+    await registerPhone();
     await wrapper.get('#dialpad-number').setValue('030 1234567');
     await settle();
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(calls.placeCall).toHaveBeenCalledWith('token', '030 1234567');
-    expect(wrapper.get('.dialpad__placed').text()).toContain('+49301234567');
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49301234567']);
     expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['030 1234567']);
     expect(JSON.parse(localStorage.getItem('sipcall.recent.u1')!)).toEqual(['030 1234567']);
+    // one call at a time
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('#dialpad-why').text()).toBe('You are in a call.');
   });
 
-  it.each([
-    ['not_registered', 409, 'None of your phones is registered'],
-    ['no_answer', 409, 'did not answer'],
-    ['draining', 503, 'restarting'],
-    ['something_new', 500, 'The call could not be placed.'],
-  ])('shows why the call failed: %s', async (code, status, text) => {
-    vi.mocked(calls.placeCall).mockRejectedValue(new ApiError(status, code, 'server message'));
+  it('disables the call button with a reason while the browser phone is not registered', async () => {
     const wrapper = mountDialpad();
     await wrapper.get('#dialpad-number').setValue('030 1234567');
     await settle();
-    await wrapper.get('form').trigger('submit');
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('#dialpad-why').text()).toBe('Your browser phone is not connected yet, so calls cannot be placed.');
+    await registerPhone();
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
+    phones[0]!.events.registration('reconnecting');
     await flushPromises();
-    expect(wrapper.get('[role=alert]').text()).toContain(text);
-    expect(wrapper.findAll('.dialpad__recent-number')).toHaveLength(0);
+    expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
   });
 
   it('shows each user only their own recent numbers, and forgets the typed number when the user changes', async () => {
@@ -111,17 +126,6 @@ describe('DialpadPanel', () => {
     await flushPromises();
     expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['+49301111111']);
     expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('');
-  });
-
-  it('drops the "phone is ringing" line once another number is typed', async () => {
-    const wrapper = mountDialpad();
-    await wrapper.get('#dialpad-number').setValue('030 1234567');
-    await settle();
-    await wrapper.get('form').trigger('submit');
-    await flushPromises();
-    expect(wrapper.find('.dialpad__placed').exists()).toBe(true);
-    await wrapper.get('button[aria-label="8"]').trigger('click');
-    expect(wrapper.find('.dialpad__placed').exists()).toBe(false);
   });
 
   it('fills the field from a recent number', async () => {

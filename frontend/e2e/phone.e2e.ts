@@ -1,0 +1,140 @@
+// Two browser pages, registered as two users over SIP on WebSocket (Kamailio),
+// call each other: ringing, answer, audio both ways, hold, hang-up; a refused
+// number explains itself; signing out unregisters.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { launchChromium, shoot, signIn } from './support/browser.js';
+import { Backend, Kamailio, freePort } from './support/stack.js';
+
+const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin', extension: '1001' };
+const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };
+
+interface User {
+  id: string;
+}
+
+let peer: FreeSwitchPeer;
+let kamailio: Kamailio;
+let backend: Backend;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let ann: Page;
+let bob: Page;
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  if (process.env['E2E_DEBUG']) page.on('console', (m) => console.error(`console: ${m.text()}`));
+  return page;
+}
+
+const callState = (page: Page) => page.getByTestId('call-state');
+const packetsReceived = async (page: Page) => Number(await page.getByTestId('call-panel').getAttribute('data-packets-received'));
+
+describe('browser phone over SIP on WebSocket', () => {
+  beforeAll(async () => {
+    kamailio = new Kamailio(await freePort());
+    peer = await FreeSwitchPeer.start();
+    backend = new Backend({
+      port: await freePort(),
+      env: {
+        FREESWITCH_NODES: peer.url,
+        SIP_DOMAIN: '127.0.0.1',
+        SIP_WSS_URL: kamailio.wsUrl,
+        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ANN.email,
+        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
+        SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
+        DEFAULT_COUNTRY: 'DE',
+      },
+    });
+    await backend.start();
+    const login = await backend.api<{ accessToken: string; user: User }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
+    await backend.api('PATCH', `/api/users/${login.user.id}`, login.accessToken, { extension: ANN.extension });
+    const created = await backend.api<{ user: User }>('POST', '/api/users', login.accessToken, { email: BOB.email, displayName: BOB.name, password: BOB.password, extension: BOB.extension });
+    await kamailio.start({ [ANN.extension]: login.user.id, [BOB.extension]: created.user.id });
+    browser = await launchChromium();
+    ann = await newPage();
+    bob = await newPage();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await backend?.dispose();
+    await kamailio?.dispose();
+    await peer?.stop();
+  });
+
+  it('registers both pages after sign-in', async () => {
+    await signIn(ann, backend.url, ANN.email, ANN.password);
+    await signIn(bob, backend.url, BOB.email, BOB.password);
+    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone ready');
+    await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone ready');
+    await shoot(ann, '01-dialpad');
+  });
+
+  it('explains a refused number and keeps the call button disabled', async () => {
+    await ann.getByLabel('Number to call').fill('0900 1234567');
+    await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain('Premium-rate and shared-cost numbers cannot be called.');
+    expect(await ann.getByRole('button', { name: 'Call', exact: true }).isDisabled()).toBe(true);
+    await shoot(ann, '02-refused-number');
+  });
+
+  it('calls the other page, which rings, answers, and both hear each other', async () => {
+    await ann.getByLabel('Number to call').fill(BOB.extension);
+    await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain(`Extension ${BOB.extension}`);
+    await ann.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => callState(bob).textContent(), { timeout: 15_000 }).toContain('Incoming call');
+    await expect.poll(() => callState(ann).textContent()).toMatch(/Ringing|Calling/);
+    await shoot(bob, '03-incoming-call');
+    await bob.getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => callState(ann).textContent(), { timeout: 15_000 }).toContain('Connected');
+    await expect.poll(() => callState(bob).textContent()).toContain('Connected');
+    // Media flows both ways: WebRTC counts audio packets received on each side.
+    await expect.poll(() => packetsReceived(ann), { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect.poll(() => packetsReceived(bob), { timeout: 15_000 }).toBeGreaterThan(20);
+    await shoot(ann, '04-in-call');
+  });
+
+  it('puts the other side on hold and back', async () => {
+    await ann.getByRole('button', { name: 'Hold' }).click();
+    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('On hold');
+    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('On hold');
+    expect(await bob.getByText('They put you on hold.').isVisible()).toBe(true);
+    await shoot(bob, '05-held-by-other');
+    await ann.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Connected');
+    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('Connected');
+  });
+
+  it('hangs up: both sides show the call ended', async () => {
+    await ann.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Call ended');
+    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('Call ended');
+    await shoot(bob, '06-call-ended');
+  });
+
+  it('shows reconnecting when the SIP server goes away, and registers again when it is back', async () => {
+    await kamailio.stop();
+    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone reconnecting');
+    await shoot(ann, '07-reconnecting');
+    await kamailio.start();
+    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');
+    await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');
+  });
+
+  it('unregisters on sign-out: the other page then cannot reach it', async () => {
+    await bob.getByRole('button', { name: 'Sign out' }).click();
+    await bob.getByLabel('Email').waitFor();
+    const close = ann.getByRole('button', { name: 'Close' });
+    if (await close.isVisible()) await close.click();
+    await ann.getByLabel('Number to call').fill(BOB.extension);
+    await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain(`Extension ${BOB.extension}`);
+    await ann.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Call ended');
+    expect(await ann.getByTestId('call-outcome').textContent()).toContain('This number does not exist.');
+  });
+});

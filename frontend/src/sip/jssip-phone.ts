@@ -1,0 +1,156 @@
+// The phone over JsSIP: registers over WebSocket with the session's SIP
+// credentials, reconnects by itself after a drop (JsSIP retries with backoff
+// and re-registers), and adapts JsSIP's sessions to SipCall.
+import * as JsSIP from 'jssip';
+import type { DTMFOptions, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { RTCSessionEvent } from 'jssip/lib/UA';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { CallEnd, CallEvents, DtmfMethod, PhoneConfig, PhoneEvents, PhoneFactory, SipCall } from './phone';
+import { targetUri } from './phone';
+
+const REASON_HEADER = 'X-SIPCall-Reason';
+const REGISTER_EXPIRES_S = 300;
+
+export const createJsSipPhone: PhoneFactory = (config: PhoneConfig, events: PhoneEvents) => {
+  const socket = new JsSIP.WebSocketInterface(config.wssUrl);
+  const ua = new JsSIP.UA({
+    sockets: [socket],
+    uri: `sip:${config.username}@${config.domain}`,
+    password: config.password,
+    display_name: config.displayName,
+    register: true,
+    register_expires: REGISTER_EXPIRES_S,
+    session_timers: false,
+    connection_recovery_min_interval: 2,
+    connection_recovery_max_interval: 30,
+    user_agent: 'SIPCall web',
+  });
+  let stopping = false;
+  let everConnected = false;
+
+  ua.on('connecting', () => events.registration(everConnected ? 'reconnecting' : 'connecting'));
+  ua.on('connected', () => {
+    everConnected = true;
+  });
+  ua.on('disconnected', () => {
+    if (!stopping) events.registration('reconnecting');
+  });
+  ua.on('registered', () => events.registration('registered'));
+  ua.on('unregistered', () => {
+    if (!stopping) events.registration('connecting');
+  });
+  ua.on('registrationFailed', (e) => events.registration('failed', e.cause ?? 'unknown'));
+  ua.on('newRTCSession', (e: RTCSessionEvent) => {
+    if ((e.originator as string) === 'remote') events.incoming(wrap(e.session, 'incoming', config));
+  });
+
+  return {
+    start: () => ua.start(),
+    call(target, audio) {
+      const session = ua.call(targetUri(target, config.domain), {
+        mediaConstraints: { audio, video: false },
+        pcConfig: { iceServers: config.iceServers },
+        rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
+      });
+      return wrap(session, 'outgoing', config);
+    },
+    setPassword(password) {
+      ua.set('password', password);
+    },
+    stop() {
+      stopping = true;
+      return new Promise<void>((resolve) => {
+        if (!ua.isRegistered()) {
+          ua.stop();
+          resolve();
+          return;
+        }
+        const done = () => resolve();
+        ua.once('unregistered', done);
+        ua.once('registrationFailed', done);
+        ua.stop(); // unregisters, ends calls, then closes the socket
+        setTimeout(done, 2000);
+      }).finally(() => events.registration('offline'));
+    },
+  };
+};
+
+function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: PhoneConfig): SipCall {
+  let listener: CallEvents | null = null;
+  const pending: ((l: CallEvents) => void)[] = [];
+  const emit = (f: (l: CallEvents) => void) => (listener ? f(listener) : pending.push(f));
+  let delivered: MediaStream | null = null;
+
+  const watchPeer = (pc: RTCPeerConnection) => {
+    pc.addEventListener('track', (ev) => {
+      const stream = ev.streams[0] ?? new MediaStream([ev.track]);
+      if (stream !== delivered) {
+        delivered = stream;
+        emit((l) => l.remoteStream(stream));
+      }
+    });
+  };
+  if (session.connection) watchPeer(session.connection);
+  else session.on('peerconnection', (e) => watchPeer(e.peerconnection as unknown as RTCPeerConnection));
+
+  session.on('progress', (e: IncomingEvent | OutgoingEvent) => {
+    const response = 'response' in e ? e.response : undefined;
+    emit((l) => l.progress(response?.status_code === 183 && Boolean(response.body)));
+  });
+  session.on('confirmed', () => emit((l) => l.connected()));
+  const side = (originator: string) => (originator === 'local' ? 'local' : 'remote');
+  session.on('hold', (e) => emit((l) => l.hold(true, side(e.originator))));
+  session.on('unhold', (e) => emit((l) => l.hold(false, side(e.originator))));
+  const end = (e: { originator: string; cause: string; message?: unknown }) => {
+    const response = e.message as Partial<IncomingResponse> | undefined;
+    const status = typeof response?.status_code === 'number' ? response.status_code : null;
+    const reason = typeof response?.getHeader === 'function' ? (response.getHeader(REASON_HEADER) ?? null) : null;
+    const outcome: CallEnd = { by: e.originator === 'local' ? 'local' : e.originator === 'remote' ? 'remote' : 'system', cause: e.cause, status, reason };
+    emit((l) => l.ended(outcome));
+  };
+  session.on('ended', end);
+  session.on('failed', end);
+
+  const identity = session.remote_identity;
+  return {
+    direction,
+    remote: identity.uri.user || identity.uri.toString(),
+    remoteName: identity.display_name || null,
+    listen(events) {
+      listener = events;
+      for (const f of pending.splice(0)) f(events);
+    },
+    answer(audio) {
+      session.answer({ mediaConstraints: { audio, video: false }, pcConfig: { iceServers: config.iceServers } });
+    },
+    hangup() {
+      if (!session.isEnded()) session.terminate();
+    },
+    reject(busy) {
+      if (!session.isEnded()) session.terminate({ status_code: busy ? 486 : 603 });
+    },
+    hold(on) {
+      if (on) session.hold();
+      else session.unhold();
+    },
+    mute(on) {
+      if (on) session.mute({ audio: true });
+      else session.unmute({ audio: true });
+    },
+    dtmf(tone: string, method: DtmfMethod) {
+      session.sendDTMF(tone, { transportType: (method === 'info' ? 'INFO' : 'RFC2833') as DTMFOptions['transportType'], duration: 120, interToneGap: 70 });
+    },
+    transfer(target) {
+      session.refer(targetUri(target, config.domain));
+    },
+    async useMicrophone(track) {
+      const pc = session.connection as unknown as RTCPeerConnection | undefined;
+      const sender = pc?.getSenders().find((s) => s.track?.kind === 'audio');
+      if (sender) await sender.replaceTrack(track);
+    },
+    async stats() {
+      const pc = session.connection as unknown as RTCPeerConnection | undefined;
+      return pc ? pc.getStats() : null;
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { flushPromises } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as sipApi from '../services/sip';
+import { phones, type FakePhone } from '../test/fake-phone';
+import { usePhoneStore } from './phone';
+import { useSessionStore } from './session';
+
+vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+
+const CREDS: sipApi.SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
+
+async function registered(): Promise<{ store: ReturnType<typeof usePhoneStore>; phone: FakePhone }> {
+  const session = useSessionStore();
+  session.accessToken = 'token';
+  session.status = 'signedIn';
+  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
+  const store = usePhoneStore();
+  await store.connect();
+  const phone = phones.at(-1)!;
+  phone.register();
+  return { store, phone };
+}
+
+describe('phone store', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    setActivePinia(createPinia());
+    phones.length = 0;
+    vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue(CREDS);
+    vi.mocked(sipApi.revokeCredentials).mockReset().mockResolvedValue(undefined);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('registers with the session SIP account and shows each registration state', async () => {
+    const { store, phone } = await registered();
+    expect(phone.config).toMatchObject({ username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', displayName: 'Ann' });
+    expect(phone.started).toBe(1);
+    expect(store.registration).toBe('registered');
+    phone.events.registration('reconnecting');
+    expect(store.registration).toBe('reconnecting');
+    phone.events.registration('registered');
+    expect(store.registration).toBe('registered');
+  });
+
+  it('asks once for the current SIP password when registration is refused, then says it failed', async () => {
+    const { store, phone } = await registered();
+    vi.mocked(sipApi.fetchCredentials).mockResolvedValue({ ...CREDS, password: 'pw-2' });
+    phone.events.registration('failed', 'Authentication Error');
+    await flushPromises();
+    expect(phone.passwords).toEqual(['pw-1', 'pw-2']);
+    expect(store.registration).toBe('reconnecting');
+    phone.events.registration('failed', 'Authentication Error');
+    await flushPromises();
+    expect(store.registration).toBe('failed');
+    expect(store.registrationDetail).toBe('Authentication Error');
+  });
+
+  it('says so when the SIP account cannot be fetched', async () => {
+    vi.mocked(sipApi.fetchCredentials).mockRejectedValue(new Error('down'));
+    const session = useSessionStore();
+    session.accessToken = 'token';
+    session.status = 'signedIn';
+    session.user = { id: 'u1', email: 'a@b.c', displayName: 'A', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
+    const store = usePhoneStore();
+    await store.connect();
+    expect(store.registration).toBe('failed');
+    expect(store.startError).toBe('credentials');
+    expect(phones).toHaveLength(0);
+  });
+
+  it('follows an outgoing call through ringing, early media, connected, hold both ways and the end', async () => {
+    const { store, phone } = await registered();
+    expect(store.place('+49301234567')).toBe(true);
+    const call = phone.calls[0]!;
+    expect(store.call).toMatchObject({ direction: 'outgoing', remote: '+49301234567', state: 'calling' });
+    expect(store.place('+49301111111')).toBe(false); // one call at a time
+    call.ring();
+    expect(store.call?.state).toBe('ringing');
+    call.ring(true);
+    expect(store.call?.state).toBe('early');
+    call.connect();
+    expect(store.call?.state).toBe('connected');
+    vi.advanceTimersByTime(3_000);
+    expect(store.elapsedS).toBe(3);
+    store.toggleHold();
+    expect(call.actions).toContain('hold:true');
+    call.held(true, 'local');
+    expect(store.call).toMatchObject({ state: 'held', heldLocal: true });
+    call.held(true, 'remote');
+    call.held(false, 'local');
+    expect(store.call).toMatchObject({ state: 'held', heldLocal: false, heldRemote: true });
+    call.held(false, 'remote');
+    expect(store.call?.state).toBe('connected');
+    store.toggleMute();
+    expect(store.call?.muted).toBe(true);
+    store.dtmf('5');
+    store.transfer('+4930999');
+    expect(call.actions).toEqual(['hold:true', 'mute:true', 'dtmf:5:rfc2833', 'transfer:+4930999']);
+    call.end({ by: 'remote', cause: 'BYE' });
+    expect(store.call).toMatchObject({ state: 'ended', outcome: 'completed' });
+    vi.advanceTimersByTime(10_000);
+    expect(store.elapsedS).toBe(0);
+    expect(store.call).toBeNull();
+  });
+
+  it.each([
+    [{ status: 403, reason: 'premium_rate' }, 'refused.premium_rate'],
+    [{ status: 486, reason: 'user_cap' }, 'refused.user_cap'],
+    [{ status: 486, reason: null }, 'busy'],
+    [{ status: 404, reason: null }, 'not_found'],
+    [{ status: 480, reason: null }, 'unavailable'],
+    [{ status: null, reason: null, cause: 'User Denied Media Access', by: 'local' as const }, 'no_microphone'],
+    [{ status: 403, reason: '<script>' }, 'forbidden'],
+  ])('names why a call that never connected ended: %o', async (end, outcome) => {
+    const { store, phone } = await registered();
+    store.place('0900123');
+    phone.calls[0]!.end(end);
+    expect(store.call?.outcome).toBe(outcome);
+  });
+
+  it('rings for an incoming call, answers with the chosen microphone, and sends DTMF the chosen way', async () => {
+    const { store, phone } = await registered();
+    localStorage.clear();
+    const call = phone.incoming('1002', 'Bob');
+    expect(store.call).toMatchObject({ direction: 'incoming', remote: '1002', remoteName: 'Bob', state: 'incoming' });
+    call.ring(); // our own 180 Ringing does not change what the user sees
+    expect(store.call?.state).toBe('incoming');
+    store.answer();
+    call.connect();
+    expect(store.call?.state).toBe('connected');
+    const devices = (await import('./devices')).useDevicesStore();
+    devices.dtmfMethod = 'info';
+    store.dtmf('#');
+    expect(call.actions).toEqual(['answer', 'dtmf:#:info']);
+  });
+
+  it('declines an incoming call on request, and answers a second caller busy while in a call', async () => {
+    const { store, phone } = await registered();
+    const first = phone.incoming('1002');
+    store.reject();
+    expect(first.actions).toEqual(['reject:decline']);
+    first.end({ by: 'local', cause: 'Rejected', status: null });
+    store.dismiss();
+    store.place('1003');
+    const second = phone.incoming('1004');
+    expect(second.actions).toEqual(['reject:busy']);
+    expect(store.call?.remote).toBe('1003');
+  });
+
+  it('reads call quality from WebRTC stats and warns about loss', async () => {
+    const { store, phone } = await registered();
+    store.place('1002');
+    const call = phone.calls[0]!;
+    call.connect();
+    call.statsReport = [
+      { type: 'inbound-rtp', kind: 'audio', packetsReceived: 100, packetsLost: 0, jitter: 0.004 },
+      { type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.05 },
+    ];
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(store.quality).toMatchObject({ rttMs: 50, jitterMs: 4, lossPct: 0, packetsReceived: 100, warnings: [] });
+    call.statsReport = [
+      { type: 'inbound-rtp', kind: 'audio', packetsReceived: 190, packetsLost: 10, jitter: 0.045 },
+      { type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.42 },
+    ];
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(store.quality).toMatchObject({ rttMs: 420, jitterMs: 45, lossPct: 10, warnings: ['rtt', 'jitter', 'loss'] });
+  });
+
+  it('unregisters and gives the SIP password up on sign-out', async () => {
+    const { store, phone } = await registered();
+    store.place('1002');
+    await store.disconnect();
+    expect(phone.calls[0]!.actions).toEqual(['hangup']);
+    expect(phone.stopped).toBe(1);
+    expect(sipApi.revokeCredentials).toHaveBeenCalledWith('token');
+    expect(store.registration).toBe('offline');
+  });
+});
