@@ -27,6 +27,7 @@ import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
 import { RoutingService } from './routing/routing.service.js';
 import { destinationsRouter } from './routing/destinations.routes.js';
+import { routingSettingsRouter } from './routing/settings.routes.js';
 import { switchHttpRouter } from './routing/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
@@ -250,6 +251,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
   app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));
+  app.use('/api/settings/routing', routingSettingsRouter({ config, auth: services.auth }));
 
   app.use('/api', notFoundHandler);
 

@@ -137,7 +137,7 @@ describe('the switch HTTP endpoint', () => {
       expect(s.creds).toMatchObject({ username: alice.id, domain: DOMAIN, wssUrl: 'wss://127.0.0.1:7443' });
       // The page may open a WebSocket to that server, and to no other.
       const csp = String((await request(t.app).get('/healthz')).headers['content-security-policy']);
-      expect(csp).toContain("connect-src 'self' wss://127.0.0.1:7443;");
+      expect(csp.split(';')).toContain("connect-src 'self' wss://127.0.0.1:7443");
       expect(s.creds.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
       const text = (await post(register(s.creds)).expect(200)).text;
       const doc = xml.parse(text) as { document: { section: { domain: { name: string; groups: { group: { users: { user: { id: string; params: { param: { name: string; value: string } }; variables: { variable: Array<{ name: string; value: string }> } } } } } } } } };
@@ -302,6 +302,17 @@ describe('TURN for browsers, extensions and DIDs administered over HTTP', () => 
     expect(Number(expiry) - Date.now() / 1000).toBeLessThanOrEqual(600);
     const { createHmac } = await import('node:crypto');
     expect(turn.credential).toBe(createHmac('sha1', 'a-long-turn-shared-secret').update(turn.username!).digest('base64'));
+  });
+
+  it('shows admins the routing policy and trunk as configured, without secrets; users get 403', async () => {
+    const res = await request(t.app).get('/api/settings/routing').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(res.body).toMatchObject({ gateway: 'trunk', stunUrls: ['stun:stun.example.com:3478'], turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'] });
+    expect(res.body.builtInBlockedPrefixes).toContain('+881');
+    expect(JSON.stringify(res.body)).not.toContain('a-long-turn-shared-secret');
+    await request(t.app).post('/api/users').set('Authorization', `Bearer ${admin}`).send({ email: 'plain@example.com', displayName: 'Plain', password: 'a long enough password' }).expect(201);
+    const user = (await request(t.app).post('/api/auth/login').send({ email: 'plain@example.com', password: 'a long enough password' })).body.accessToken as string;
+    await request(t.app).get('/api/settings/routing').set('Authorization', `Bearer ${user}`).expect(403);
+    await request(t.app).get('/api/settings/routing').expect(401);
   });
 
   it('refuses SIP credentials without a session token', async () => {

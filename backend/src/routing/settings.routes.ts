@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Config } from '../config.js';
+import { requireAuth, requireRole } from '../http/auth-guard.js';
+import { FRAUD_PREFIXES } from './numbers.js';
+
+/**
+ * The routing policy and trunk as configured (environment variables), for
+ * admins to read. Changing them is a deployment change, so this is read-only;
+ * no secret is included.
+ */
+export function routingSettingsRouter(deps: { config: Config; auth: AuthService }): Router {
+  const r = Router();
+  r.use(requireAuth(deps.auth), requireRole('admin'));
+  r.get('/', (_req, res) => {
+    const c = deps.config.routing;
+    res.set('Cache-Control', 'no-store').json({
+      sipDomain: c.sipDomain,
+      wssUrl: c.wssUrl,
+      gateway: c.gateway,
+      trunkPasswordSet: deps.config.switch.trunkPassword !== null,
+      defaultCountry: c.defaultCountry,
+      allowedCountries: c.allowedCountries,
+      allowedPrefixes: c.allowedPrefixes,
+      blockedPrefixes: c.blockedPrefixes,
+      builtInBlockedPrefixes: FRAUD_PREFIXES,
+      emergencyNumbers: c.emergencyNumbers,
+      emergencyPolicy: c.emergencyPolicy,
+      maxCallSeconds: c.maxCallSeconds,
+      userMaxConcurrent: c.userMaxConcurrent,
+      globalMaxConcurrent: c.globalMaxConcurrent,
+      userCallsPerSecond: c.userCallsPerSecond,
+      globalCallsPerSecond: c.globalCallsPerSecond,
+      stunUrls: c.stunUrls,
+      turnUrls: c.turn?.urls ?? [],
+    });
+  });
+  return r;
+}
