@@ -15,7 +15,13 @@ export function createAppRouter(pinia: Pinia): Router {
     routes: [
       { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
       { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+      { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue') },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+      { path: '/admin/live', name: 'live', component: () => import('./views/admin/LiveCallsView.vue'), meta: { admin: true } },
+      { path: '/admin/analytics', name: 'analytics', component: () => import('./views/admin/AnalyticsView.vue'), meta: { admin: true } },
       { path: '/admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { admin: true } },
+      { path: '/admin/numbers', name: 'numbers', component: () => import('./views/admin/NumbersView.vue'), meta: { admin: true } },
+      { path: '/admin/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { admin: true } },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   });

@@ -8,6 +8,12 @@ export interface User {
   displayName: string;
   role: Role;
   disabled: boolean;
+  /** Internal extension others dial to reach this user. */
+  extension?: string | null;
+  /** ISO country national numbers are read in; null: the server's default. */
+  defaultCountry?: string | null;
+  /** Numbers in this user's history are masked but for their last digits. */
+  privacyMode?: boolean;
   createdAt: string;
   updatedAt: string;
 }

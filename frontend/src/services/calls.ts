@@ -9,12 +9,20 @@ export interface DestinationPreview {
   reason: string;
 }
 
-export interface PlacedCall {
+/** A live call on a switch, as the API and the live WebSocket describe it. */
+export interface LiveCall {
   id: string;
-  pending?: boolean;
+  node: string;
+  legs: string[];
+  direction: 'outbound' | 'inbound';
+  userId: string | null;
+  destination: string | null;
+  callerNumber: string | null;
+  state: 'ringing' | 'early' | 'answered' | 'held' | 'hangup';
+  startedAt: string;
+  answeredAt: string | null;
 }
 
 export const previewDestination = (token: string, number: string) => apiRequest<DestinationPreview>('/api/destinations', { token, query: { number } });
 
-/** Click-to-call: the user's registered phones ring, then the number is dialled. */
-export const placeCall = (token: string, destination: string) => apiRequest<PlacedCall>('/api/calls', { method: 'POST', token, body: { destination } });
+export const hangupCall = (token: string, id: string) => apiRequest<void>(`/api/calls/${encodeURIComponent(id)}/hangup`, { method: 'POST', token });

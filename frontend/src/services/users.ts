@@ -11,9 +11,10 @@ export interface NewUser {
   displayName: string;
   role: Role;
   password: string;
+  extension?: string;
 }
 
-export type UserPatch = Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string };
+export type UserPatch = Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string; extension?: string | null };
 
 export const listUsers = (token: string, query: { limit?: number; cursor?: string; q?: string } = {}) =>
   apiRequest<UserPage>('/api/users', { token, query });

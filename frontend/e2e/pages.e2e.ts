@@ -1,0 +1,138 @@
+// The app's pages against a running SIPCall with data in it: call records
+// posted as the switch posts them, a live call on the (test) switch. An admin
+// sees history, live calls (and hangs one up), analytics, numbers, users and
+// the audit log; a user sees their own history and settings.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { launchChromium, shoot, signIn } from './support/browser.js';
+import { postCdr } from './support/cdrs.js';
+import { Backend, freePort } from './support/stack.js';
+
+const ADMIN = { email: 'ada@example.test', password: 'ada-password-12345', name: 'Ada Admin' };
+const USER = { email: 'carl@example.test', password: 'carl-password-12345', name: 'Carl Caller' };
+const SWITCH_PASSWORD = 'switch-http-password-for-e2e';
+
+let peer: FreeSwitchPeer;
+let backend: Backend;
+let browser: Browser;
+let admin: Page;
+let carlId = '';
+
+const rows = (page: Page, table: string) => page.getByTestId(table).locator('tbody tr');
+
+describe('pages with data', () => {
+  beforeAll(async () => {
+    peer = await FreeSwitchPeer.start({ answerAfterMs: 50 });
+    backend = new Backend({
+      port: await freePort(),
+      env: {
+        FREESWITCH_NODES: peer.url,
+        SWITCH_HTTP_PASSWORD: SWITCH_PASSWORD,
+        SIP_WSS_URL: `ws://127.0.0.1:${await freePort()}`,
+        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+        SIPCALL_BOOTSTRAP_ADMIN_NAME: ADMIN.name,
+        ALLOWED_DESTINATIONS: 'DE,AT,FR',
+      },
+    });
+    await backend.start();
+    const login = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ADMIN.email, password: ADMIN.password });
+    carlId = (await backend.api<{ user: { id: string } }>('POST', '/api/users', login.accessToken, { email: USER.email, displayName: USER.name, password: USER.password, extension: '2001' })).user.id;
+    // Carl's calls of the last days, as the switch reports them.
+    const now = Date.now();
+    const calls = [
+      { destination: '+49301234567', hoursAgo: 1, billsec: 125 },
+      { destination: '+4315123456', hoursAgo: 5, billsec: 42 },
+      { destination: '+33142685300', hoursAgo: 26, billsec: null },
+      { destination: '+499001234567', hoursAgo: 30, billsec: null, refusedFor: 'premium_rate' },
+      { destination: '+49891234567', hoursAgo: 50, billsec: 600 },
+    ];
+    for (const c of calls) await postCdr(backend.url, SWITCH_PASSWORD, { userId: carlId, caller: '2001', destination: c.destination, startedAt: new Date(now - c.hoursAgo * 3_600_000), billsec: c.billsec, refusedFor: c.refusedFor });
+    browser = await launchChromium();
+    admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    admin.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+    await signIn(admin, backend.url, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.dispose();
+    await peer?.stop();
+  });
+
+  it('history lists every record, filters by exact number, and masks numbers on request', async () => {
+    await admin.getByRole('link', { name: 'History' }).click();
+    await expect.poll(() => rows(admin, 'history-table').count()).toBe(5);
+    const first = await rows(admin, 'history-table').first().textContent();
+    expect(first).toContain('+49301234567');
+    expect(first).toContain('2:05');
+    expect(await admin.getByTestId('history-table').textContent()).toContain('Refused: Premium-rate and shared-cost numbers cannot be called.');
+    await shoot(admin, '10-history');
+    await admin.getByLabel('Number', { exact: true }).fill('030 1234567');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => rows(admin, 'history-table').count()).toBe(1);
+    await admin.getByLabel('Hide numbers').check();
+    expect(await rows(admin, 'history-table').first().textContent()).toContain('+********567');
+  });
+
+  it('analytics show the totals and draw the charts', async () => {
+    await admin.getByRole('link', { name: 'Analytics' }).click();
+    await expect.poll(() => admin.getByTestId('analytics-totals').textContent()).toContain('Calls5');
+    expect(await admin.getByTestId('analytics-totals').textContent()).toContain('Answered3');
+    expect(await admin.locator('canvas').count()).toBe(6);
+    expect(await admin.getByTestId('analytics-users').textContent()).toContain(USER.name);
+    await shoot(admin, '11-analytics');
+  });
+
+  it('live calls show a call on the switch as it happens, and the admin hangs it up', async () => {
+    await admin.getByRole('link', { name: 'Live calls' }).click();
+    await expect.poll(() => admin.getByTestId('live-connection').textContent()).toContain('Live');
+    const uuid = peer.placeCall({ sipUser: carlId, userId: carlId, destination: '+49301234567' });
+    await expect.poll(() => rows(admin, 'live-table').first().textContent(), { timeout: 10_000 }).toContain(USER.name);
+    await expect.poll(() => rows(admin, 'live-table').first().textContent(), { timeout: 10_000 }).toContain('Connected');
+    await shoot(admin, '12-live-calls');
+    admin.once('dialog', (d) => void d.accept());
+    await rows(admin, 'live-table').first().getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => peer.commands.some((c) => c.includes(`uuid_kill ${uuid}`))).toBe(true);
+    await expect.poll(() => admin.getByTestId('live-table').textContent(), { timeout: 10_000 }).toContain('No calls right now.');
+  });
+
+  it('numbers: assigns an inbound number to a user and shows the routing policy', async () => {
+    await admin.getByRole('link', { name: 'Numbers' }).click();
+    await admin.getByLabel('Number', { exact: true }).fill('+49 30 555 000');
+    await admin.getByLabel('Rings').selectOption({ label: `${USER.name} (${USER.email})` });
+    await admin.getByRole('button', { name: 'Add number' }).click();
+    await expect.poll(() => rows(admin, 'dids-table').first().textContent()).toContain('+4930555000');
+    expect(await admin.getByTestId('routing-policy').textContent()).toContain('France (FR)');
+    await shoot(admin, '13-numbers');
+  });
+
+  it('users and the audit log list what happened', async () => {
+    await admin.getByRole('link', { name: 'Users' }).click();
+    await expect.poll(() => admin.locator('tbody').textContent()).toContain(USER.email);
+    await shoot(admin, '14-users');
+    await admin.getByRole('link', { name: 'Audit log' }).click();
+    await expect.poll(() => rows(admin, 'audit-table').count()).toBeGreaterThan(2);
+    const log = await admin.getByTestId('audit-table').textContent();
+    expect(log).toContain('user.create');
+    expect(log).toContain('call.hangup');
+    expect(log).toContain('did.assign');
+    await shoot(admin, '15-audit');
+  });
+
+  it('a user sees only their own history, and sets privacy mode in settings', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await signIn(page, backend.url, USER.email, USER.password);
+    expect(await page.getByRole('link', { name: 'Live calls' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Privacy mode').check();
+    await expect.poll(() => page.getByTestId('settings-saved').textContent()).toContain('Saved.');
+    await shoot(page, '16-settings-phone');
+    await page.getByRole('link', { name: 'History' }).click();
+    await expect.poll(() => rows(page, 'history-table').count()).toBe(5);
+    // masked by the server now, whatever the toggle
+    expect(await page.getByTestId('history-table').textContent()).not.toContain('+49301234567');
+    await shoot(page, '17-history-phone');
+  });
+});

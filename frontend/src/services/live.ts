@@ -1,0 +1,42 @@
+// The live-calls WebSocket (/api/live): a snapshot on connect, then each change.
+import type { LiveCall } from './calls';
+
+export type LiveMessage = { type: 'snapshot'; calls: LiveCall[] } | { type: 'call'; call: LiveCall } | { type: 'call_ended'; call: LiveCall; cause: string };
+
+export interface LiveHandlers {
+  message(message: LiveMessage): void;
+  open(): void;
+  /** `code` 4001: the access token expired; reconnect with a fresh one. */
+  close(code: number): void;
+}
+
+const isCall = (v: unknown): v is LiveCall => typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && Array.isArray((v as { legs?: unknown }).legs);
+
+/** Reads one message, or null for anything that is not one (ignored). */
+export function parseLiveMessage(data: unknown): LiveMessage | null {
+  if (typeof data !== 'string') return null;
+  let m: unknown;
+  try {
+    m = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof m !== 'object' || m === null) return null;
+  const msg = m as { type?: unknown; calls?: unknown; call?: unknown; cause?: unknown };
+  if (msg.type === 'snapshot' && Array.isArray(msg.calls)) return { type: 'snapshot', calls: msg.calls.filter(isCall) };
+  if (msg.type === 'call' && isCall(msg.call)) return { type: 'call', call: msg.call };
+  if (msg.type === 'call_ended' && isCall(msg.call)) return { type: 'call_ended', call: msg.call, cause: typeof msg.cause === 'string' ? msg.cause : '' };
+  return null;
+}
+
+export function openLive(token: string, handlers: LiveHandlers): { close(): void } {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const socket = new WebSocket(`${scheme}://${location.host}/api/live`, ['sipcall.v1', `bearer.${token}`]);
+  socket.onopen = () => handlers.open();
+  socket.onmessage = (ev) => {
+    const m = parseLiveMessage(ev.data);
+    if (m) handlers.message(m);
+  };
+  socket.onclose = (ev) => handlers.close(ev.code);
+  return { close: () => socket.close(1000) };
+}
