@@ -99,10 +99,16 @@ describe('the README quick start', () => {
     expect(html).toContain('<title>SIPCall</title>');
     const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(url(script!));
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('content-type')).toMatch(/javascript/);
-    expect(await asset.text()).toContain('Sign in to SIPCall');
+    // The entry and the chunks it preloads carry the app's strings.
+    const preloads = [...html.matchAll(/<link rel="modulepreload" crossorigin href="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    let code = '';
+    for (const file of [script!, ...preloads]) {
+      const asset = await fetch(url(file));
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      code += await asset.text();
+    }
+    expect(code).toContain('Sign in to SIPCall');
     expect((await fetch(url('/readyz'))).status).toBe(200);
   }, 120_000);
 
