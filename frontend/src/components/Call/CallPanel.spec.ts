@@ -54,11 +54,14 @@ describe('CallPanel', () => {
     expect(button(wrapper, 'Hold').attributes('disabled')).toBeUndefined();
     await button(wrapper, 'Keypad').trigger('click');
     await wrapper.get('button[aria-label="DTMF 7"]').trigger('click');
-    expect(wrapper.get('.call__digits').text()).toBe('7');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '#' }));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'x' }));
+    await flushPromises();
+    expect(wrapper.get('.call__digits').text()).toBe('7#');
     await button(wrapper, 'Transfer').trigger('click');
     await wrapper.get('#call-transfer').setValue('+49 30 999');
     await wrapper.get('.call__transfer').trigger('submit');
-    expect(phone.calls[0]!.actions).toEqual(['dtmf:7:rfc2833', 'transfer:+4930999']);
+    expect(phone.calls[0]!.actions).toEqual(['dtmf:7:rfc2833', 'dtmf:#:rfc2833', 'transfer:+4930999']);
   });
 
   it('says in words why the switch refused the call', async () => {
