@@ -162,6 +162,9 @@ describe('call records over HTTP', () => {
       ['a missing uuid', JSON.stringify({ variables: { start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' } }), 400],
       ['an end before the start', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000009', start_uepoch: '1795237088428685', end_uepoch: '1795237083428669' } }), 400],
       ['an array', '[1,2,3]', 400],
+      ['a call flow that is not an object', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000a', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' }, callflow: 'x' }), 400],
+      ['a caller profile with a number for the dialled number', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000b', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' }, callflow: [{ caller_profile: { destination_number: 42 } }] }), 400],
+      ['a switch name that is not text', JSON.stringify({ switchname: ['vm'], variables: { uuid: '00000000-0000-4000-8000-00000000000c', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' } }), 400],
     ])('refuses %s with a clear 4xx, a counter, and nothing written', async (_what, body, status) => {
       const before = await count();
       const rejected = (await t.metrics.cdrsIngested.get()).values.find((v) => v.labels.result === 'rejected')?.value ?? 0;

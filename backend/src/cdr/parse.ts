@@ -43,23 +43,33 @@ export interface ParsedCdr {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_VARIABLES = 2_000;
 
-const profile = z.looseObject({ destination_number: z.string().max(256).optional(), caller_id_number: z.string().max(256).optional() });
-// The envelope is checked with zod; the ~250 variables are checked one by one as they are read
-// (a record schema over all of them cost more than everything else the ingest does).
-const cdrSchema = z.looseObject({
+const profile = z.object({ destination_number: z.string().max(256).optional(), caller_id_number: z.string().max(256).optional() });
+// zod checks the parts of the envelope that are read, projected out first: a loose schema over
+// the whole record copies every key of it (the ~250 variables, call stats, every call flow),
+// which cost more than the rest of the ingest. The variables are checked one by one as read.
+const envelopeSchema = z.strictObject({
   switchname: z.string().max(255).optional(),
-  variables: z.looseObject({}),
-  callflow: z
-    .union([z.array(z.looseObject({ caller_profile: profile.optional() })).max(100), z.looseObject({ caller_profile: profile.optional() })])
-    .optional(),
+  profile: profile.optional(),
 });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses and checks one record; `fallbackUuid` is the ?uuid= the module adds to its URL. */
 export function parseCdr(body: unknown, options: { fallbackUuid?: string | undefined; defaultCountry: string; text?: string }): ParsedCdr {
-  const checked = cdrSchema.safeParse(body);
+  if (!isObject(body) || !isObject(body['variables'])) throw new CdrError('not_a_cdr');
+  const callflow = body['callflow'];
+  if (callflow !== undefined && !isObject(callflow) && !(Array.isArray(callflow) && callflow.length <= 100 && callflow.every(isObject))) throw new CdrError('not_a_cdr');
+  const first: unknown = Array.isArray(callflow) ? callflow[0] : callflow;
+  const callerProfile = isObject(first) ? first['caller_profile'] : undefined;
+  if (callerProfile !== undefined && !isObject(callerProfile)) throw new CdrError('not_a_cdr');
+  const checked = envelopeSchema.safeParse({
+    switchname: body['switchname'],
+    profile: callerProfile === undefined ? undefined : { destination_number: callerProfile['destination_number'], caller_id_number: callerProfile['caller_id_number'] },
+  });
   if (!checked.success) throw new CdrError('not_a_cdr');
-  const cdr = checked.data;
-  const variables = cdr.variables as Record<string, unknown>;
+  const cdr = { switchname: checked.data.switchname };
+  const flow = checked.data.profile ? { caller_profile: checked.data.profile } : undefined;
+  const variables = body['variables'];
   let count = 0;
   for (const _ in variables) if (++count > MAX_VARIABLES) throw new CdrError('not_a_cdr');
   const v = (name: string): string | undefined => {
@@ -85,7 +95,6 @@ export function parseCdr(body: unknown, options: { fallbackUuid?: string | undef
   if (!startedAt || !endedAt || endedAt < startedAt) throw new CdrError('bad_times');
   const seconds = (name: string) => Math.max(0, Math.min(10_000_000, Math.floor(Number(v(name)) || 0)));
 
-  const flow = Array.isArray(cdr.callflow) ? cdr.callflow[0] : cdr.callflow;
   const dialled = v('sipcall_destination') ?? flow?.caller_profile?.destination_number ?? v('sip_req_user') ?? null;
   const caller = flow?.caller_profile?.caller_id_number ?? v('effective_caller_id_number') ?? v('sip_from_user') ?? null;
   const e164 = (n: string | null) => (n ? numberOf(n, options.defaultCountry) : null);
