@@ -23,7 +23,10 @@ const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 
 const log = createLogger('silent');
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString(), SWITCH_HTTP_PASSWORD: 'bench-switch-password', DEFAULT_COUNTRY: 'US' }, { persistDevelopmentSecrets: false });
+const config = loadConfig(
+  { NODE_ENV: 'test', DATABASE_URL: url.toString(), SWITCH_HTTP_PASSWORD: 'bench-switch-password', DEFAULT_COUNTRY: 'US', ...(process.env['CDR_WORKERS'] ? { CDR_WORKERS: process.env['CDR_WORKERS'] } : {}) },
+  { persistDevelopmentSecrets: false },
+);
 const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { log, poolSize: 8 });
 await db.migrate();
 const state = new MemoryState();

@@ -32,6 +32,7 @@ import { switchHttpRouter } from './routing/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
 import { CdrService } from './cdr/cdr.service.js';
+import { CdrExtractor } from './cdr/extract-pool.js';
 import { CallHistory } from './cdr/history.js';
 import { analyticsRouter, historyRouter, privacyRouters } from './cdr/history.routes.js';
 import { CallAnalytics } from './cdr/analytics.js';
@@ -98,6 +99,7 @@ export interface Services {
   keys: KeyRing;
   blindIndex: BlindIndex;
   cdrIngest: CdrIngest;
+  cdrExtractor: CdrExtractor;
   cdrs: CdrService;
   history: CallHistory;
   privacy: PrivacyService;
@@ -134,8 +136,10 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const keys = new KeyRing(deps.keyStore ?? dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
   const blindIndex = new BlindIndex(deps.config.encryption.blindIndexKey);
   const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
+  const cdrExtractor = new CdrExtractor(deps.config.cdrWorkers);
   const cdrs = new CdrService({
     ingest: cdrIngest,
+    extractor: cdrExtractor,
     metrics: { ingested: deps.metrics.cdrsIngested, seconds: deps.metrics.cdrIngestSeconds, billedSeconds: deps.metrics.billedSeconds },
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
@@ -143,7 +147,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrs, history, privacy, analytics };
+  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

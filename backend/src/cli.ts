@@ -48,6 +48,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return await withDatabase(async (_db, services) => {
         const report = await importSpool(dir, services.cdrs, { archiveDir: values.archive ?? null, onProgress: progressBar('importing') });
         await services.cdrIngest.drain();
+        await services.cdrExtractor.close();
         process.stdout.write(`${report.files} files: ${report.stored} stored, ${report.duplicates} already stored, ${report.rejected.length} rejected, ${report.failed.length} failed\n`);
         for (const r of [...report.rejected, ...report.failed]) process.stdout.write(`  ${r.file}: ${r.reason}\n`);
         return report.failed.length > 0 ? 1 : 0;

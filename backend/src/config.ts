@@ -3,6 +3,7 @@
 // secret outside development stops the process with the variable's name.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -93,6 +94,8 @@ export interface Config {
   /** Who may read /metrics: a bearer token, and/or source addresses (loopback by default). */
   readonly metrics: { readonly token: string | null; readonly allowedIps: readonly string[] };
   readonly cdrSpool: { readonly dir: string; readonly archiveDir: string | null; readonly sweepSeconds: number } | null;
+  /** Worker threads that parse and compress incoming call records (0: on the event loop). */
+  readonly cdrWorkers: number;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;
@@ -183,6 +186,7 @@ const envSchema = z.object({
   CDR_SPOOL_DIR: z.string().min(1).optional(),
   CDR_SPOOL_ARCHIVE_DIR: z.string().min(1).optional(),
   CDR_SPOOL_SWEEP_SECONDS: intString(5, 86_400).default(60),
+  CDR_WORKERS: intString(0, 16).optional(),
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
@@ -271,6 +275,8 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       token: e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null),
       allowedIps: list(e.METRICS_ALLOWED_IPS),
     },
+    // One core stays with the event loop; on one core the work stays there too.
+    cdrWorkers: e.CDR_WORKERS ?? Math.min(4, availableParallelism() - 1),
     cdrSpool: e.CDR_SPOOL_DIR
       ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
       : null,

@@ -119,6 +119,7 @@ export async function main(): Promise<void> {
         ['switch links', () => switching.switches.stop()],
         // Records already received are committed before the database goes.
         ['call records', () => services.cdrIngest.drain()],
+        ['call-record workers', () => services.cdrExtractor.close()],
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],
         ['database', () => db.close()],

@@ -4,6 +4,7 @@ import type { Histogram, Counter } from 'prom-client';
 import { AppError, ValidationError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { CdrIngest, IngestResult } from './cdr-ingest.js';
+import type { CdrExtractor } from './extract-pool.js';
 import { CdrError, parseCdr } from './parse.js';
 
 export interface CdrMetrics {
@@ -14,7 +15,7 @@ export interface CdrMetrics {
 
 export class CdrService {
   constructor(
-    private readonly deps: { ingest: CdrIngest; metrics: CdrMetrics; log: Logger; defaultCountry: string },
+    private readonly deps: { ingest: CdrIngest; extractor: CdrExtractor; metrics: CdrMetrics; log: Logger; defaultCountry: string },
   ) {}
 
   /** One record as the switch posts it. Bad input is a 400 (the switch then spools it); a storage failure a 500 (it retries). */
@@ -25,15 +26,19 @@ export class CdrService {
   /** The JSON text of one record (a POST body, or a spool file). */
   async ingestText(text: string, uuid?: string): Promise<IngestResult> {
     const timer = this.deps.metrics.seconds.startTimer();
-    let json: unknown;
+    let extracted;
     try {
-      json = JSON.parse(text);
-    } catch {
-      return this.reject(new CdrError('not_json'), uuid);
+      extracted = await this.deps.extractor.extract(text);
+    } catch (err) {
+      // A worker died under this record: the switch retries it.
+      this.deps.metrics.ingested.inc({ result: 'failed' });
+      this.deps.log.error({ err }, 'reading a call record failed; the switch will retry');
+      throw new AppError(503, 'storage_unavailable', 'The record could not be read; retry');
     }
+    if (!extracted.ok) return this.reject(new CdrError(extracted.reason), uuid);
     let parsed;
     try {
-      parsed = parseCdr(json, { fallbackUuid: uuid, defaultCountry: this.deps.defaultCountry, text: text.trimEnd() });
+      parsed = parseCdr(extracted.cdr, { fallbackUuid: uuid, defaultCountry: this.deps.defaultCountry });
     } catch (err) {
       if (err instanceof CdrError) return this.reject(err, uuid);
       throw err;

@@ -1,8 +1,10 @@
 // A call record as mod_json_cdr posts it, checked and reduced to what we
-// keep. Values under `variables` arrive URL-encoded (the module's default);
-// times are microseconds since the epoch; nothing names the leg, so a far leg
-// is recognised by the originating leg it carries.
+// keep, from what extract.ts picked out of it. Values under `variables`
+// arrive URL-encoded (the module's default); times are microseconds since the
+// epoch; nothing names the leg, so a far leg is recognised by the originating
+// leg it carries.
 import { z } from 'zod';
+import type { ExtractedCdr } from './extract.js';
 import { urlDecode } from '../switch/esl/events.js';
 import { classify } from '../routing/numbers.js';
 
@@ -36,42 +38,25 @@ export interface ParsedCdr {
   caller: string | null;
   callerE164: string | null;
   country: string | null;
-  /** The whole record as received. Personal: sealed at rest. */
-  raw: string;
+  /** The whole record as received, deflated. Personal: sealed at rest. */
+  raw: Uint8Array;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_VARIABLES = 2_000;
 
 const profile = z.object({ destination_number: z.string().max(256).optional(), caller_id_number: z.string().max(256).optional() });
-// zod checks the parts of the envelope that are read, projected out first: a loose schema over
-// the whole record copies every key of it (the ~250 variables, call stats, every call flow),
-// which cost more than the rest of the ingest. The variables are checked one by one as read.
 const envelopeSchema = z.strictObject({
   switchname: z.string().max(255).optional(),
   profile: profile.optional(),
 });
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Parses and checks one record; `fallbackUuid` is the ?uuid= the module adds to its URL. */
-export function parseCdr(body: unknown, options: { fallbackUuid?: string | undefined; defaultCountry: string; text?: string }): ParsedCdr {
-  if (!isObject(body) || !isObject(body['variables'])) throw new CdrError('not_a_cdr');
-  const callflow = body['callflow'];
-  if (callflow !== undefined && !isObject(callflow) && !(Array.isArray(callflow) && callflow.length <= 100 && callflow.every(isObject))) throw new CdrError('not_a_cdr');
-  const first: unknown = Array.isArray(callflow) ? callflow[0] : callflow;
-  const callerProfile = isObject(first) ? first['caller_profile'] : undefined;
-  if (callerProfile !== undefined && !isObject(callerProfile)) throw new CdrError('not_a_cdr');
-  const checked = envelopeSchema.safeParse({
-    switchname: body['switchname'],
-    profile: callerProfile === undefined ? undefined : { destination_number: callerProfile['destination_number'], caller_id_number: callerProfile['caller_id_number'] },
-  });
+/** Checks and interprets one extracted record; `fallbackUuid` is the ?uuid= the module adds to its URL. */
+export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: string | undefined; defaultCountry: string }): ParsedCdr {
+  const checked = envelopeSchema.safeParse({ switchname: extracted.switchname, profile: extracted.profile });
   if (!checked.success) throw new CdrError('not_a_cdr');
   const cdr = { switchname: checked.data.switchname };
   const flow = checked.data.profile ? { caller_profile: checked.data.profile } : undefined;
-  const variables = body['variables'];
-  let count = 0;
-  for (const _ in variables) if (++count > MAX_VARIABLES) throw new CdrError('not_a_cdr');
+  const variables = extracted.variables;
   const v = (name: string): string | undefined => {
     if (!Object.hasOwn(variables, name)) return undefined;
     const value = variables[name];
@@ -135,7 +120,7 @@ export function parseCdr(body: unknown, options: { fallbackUuid?: string | undef
     caller: callerNumber?.e164 ?? caller?.slice(0, 64) ?? null,
     callerE164: callerNumber?.e164 ?? null,
     country: destination?.country ?? null,
-    raw: options.text ?? JSON.stringify(body),
+    raw: extracted.raw,
   };
 }
 
