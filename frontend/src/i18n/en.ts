@@ -139,6 +139,8 @@ export const en = {
   'history.cause.NORMAL_CLEARING': 'Not answered',
   'history.cause.ALLOTTED_TIMEOUT': 'Time limit reached',
   'history.erased': '(erased)',
+  'history.everyone': 'Everyone',
+  'history.noOwner': '(no user)',
   'history.empty': 'No calls match.',
   'history.more': 'Show more',
   'history.loadFailed': 'The call history could not be loaded.',

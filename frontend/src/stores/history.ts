@@ -10,6 +10,8 @@ export interface HistoryFilterForm {
   from: string;
   to: string;
   direction: '' | 'outbound' | 'inbound' | 'internal';
+  /** Admins: one user's calls ('' for everyone's). */
+  userId: string;
 }
 
 /** Turns a local yyyy-mm-dd into the start of that day (from) or of the next day (to), as ISO. */
@@ -23,7 +25,7 @@ export function dayBoundary(day: string, end: boolean): string | undefined {
 
 export const useHistoryStore = defineStore('history', () => {
   const session = useSessionStore();
-  const filter = reactive<HistoryFilterForm>({ number: '', from: '', to: '', direction: '' });
+  const filter = reactive<HistoryFilterForm>({ number: '', from: '', to: '', direction: '', userId: '' });
   const items = ref<api.CallRecord[]>([]);
   const nextCursor = ref<string | null>(null);
   const loading = ref(false);
@@ -41,6 +43,7 @@ export const useHistoryStore = defineStore('history', () => {
     if (from) q.from = from;
     if (to) q.to = to;
     if (filter.direction) q.direction = filter.direction;
+    if (filter.userId) q.userId = filter.userId;
     return q;
   }
 
@@ -61,7 +64,7 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   function reset() {
-    Object.assign(filter, { number: '', from: '', to: '', direction: '' });
+    Object.assign(filter, { number: '', from: '', to: '', direction: '', userId: '' });
     void load();
   }
 

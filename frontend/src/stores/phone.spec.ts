@@ -168,6 +168,39 @@ describe('phone store', () => {
     expect(store.quality).toMatchObject({ rttMs: 420, jitterMs: 45, lossPct: 10, warnings: ['rtt', 'jitter', 'loss'] });
   });
 
+  it('shows a desktop notification for an incoming call while the tab is in the background, and closes it on answer', async () => {
+    const shown: Array<{ title: string; closed: boolean }> = [];
+    class FakeNotification {
+      static permission = 'granted';
+      onclick: (() => void) | null = null;
+      entry: { title: string; closed: boolean };
+      constructor(title: string) {
+        this.entry = { title, closed: false };
+        shown.push(this.entry);
+      }
+      close() {
+        this.entry.closed = true;
+      }
+    }
+    vi.stubGlobal('Notification', FakeNotification);
+    const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
+    try {
+      const { store, phone } = await registered();
+      const call = phone.incoming('1002', 'Bob');
+      expect(shown).toEqual([{ title: 'Incoming call from Bob (1002)', closed: false }]);
+      store.answer();
+      call.connect();
+      expect(shown[0]!.closed).toBe(true);
+      hidden.mockReturnValue(false);
+      call.end();
+      phone.incoming('1003');
+      expect(shown).toHaveLength(1); // in the foreground the page itself rings
+    } finally {
+      hidden.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('unregisters and gives the SIP password up on sign-out', async () => {
     const { store, phone } = await registered();
     store.place('1002');

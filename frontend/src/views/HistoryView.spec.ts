@@ -8,6 +8,9 @@ import { useSessionStore } from '../stores/session';
 import HistoryView from './HistoryView.vue';
 
 vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
+vi.mock('../services/users', () => ({
+  listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
+}));
 
 const record = (over: Partial<api.CallRecord>): api.CallRecord => ({
   id: '1',
@@ -29,11 +32,11 @@ const record = (over: Partial<api.CallRecord>): api.CallRecord => ({
   ...over,
 });
 
-function mountView(privacyMode = false) {
+function mountView(privacyMode = false, role: 'user' | 'admin' = 'user') {
   const session = useSessionStore();
   session.accessToken = 'token';
   session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, privacyMode, createdAt: '', updatedAt: '' };
+  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role, disabled: false, privacyMode, createdAt: '', updatedAt: '' };
   return mount(HistoryView);
 }
 
@@ -105,6 +108,17 @@ describe('HistoryView', () => {
     const wrapper = mountView();
     await flushPromises();
     expect(wrapper.get('[role=alert]').text()).toContain('cannot be reached');
+  });
+
+  it('shows admins whose call each was, and filters by user', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({ items: [record({ userId: 'u2' }), record({ id: '2', userId: null })], nextCursor: null });
+    const wrapper = mountView(false, 'admin');
+    await flushPromises();
+    expect(wrapper.findAll('tbody tr').map((r) => r.findAll('td')[1]!.text())).toEqual(['Bob', '(no user)']);
+    await wrapper.findAll('form select')[1]!.setValue('u2');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(vi.mocked(api.listHistory).mock.calls.at(-1)![1]).toEqual({ userId: 'u2' });
   });
 
   it('reads only well-formed days', () => {
