@@ -2,26 +2,16 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as sipApi from '../services/sip';
-import { phones, type FakePhone } from '../test/fake-phone';
+import { phones } from '../test/fake-phone';
+import { registeredPhone, signedIn } from '../test/session';
 import { usePhoneStore } from './phone';
-import { useSessionStore } from './session';
 
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 
 const CREDS: sipApi.SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
 
-async function registered(): Promise<{ store: ReturnType<typeof usePhoneStore>; phone: FakePhone }> {
-  const session = useSessionStore();
-  session.accessToken = 'token';
-  session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
-  const store = usePhoneStore();
-  await store.connect();
-  const phone = phones.at(-1)!;
-  phone.register();
-  return { store, phone };
-}
+const registered = registeredPhone;
 
 describe('phone store', () => {
   beforeEach(() => {
@@ -59,10 +49,7 @@ describe('phone store', () => {
 
   it('says so when the SIP account cannot be fetched', async () => {
     vi.mocked(sipApi.fetchCredentials).mockRejectedValue(new Error('down'));
-    const session = useSessionStore();
-    session.accessToken = 'token';
-    session.status = 'signedIn';
-    session.user = { id: 'u1', email: 'a@b.c', displayName: 'A', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
+    signedIn();
     const store = usePhoneStore();
     await store.connect();
     expect(store.registration).toBe('failed');

@@ -2,24 +2,16 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as sipApi from '../../services/sip';
-import { usePhoneStore } from '../../stores/phone';
-import { useSessionStore } from '../../stores/session';
 import { phones } from '../../test/fake-phone';
+import { registeredPhone } from '../../test/session';
 import CallPanel from './CallPanel.vue';
 
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
 async function setup() {
-  const session = useSessionStore();
-  session.accessToken = 'token';
-  session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
-  const store = usePhoneStore();
-  await store.connect();
-  phones.at(-1)!.register();
-  const wrapper = mount(CallPanel);
-  return { store, phone: phones.at(-1)!, wrapper };
+  const { store, phone } = await registeredPhone();
+  return { store, phone, wrapper: mount(CallPanel) };
 }
 
 const button = (w: ReturnType<typeof mount>, name: string) => w.findAll('button').find((b) => b.text() === name)!;

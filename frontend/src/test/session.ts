@@ -1,0 +1,23 @@
+// A signed-in session for component and store tests (the active testing Pinia).
+import type { User } from '../services/auth';
+import { usePhoneStore } from '../stores/phone';
+import { useSessionStore } from '../stores/session';
+import { phones, type FakePhone } from './fake-phone';
+
+export function signedIn(user: Partial<User> = {}) {
+  const session = useSessionStore();
+  session.accessToken = 'token';
+  session.status = 'signedIn';
+  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '', ...user };
+  return session;
+}
+
+/** Signed in, with the browser phone registered (the SIP library mocked by the fake phone). */
+export async function registeredPhone(): Promise<{ store: ReturnType<typeof usePhoneStore>; phone: FakePhone }> {
+  signedIn();
+  const store = usePhoneStore();
+  await store.connect();
+  const phone = phones.at(-1)!;
+  phone.register();
+  return { store, phone };
+}
