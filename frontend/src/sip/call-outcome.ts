@@ -28,8 +28,13 @@ export function outcomeOf(end: CallEnd, wasConnected: boolean): Outcome {
     case 600:
       return 'busy';
     case 408:
+      return 'no_answer';
     case 480:
-      return end.status === 408 ? 'no_answer' : 'unavailable';
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return 'unavailable';
     case 404:
     case 484:
       return 'not_found';

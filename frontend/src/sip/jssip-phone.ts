@@ -111,6 +111,7 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
   session.on('ended', end);
   session.on('failed', end);
 
+  const holding = holdControl(session);
   const identity = session.remote_identity;
   return {
     direction,
@@ -130,8 +131,7 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
       if (!session.isEnded()) session.terminate({ status_code: busy ? 486 : 603 });
     },
     hold(on) {
-      if (on) session.hold();
-      else session.unhold();
+      holding.set(on);
     },
     mute(on) {
       if (on) session.mute({ audio: true });
@@ -153,4 +153,45 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
       return pc ? pc.getStats() : null;
     },
   };
+}
+
+/**
+ * Hold and resume as re-INVITEs, one at a time: JsSIP ignores a hold or
+ * resume asked for while the previous re-INVITE is still under way (a quick
+ * Hold then Resume against FreeSWITCH), so the wish is kept and applied when
+ * that one completes.
+ */
+function holdControl(session: RTCSession): { set(on: boolean): void } {
+  let pending = false;
+  let wanted: boolean | null = null;
+  const set = (on: boolean): void => {
+    if (pending) {
+      wanted = on;
+      return;
+    }
+    if (session.isEnded() || session.isOnHold().local === on) return;
+    if (!session.isReadyToReOffer()) {
+      wanted = on;
+      setTimeout(() => retry(), 200);
+      return;
+    }
+    pending = true;
+    const done = () => {
+      pending = false;
+      retry();
+    };
+    const started = on ? session.hold({}, done) : session.unhold({}, done);
+    if (!started) {
+      pending = false;
+      wanted = on;
+      setTimeout(() => retry(), 200);
+    }
+  };
+  const retry = () => {
+    if (wanted === null) return;
+    const next = wanted;
+    wanted = null;
+    set(next);
+  };
+  return { set };
 }

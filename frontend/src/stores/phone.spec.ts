@@ -98,6 +98,8 @@ describe('phone store', () => {
     [{ status: 486, reason: null }, 'busy'],
     [{ status: 404, reason: null }, 'not_found'],
     [{ status: 480, reason: null }, 'unavailable'],
+    [{ status: 503, reason: null }, 'unavailable'],
+    [{ status: 408, reason: null }, 'no_answer'],
     [{ status: null, reason: null, cause: 'User Denied Media Access', by: 'local' as const }, 'no_microphone'],
     [{ status: 403, reason: '<script>' }, 'forbidden'],
   ])('names why a call that never connected ended: %o', async (end, outcome) => {
