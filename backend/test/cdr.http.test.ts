@@ -1,9 +1,11 @@
 // Call records from the real captured posts: stored once whatever the
 // replays, duplicates and retries, sealed at rest, findable by number only
 // through the blind index, and bad input refused with nothing written.
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdrField, openRawCdr } from '../src/cdr/cdr-ingest.js';
+import { UnstorableRecordError, cdrField, openRawCdr } from '../src/cdr/cdr-ingest.js';
+import type { ParsedCdr } from '../src/cdr/parse.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
 import { capture, httpCapture } from './support/fixtures.js';
 
@@ -153,6 +155,35 @@ describe('call records over HTTP', () => {
     expect(keyOwner[0]!.owner).toBe(`user:${u.id}`);
   });
 
+  it('names the caller and the callee of every captured record from the fields its direction fills', async () => {
+    // Originated legs (channel_cid_flipped=yes) carry the callee in the caller profile once answered;
+    // the caller is the id the originate set.
+    const expected: Record<string, { caller: string; destination: string }> = {
+      'json-cdr-answered-gateway-aleg.http': { caller: '15550009999', destination: '15551234567' },
+      'json-cdr-encode-values-false.http': { caller: '15550009999', destination: '15551234567' },
+      'json-cdr-retry-500-attempt-1.http': { caller: '15550009999', destination: '15551234567' },
+      'json-cdr-busy-gateway.http': { caller: '15550009999', destination: '15557654321' },
+      'json-cdr-bridged-sched-hangup-aleg.http': { caller: '1000', destination: '15551234567' },
+      'json-cdr-bridged-sched-hangup-bleg.http': { caller: '1000', destination: '15551234567' },
+      'json-cdr-inbound-external.http': { caller: 'sipp', destination: '9196' },
+      'json-cdr-refused-403.http': { caller: '1000', destination: '15551234567' },
+      'json-cdr-internal-user-static-dialplan.http': { caller: '1000', destination: '15551234567' },
+      'json-cdr-wrong-context-no-route.http': { caller: '1000', destination: '15551234567' },
+      'json-cdr-loopback-a.http': { caller: '5550002', destination: '9196' },
+      'json-cdr-loopback-b.http': { caller: '5550002', destination: '9196' },
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      // Each under a uuid of its own, so records other tests stored stay out of it.
+      const record = JSON.parse(httpCapture(name).body.toString('utf8')) as { variables: Record<string, string> };
+      const uuid = randomUUID();
+      record.variables['uuid'] = uuid;
+      await request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(record)).expect(200);
+      const [row] = await t.db.dataSource.query<Array<{ leg: string; caller_enc: string; destination_enc: string }>>(`SELECT leg, caller_enc, destination_enc FROM cdrs WHERE call_uuid = $1`, [uuid]);
+      const open = (sealed: string, column: string) => t.services.keys.open(sealed, cdrField(uuid, row!.leg, column));
+      expect({ name, caller: await open(row!.caller_enc, 'caller_enc'), destination: await open(row!.destination_enc, 'destination_enc') }).toEqual({ name, ...want });
+    }
+  });
+
   describe('bad input', () => {
     const post = (body: string, type = 'application/json') => request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', type).send(body);
 
@@ -165,6 +196,15 @@ describe('call records over HTTP', () => {
       ['a call flow that is not an object', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000a', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' }, callflow: 'x' }), 400],
       ['a caller profile with a number for the dialled number', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000b', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' }, callflow: [{ caller_profile: { destination_number: 42 } }] }), 400],
       ['a switch name that is not text', JSON.stringify({ switchname: ['vm'], variables: { uuid: '00000000-0000-4000-8000-00000000000c', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' } }), 400],
+      ['a start in the year 10000', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000d', start_uepoch: '253402300800000000', end_uepoch: '253402300800000001' } }), 400],
+      ['an end past any date', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000e', start_uepoch: '1795237083428669', end_uepoch: '99999999999999999999999' } }), 400],
+      ['an answer time that is not a number', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-00000000000f', start_uepoch: '1795237083428669', answer_uepoch: '1e30', end_uepoch: '1795237088428685' } }), 400],
+      ['a start before the year 2000', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000011', start_uepoch: '1000', end_uepoch: '2000' } }), 400],
+      ['a NUL byte in a value', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000012', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685', sipcall_reason: 'a\u0000b' } }), 400],
+      ['a NUL byte as %00', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000013', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685', sip_gateway_name: 'trunk%00' } }), 400],
+      ['a NUL byte in the switch name', JSON.stringify({ switchname: 'vm\u0000', variables: { uuid: '00000000-0000-4000-8000-000000000014', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' } }), 400],
+      ['a NUL byte in the caller profile', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000015', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685' }, callflow: [{ caller_profile: { caller_id_number: '1\u00002' } }] }), 400],
+      ['half a surrogate pair', JSON.stringify({ variables: { uuid: '00000000-0000-4000-8000-000000000016', start_uepoch: '1795237083428669', end_uepoch: '1795237088428685', sipcall_reason: '%ED%A0%80x' } }).replace('x', '\\ud800'), 400],
     ])('refuses %s with a clear 4xx, a counter, and nothing written', async (_what, body, status) => {
       const before = await count();
       const rejected = (await t.metrics.cdrsIngested.get()).values.find((v) => v.labels.result === 'rejected')?.value ?? 0;
@@ -172,6 +212,56 @@ describe('call records over HTTP', () => {
       expect(res.body.error.code).toBe('validation_failed');
       expect(await count()).toBe(before);
       expect((await t.metrics.cdrsIngested.get()).values.find((v) => v.labels.result === 'rejected')?.value).toBe(rejected + 1);
+    });
+
+    it('stores every good record posted beside bad ones at once, and refuses only the bad ones', async () => {
+      const template = JSON.parse(httpCapture('json-cdr-loopback-b.http').body.toString('utf8')) as { variables: Record<string, string> };
+      const record = (n: number, bad: boolean) => {
+        const c = structuredClone(template);
+        c.variables['uuid'] = `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
+        if (bad) c.variables['sipcall_reason'] = n % 2 ? 'x%00' : 'y\u0000';
+        if (bad && n % 3 === 0) c.variables['start_uepoch'] = '253402300800000000';
+        return JSON.stringify(c);
+      };
+      const before = await count();
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, n) => post(record(n, n % 10 === 7))));
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 60 }, (_, n) => (n % 10 === 7 ? 400 : 200)));
+      expect(await count()).toBe(before + 54);
+    });
+
+    it('writes records one by one when the database refuses their batch, so only the one it cannot keep fails', async () => {
+      // Past the edge's checks (as if one had a gap): a NUL the database's text refuses, a direction its CHECK refuses.
+      const record = (n: number, flaw?: 'nul' | 'direction'): ParsedCdr => ({
+        callUuid: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`,
+        leg: 'a',
+        originUuid: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`,
+        userId: null,
+        direction: flaw === 'direction' ? ('sideways' as 'inbound') : 'outbound',
+        node: 'vm',
+        startedAt: new Date('2026-11-21T04:00:00Z'),
+        answeredAt: null,
+        endedAt: new Date('2026-11-21T04:00:05Z'),
+        durationS: 5,
+        billsec: 0,
+        hangupCause: 'NORMAL_CLEARING',
+        sipStatus: null,
+        gateway: null,
+        decision: null,
+        reason: flaw === 'nul' ? 'a\u0000b' : null,
+        destination: null,
+        destinationE164: null,
+        caller: null,
+        callerE164: null,
+        country: null,
+        raw: new Uint8Array([1, 2, 3]),
+      });
+      const before = await count();
+      const flaws = new Map<number, 'nul' | 'direction'>([[3, 'nul'], [11, 'direction']]);
+      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, n) => t.services.cdrIngest.submit(record(n, flaws.get(n)))));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(38);
+      expect(results[3]).toMatchObject({ status: 'rejected', reason: expect.any(UnstorableRecordError) });
+      expect(results[11]).toMatchObject({ status: 'rejected', reason: expect.any(UnstorableRecordError) });
+      expect(await count()).toBe(before + 38);
     });
 
     it('refuses a huge body with 413 and writes nothing', async () => {

@@ -3,7 +3,9 @@
 // statement and so one transaction, and every poster gets its answer only after that commit,
 // so a 200 always means "durably stored" and any failure makes the switch
 // retry. A record seen before (replay, retry, concurrent duplicate) changes
-// nothing and is answered as a success.
+// nothing and is answered as a success. A batch the database refuses is
+// written again record by record, so one record it cannot keep fails alone
+// and never holds the good ones beside it hostage.
 import { inflateRawSync } from 'node:zlib';
 import type { DataSource } from 'typeorm';
 import type { BlindIndex, KeyRing} from '../crypto/keys.js';
@@ -11,6 +13,14 @@ import { SYSTEM_OWNER, ownerOfUser } from '../crypto/keys.js';
 import type { ParsedCdr } from './parse.js';
 
 export type IngestResult = 'stored' | 'duplicate';
+
+/** The database refused this one record's data (not a failure to reach it): retrying cannot help. */
+export class UnstorableRecordError extends Error {
+  constructor(readonly sqlState: string) {
+    super(`the database refused the call record (SQLSTATE ${sqlState})`);
+    this.name = 'UnstorableRecordError';
+  }
+}
 
 interface Waiting {
   cdr: ParsedCdr;
@@ -104,13 +114,31 @@ export class CdrIngest {
   }
 
   private async flush(batch: Waiting[]): Promise<void> {
+    let failure: unknown;
     try {
-      const stored = await this.write(batch.map((w) => w.cdr));
-      // Of twins in one batch, the first is the one that was stored.
-      for (const w of batch) w.resolve(stored.delete(`${w.cdr.callUuid}/${w.cdr.leg}`) ? 'stored' : 'duplicate');
+      this.settle(batch, await this.write(batch.map((w) => w.cdr)));
+      return;
     } catch (err) {
-      for (const w of batch) w.reject(err instanceof Error ? err : new Error(String(err)));
+      failure = err;
     }
+    // The database answered "no" to the statement (a SQLSTATE), rather than not
+    // answering: find the record it refuses by writing each on its own.
+    if (batch.length > 1 && sqlStateOf(failure) !== null) {
+      for (const w of batch) {
+        try {
+          this.settle([w], await this.write([w.cdr]));
+        } catch (err) {
+          w.reject(asRecordError(err));
+        }
+      }
+      return;
+    }
+    for (const w of batch) w.reject(asRecordError(failure));
+  }
+
+  /** Of twins in one batch, the first is the one that was stored. */
+  private settle(batch: Waiting[], stored: Set<string>): void {
+    for (const w of batch) w.resolve(stored.delete(`${w.cdr.callUuid}/${w.cdr.leg}`) ? 'stored' : 'duplicate');
   }
 
   /** One statement for the whole batch; returns the records that were new. */
@@ -161,6 +189,23 @@ export class CdrIngest {
     );
     return new Set(rows.map((r) => `${r.call_uuid}/${r.leg}`));
   }
+}
+
+/** PostgreSQL's error code when the database refused a statement; null when it could not be asked. */
+function sqlStateOf(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * Data exceptions (class 22) and integrity violations (23) are the record's
+ * own fault; anything else (the database away, out of space, a deadlock)
+ * may pass, and the switch retries it.
+ */
+function asRecordError(err: unknown): Error {
+  const state = sqlStateOf(err);
+  if (state !== null && (state.startsWith('22') || state.startsWith('23'))) return new UnstorableRecordError(state);
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** The raw record as received, from its sealed, deflated form (null when its owner was erased). */

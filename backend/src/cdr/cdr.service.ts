@@ -3,7 +3,7 @@
 import type { Histogram, Counter } from 'prom-client';
 import { AppError, ValidationError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
-import type { CdrIngest, IngestResult } from './cdr-ingest.js';
+import { UnstorableRecordError, type CdrIngest, type IngestResult } from './cdr-ingest.js';
 import type { CdrExtractor } from './extract-pool.js';
 import { CdrError, parseCdr } from './parse.js';
 
@@ -50,6 +50,10 @@ export class CdrService {
       if (result === 'stored' && parsed.leg === 'a' && parsed.billsec > 0) this.deps.metrics.billedSeconds.inc({ direction: parsed.direction }, parsed.billsec);
       return result;
     } catch (err) {
+      if (err instanceof UnstorableRecordError) {
+        this.deps.log.warn({ err, uuid: parsed.callUuid }, 'the database refused a call record');
+        return this.reject(new CdrError('unstorable'), uuid);
+      }
       this.deps.metrics.ingested.inc({ result: 'failed' });
       this.deps.log.error({ err, uuid: parsed.callUuid }, 'storing a call record failed; the switch will retry');
       throw new AppError(503, 'storage_unavailable', 'The record could not be stored; retry');

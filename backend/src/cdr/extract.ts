@@ -20,6 +20,8 @@ export const CDR_VARIABLES = [
   'sip_gateway_name',
   'sip_req_user',
   'sip_from_user',
+  'origination_caller_id_number',
+  'channel_cid_flipped',
   'effective_caller_id_number',
   'channel_name',
   'direction',

@@ -8,8 +8,15 @@ import type { ExtractedCdr } from './extract.js';
 import { urlDecode } from '../switch/esl/events.js';
 import { classify } from '../routing/numbers.js';
 
+/**
+ * Why a record is refused. Each is a fault of the record itself, which no
+ * retry can mend: the poster gets a 400 and the switch keeps the record in
+ * its spool, where `sipcall cdr import` reports it by name.
+ */
+export type CdrRejection = 'not_json' | 'not_a_cdr' | 'no_uuid' | 'bad_times' | 'bad_text' | 'unstorable';
+
 export class CdrError extends Error {
-  constructor(readonly reason: 'not_json' | 'not_a_cdr' | 'no_uuid' | 'bad_times') {
+  constructor(readonly reason: CdrRejection) {
     super(`rejected call record: ${reason}`);
     this.name = 'CdrError';
   }
@@ -54,8 +61,9 @@ const envelopeSchema = z.strictObject({
 export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: string | undefined; defaultCountry: string }): ParsedCdr {
   const checked = envelopeSchema.safeParse({ switchname: extracted.switchname, profile: extracted.profile });
   if (!checked.success) throw new CdrError('not_a_cdr');
-  const cdr = { switchname: checked.data.switchname };
-  const flow = checked.data.profile ? { caller_profile: checked.data.profile } : undefined;
+  const node = checked.data.switchname === undefined ? undefined : storableText(checked.data.switchname);
+  const profile = checked.data.profile;
+  const flow = profile ? { destination: optionalText(profile.destination_number), caller: optionalText(profile.caller_id_number) } : undefined;
   const variables = extracted.variables;
   const v = (name: string): string | undefined => {
     if (!Object.hasOwn(variables, name)) return undefined;
@@ -63,7 +71,7 @@ export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: stri
     // The switch writes strings; multi-valued variables come as arrays of strings.
     const text = typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : typeof value === 'number' ? String(value) : null;
     if (text === null || text.length > 8192) throw new CdrError('not_a_cdr');
-    return urlDecode(text);
+    return storableText(urlDecode(text));
   };
 
   const uuid = v('uuid') ?? options.fallbackUuid;
@@ -71,17 +79,23 @@ export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: stri
   const origin = v('originating_leg_uuid') ?? v('originator');
   const leg = origin && UUID.test(origin) && origin.toLowerCase() !== uuid.toLowerCase() ? 'b' : 'a';
 
-  const micros = (name: string) => {
-    const n = Number(v(name));
-    return Number.isFinite(n) && n > 0 ? new Date(Math.floor(n / 1000)) : null;
+  // Microseconds since the epoch; "0" (or absent) means "did not happen" (no answer).
+  const micros = (name: string): Date | null => {
+    const text = v(name);
+    if (text === undefined || text === '0') return null;
+    if (!/^\d{1,17}$/.test(text)) throw new CdrError('bad_times');
+    const at = Math.floor(Number(text) / 1000);
+    if (at < EARLIEST_MS || at > LATEST_MS) throw new CdrError('bad_times');
+    return new Date(at);
   };
   const startedAt = micros('start_uepoch');
   const endedAt = micros('end_uepoch') ?? startedAt;
+  const answeredAt = micros('answer_uepoch');
   if (!startedAt || !endedAt || endedAt < startedAt) throw new CdrError('bad_times');
   const seconds = (name: string) => Math.max(0, Math.min(10_000_000, Math.floor(Number(v(name)) || 0)));
 
-  const dialled = v('sipcall_destination') ?? flow?.caller_profile?.destination_number ?? v('sip_req_user') ?? null;
-  const caller = flow?.caller_profile?.caller_id_number ?? v('effective_caller_id_number') ?? v('sip_from_user') ?? null;
+  const dialled = v('sipcall_destination') ?? flow?.destination ?? v('sip_req_user') ?? null;
+  const caller = callerOf(v, flow?.caller);
   const e164 = (n: string | null) => (n ? numberOf(n, options.defaultCountry) : null);
   const destination = e164(dialled);
   const callerNumber = e164(caller);
@@ -104,9 +118,9 @@ export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: stri
           : v('direction') === 'inbound' && channel.startsWith('sofia/external/')
             ? 'inbound'
             : 'outbound',
-    node: (cdr.switchname ?? 'unknown').slice(0, 255),
+    node: (node ?? 'unknown').slice(0, 255),
     startedAt,
-    answeredAt: micros('answer_uepoch'),
+    answeredAt,
     endedAt,
     durationS: seconds('duration'),
     billsec: seconds('billsec'),
@@ -122,6 +136,37 @@ export function parseCdr(extracted: ExtractedCdr, options: { fallbackUuid?: stri
     country: destination?.country ?? null,
     raw: extracted.raw,
   };
+}
+
+/** The range a record's times must lie in: after the year 2000, and before 10000 (what ISO dates and the database take). */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * Text the database can keep. PostgreSQL's text has no NUL, and JSON's
+ * unpaired surrogate halves are not characters: a record holding either
+ * (raw, or as `%00` once decoded) is refused on its own instead of failing
+ * the statement that carries it and every record beside it.
+ */
+function storableText(text: string): string {
+  if (/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) throw new CdrError('bad_text');
+  return text;
+}
+
+function optionalText(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : storableText(text);
+}
+
+/**
+ * Who called. The caller profile's caller id is the caller on a leg that
+ * came in; on a leg the switch originated (click-to-call, a gateway leg of
+ * `originate`) FreeSWITCH flips the profile's ids once the far end answers
+ * (`channel_cid_flipped=yes`), so there the profile names the callee and the
+ * caller is the id the originate set.
+ */
+function callerOf(v: (name: string) => string | undefined, profileCaller: string | undefined): string | null {
+  if (v('channel_cid_flipped') === 'yes') return v('origination_caller_id_number') ?? v('sip_from_user') ?? null;
+  return profileCaller ?? v('effective_caller_id_number') ?? v('sip_from_user') ?? null;
 }
 
 type E164 = Extract<ReturnType<typeof classify>, { kind: 'e164' }>;
