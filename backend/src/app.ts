@@ -14,6 +14,7 @@ import { authRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import type { PasswordHasher } from './auth/password.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
+import { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { CallTracker } from './calls/call-tracker.js';
@@ -91,6 +92,7 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   refreshTokens: RefreshTokenStore;
+  sessions: Sessions;
   accessTokens: AccessTokens;
   calls: CallService;
   sip: SipCredentialService;
@@ -111,8 +113,9 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
   const accessTokens = new AccessTokens(deps.config.auth);
-  const users = new UserService({ dataSource, passwords: deps.passwords, audit, refreshTokens });
-  const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, audit });
+  const sessions = new Sessions({ refreshTokens, pubsub: deps.state.pubsub, log: deps.log });
+  const users = new UserService({ dataSource, passwords: deps.passwords, audit, refreshTokens, sessions });
+  const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, sessions, audit });
   const calls = new CallService({
     switches: deps.switching.switches,
     store: deps.switching.store,
@@ -147,7 +150,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
+  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

@@ -68,16 +68,17 @@ export async function main(): Promise<void> {
   }
 
   const app = createApp(deps, services);
+  await services.sessions.start();
   switching.switches.start();
   const stopPolling = pollSwitchStats(switching.switches, metrics, log);
   const server = await listen(app, config.http.host, config.http.port);
   const live = new LiveSocket({
     auth: services.auth,
+    sessions: services.sessions,
     tracker: switching.tracker,
     store: switching.store,
     allowedOrigins: config.http.corsOrigins,
     log,
-    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
   });
   live.attach(server);
   const address = server.address();
@@ -120,6 +121,7 @@ export async function main(): Promise<void> {
         // Records already received are committed before the database goes.
         ['call records', () => services.cdrIngest.drain()],
         ['call-record workers', () => services.cdrExtractor.close()],
+        ['session announcements', () => services.sessions.close()],
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],
         ['database', () => db.close()],

@@ -20,9 +20,8 @@ describe('authentication over HTTP', () => {
   beforeAll(async () => {
     t = await startTestApp({ LOGIN_RATE_LIMIT_MAX: '1000' });
     userId = (await createUser(t, { email: 'ann@example.com', password: PASSWORD })).id;
-    await createUser(t, { email: 'off@example.com', password: PASSWORD });
-    const off = await t.services.users.findByEmail('off@example.com');
-    await t.services.users.update(off!.id, { disabled: true }, { actor: { id: null, email: 'test' }, ip: null });
+    const offId = (await createUser(t, { email: 'off@example.com', password: PASSWORD })).id;
+    await t.services.users.update(offId, { disabled: true }, { actor: { id: null, email: 'test' }, ip: null });
   });
   afterAll(() => t?.close());
 
@@ -61,8 +60,16 @@ describe('authentication over HTTP', () => {
   });
 
   describe('access tokens', () => {
+    /** A live session of Ann's, for tokens made by hand. */
+    let sid: string;
+    let bobId: string;
+    beforeAll(async () => {
+      bobId = (await createUser(t, { email: 'bob@example.com', password: PASSWORD })).id;
+      const { accessToken } = (await login('ann@example.com', PASSWORD).expect(200)).body as { accessToken: string };
+      sid = (jwt.decode(accessToken) as { sid: string }).sid;
+    });
     const sign = (payload: object, secret: string, options: jwt.SignOptions) =>
-      jwt.sign(payload, secret, { subject: userId, issuer: 'sipcall', audience: 'sipcall-api', expiresIn: 300, ...options });
+      jwt.sign({ sid, ...payload }, secret, { subject: userId, issuer: 'sipcall', audience: 'sipcall-api', expiresIn: 300, ...options });
 
     it('accepts a token signed as we sign them', async () => {
       await me(sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256' })).expect(200);
@@ -75,6 +82,12 @@ describe('authentication over HTTP', () => {
       ['from another issuer', () => sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256', issuer: 'someone' }), 'invalid_token'],
       ['with another HMAC algorithm', () => sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS512' }), 'invalid_token'],
       ['with an unknown role', () => sign({ role: 'root' }, t.config.auth.jwtSecret, { algorithm: 'HS256' }), 'invalid_token'],
+      ['without an expiry', () => jwt.sign({ sid, role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256', subject: userId, issuer: 'sipcall', audience: 'sipcall-api' }), 'invalid_token'],
+      ['whose subject is not a user id', () => sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256', subject: "1' OR '1'='1" }), 'invalid_token'],
+      ['whose subject is a number-like id', () => sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256', subject: '9999999999999999999' }), 'invalid_token'],
+      ['without a session', () => sign({ role: 'user', sid: undefined }, t.config.auth.jwtSecret, { algorithm: 'HS256' }), 'invalid_token'],
+      ['of a session that never was', () => sign({ role: 'user', sid: '00000000-0000-4000-8000-000000000000' }, t.config.auth.jwtSecret, { algorithm: 'HS256' }), 'session_ended'],
+      ["of another user's session", () => sign({ role: 'user' }, t.config.auth.jwtSecret, { algorithm: 'HS256', subject: bobId }), 'session_ended'],
       [
         'with alg none',
         () => {
@@ -134,6 +147,36 @@ describe('authentication over HTTP', () => {
       const out = await request(t.app).post('/api/auth/logout').set('Cookie', cookie).expect(204);
       expect(([] as string[]).concat(out.headers['set-cookie'] ?? []).join()).toMatch(/sipcall_refresh=;/);
       await request(t.app).post('/api/auth/refresh').set('Cookie', cookie).expect(401);
+    });
+
+    it('stops honouring the access token of a session that signed out, and issues it nothing', async () => {
+      const res = await login('ann@example.com', PASSWORD).expect(200);
+      const token = res.body.accessToken as string;
+      await me(token).expect(200);
+      await request(t.app).post('/api/auth/logout').set('Cookie', refreshCookie(res)).expect(204);
+      const credentialsBefore = await t.db.dataSource.query<unknown[]>(`SELECT 1 FROM sip_credentials WHERE user_id = $1`, [userId]);
+      expect((await me(token).expect(401)).body.error.code).toBe('session_ended');
+      const sip = await request(t.app).post('/api/sip/credentials').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(sip.body.error.code).toBe('session_ended');
+      expect(await t.db.dataSource.query<unknown[]>(`SELECT 1 FROM sip_credentials WHERE user_id = $1`, [userId])).toEqual(credentialsBefore);
+    });
+
+    it('stops honouring the access tokens of a family revoked for refresh-token reuse', async () => {
+      const first = await login('ann@example.com', PASSWORD).expect(200);
+      const stolen = refreshCookie(first);
+      const rotated = await request(t.app).post('/api/auth/refresh').set('Cookie', stolen).expect(200);
+      await me(rotated.body.accessToken).expect(200);
+      await request(t.app).post('/api/auth/refresh').set('Cookie', stolen).expect(401);
+      for (const token of [first.body.accessToken as string, rotated.body.accessToken as string]) {
+        expect((await me(token).expect(401)).body.error.code).toBe('session_ended');
+      }
+    });
+
+    it('leaves the other sessions of the same user alone', async () => {
+      const kept = await login('ann@example.com', PASSWORD).expect(200);
+      const ended = await login('ann@example.com', PASSWORD).expect(200);
+      await request(t.app).post('/api/auth/logout').set('Cookie', refreshCookie(ended)).expect(204);
+      await me(kept.body.accessToken).expect(200);
     });
 
     it('refuses a refresh without a cookie, or with a malformed one', async () => {

@@ -1,6 +1,7 @@
 // Switch control end to end: the backend connects to the FreeSWITCH test peer
 // over a real socket, tracks calls from its events, and controls them with
 // exact ESL commands through the REST API and the live WebSocket.
+import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -269,6 +270,49 @@ describe('the live WebSocket', () => {
   it('refuses a missing or invalid token with 401', async () => {
     await expect(open(null)).rejects.toThrow('HTTP 401');
     await expect(open('not.a.token')).rejects.toThrow('HTTP 401');
+  });
+
+  const closed = (ws: WebSocket) => new Promise<{ code: number; at: number }>((resolve) => ws.once('close', (code) => resolve({ code, at: Date.now() })));
+  const session = async (email: string) => {
+    const res = await request(t.app).post('/api/auth/login').send({ email, password: PASSWORD }).expect(200);
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+    return { token: res.body.accessToken as string, cookie };
+  };
+
+  it('closes the socket of a session that signs out, and only that one', async () => {
+    await createUser(t, { email: 'gina@example.com', password: PASSWORD });
+    const ending = await session('gina@example.com');
+    const staying = await session('gina@example.com');
+    const a = await open(ending.token);
+    const b = await open(staying.token);
+    const end = closed(a.ws);
+    await request(t.app).post('/api/auth/logout').set('Cookie', ending.cookie).expect(204);
+    expect((await end).code).toBe(4003);
+    expect(b.ws.readyState).toBe(WebSocket.OPEN);
+    // and the token cannot open a new one
+    await expect(open(ending.token)).rejects.toThrow('HTTP 401');
+    b.ws.close();
+  });
+
+  it('closes every socket of a user who is disabled', async () => {
+    const u = await createUser(t, { email: 'hank@example.com', password: PASSWORD });
+    const sockets = await Promise.all([open((await session('hank@example.com')).token), open((await session('hank@example.com')).token)]);
+    const ends = sockets.map((s) => closed(s.ws));
+    await t.services.users.update(u.id, { disabled: true }, { actor: { id: null, email: 'test' }, ip: null });
+    expect((await Promise.all(ends)).map((e) => e.code)).toEqual([4003, 4003]);
+  });
+
+  it("closes the socket when the token it was opened with expires, not a full lifetime later", async () => {
+    await createUser(t, { email: 'ivy@example.com', password: PASSWORD });
+    const { token } = await session('ivy@example.com');
+    const claims = jwt.decode(token) as { sub: string; sid: string; role: string };
+    // A token with two seconds left, as one issued near the end of its life is.
+    const short = jwt.sign({ role: claims.role, sid: claims.sid }, t.config.auth.jwtSecret, { algorithm: 'HS256', subject: claims.sub, issuer: 'sipcall', audience: 'sipcall-api', expiresIn: 2 });
+    const opened = Date.now();
+    const { ws } = await open(short);
+    const end = await closed(ws);
+    expect(end.code).toBe(4001);
+    expect(end.at - opened).toBeLessThan(t.config.auth.accessTokenTtlSeconds * 1000);
   });
 });
 

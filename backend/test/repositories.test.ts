@@ -8,6 +8,9 @@ import { ConflictError, NotFoundError } from '../src/http/errors.js';
 import { UserService } from '../src/users/users.service.js';
 import { FAST_ARGON2 } from './support/app.js';
 import { databaseKinds, openTestDatabase } from './support/database.js';
+import { Sessions } from '../src/auth/sessions.js';
+import { MemoryState } from '../src/state/memory.js';
+import { silentLogger } from './support/logger.js';
 
 const CTX = { actor: { id: null, email: 'test' }, ip: '127.0.0.1' };
 
@@ -23,7 +26,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     passwords = createPasswordHasher(FAST_ARGON2);
     audit = new AuditService(db.dataSource);
     tokens = new RefreshTokenStore(db.dataSource, 3600);
-    users = new UserService({ dataSource: db.dataSource, passwords, audit, refreshTokens: tokens });
+    users = new UserService({ dataSource: db.dataSource, passwords, audit, refreshTokens: tokens, sessions: new Sessions({ refreshTokens: tokens, pubsub: new MemoryState().pubsub, log: silentLogger }) });
   });
   afterAll(async () => {
     await passwords?.close();

@@ -17,8 +17,14 @@ export interface AccessClaims {
   userId: string;
   role: Role;
   /** The refresh-token family (session) the token was issued for. */
-  sessionId?: string | undefined;
+  sessionId: string;
 }
+
+export interface VerifiedAccessClaims extends AccessClaims {
+  expiresAt: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface SignedAccessToken {
   token: string;
@@ -29,7 +35,7 @@ export class AccessTokens {
   constructor(private readonly config: AccessTokenConfig) {}
 
   sign(claims: AccessClaims): SignedAccessToken {
-    const token = jwt.sign(claims.sessionId ? { role: claims.role, sid: claims.sessionId } : { role: claims.role }, this.config.jwtSecret, {
+    const token = jwt.sign({ role: claims.role, sid: claims.sessionId }, this.config.jwtSecret, {
       algorithm: 'HS256',
       subject: claims.userId,
       issuer: this.config.jwtIssuer,
@@ -40,8 +46,12 @@ export class AccessTokens {
     return { token, expiresIn: this.config.accessTokenTtlSeconds };
   }
 
-  /** Checks signature, algorithm, issuer, audience and expiry; any failure is a 401. */
-  verify(token: string): AccessClaims {
+  /**
+   * Checks signature, algorithm, issuer, audience and expiry, and that the
+   * token says whose it is (a user id), for which session, and until when: a
+   * token we did not issue lacks one of those. Any failure is a 401.
+   */
+  verify(token: string): VerifiedAccessClaims {
     let payload: string | jwt.JwtPayload;
     try {
       payload = jwt.verify(token, this.config.jwtSecret, {
@@ -54,10 +64,11 @@ export class AccessTokens {
       const expired = err instanceof jwt.TokenExpiredError;
       throw new UnauthorizedError(expired ? 'Access token expired' : 'Invalid access token', expired ? 'token_expired' : 'invalid_token');
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || !ROLES.includes(payload['role'] as Role)) {
+    if (typeof payload === 'string') throw new UnauthorizedError('Invalid access token', 'invalid_token');
+    const { sub, exp, role, sid } = payload as { sub?: unknown; exp?: unknown; role?: unknown; sid?: unknown };
+    if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid) || !ROLES.includes(role as Role) || typeof exp !== 'number' || !Number.isSafeInteger(exp)) {
       throw new UnauthorizedError('Invalid access token', 'invalid_token');
     }
-    const sid: unknown = payload['sid'];
-    return { userId: payload.sub, role: payload['role'] as Role, sessionId: typeof sid === 'string' && /^[0-9a-f-]{36}$/.test(sid) ? sid : undefined };
+    return { userId: sub, role: role as Role, sessionId: sid, expiresAt: new Date(exp * 1000) };
   }
 }

@@ -8,6 +8,7 @@ import type { UserService } from '../users/users.service.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { PasswordHasher } from './password.js';
 import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-tokens.js';
+import type { Sessions } from './sessions.js';
 
 export interface Session {
   user: PublicUser;
@@ -21,7 +22,15 @@ interface AuthServiceDeps {
   passwords: PasswordHasher;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokenStore;
+  sessions: Sessions;
   audit: AuditService;
+}
+
+/** Who is behind a checked access token, and until when the token says so. */
+export interface Authenticated {
+  user: PublicUser;
+  sessionId: string;
+  expiresAt: Date;
 }
 
 const INVALID_CREDENTIALS = () => new UnauthorizedError('Wrong email or password', 'invalid_credentials');
@@ -72,11 +81,13 @@ export class AuthService {
         ip,
         details: { family: result.familyId, revoked: true },
       });
+      await this.deps.sessions.ended({ userId: result.userId, sessionId: result.familyId });
       throw new UnauthorizedError('This session was ended because its refresh token was used twice; sign in again', 'refresh_token_reused');
     }
     const user = await users.findById(result.userId);
     if (!user || user.disabled) {
       await refreshTokens.revokeFamily(result.next.familyId, user ? 'disabled' : 'deleted');
+      await this.deps.sessions.ended({ userId: result.userId, sessionId: result.next.familyId });
       throw new UnauthorizedError('Session expired; sign in again', 'invalid_refresh_token');
     }
     const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: result.next.familyId });
@@ -87,22 +98,23 @@ export class AuthService {
     const family = await this.deps.refreshTokens.familyOf(token);
     if (!family) return;
     await this.deps.refreshTokens.revokeFamily(family.familyId, 'logout');
+    await this.deps.sessions.ended({ userId: family.userId, sessionId: family.familyId });
     const user = await this.deps.users.findById(family.userId);
     await this.deps.audit.record({ action: 'auth.logout', outcome: 'ok', actor: { id: family.userId, email: user?.email ?? null }, ip });
   }
 
-  /** The user behind a bearer token, checked against the database on every request. */
-  async authenticate(accessToken: string): Promise<PublicUser> {
-    return (await this.authenticateSession(accessToken)).user;
-  }
-
-  /** As authenticate, with the session (refresh-token family) the token belongs to. */
-  async authenticateSession(accessToken: string): Promise<{ user: PublicUser; sessionId: string | undefined }> {
+  /**
+   * The user behind a bearer token, on every request: the token checked, its
+   * session still alive (not signed out, not revoked), the user still there
+   * and enabled.
+   */
+  async authenticate(accessToken: string): Promise<Authenticated> {
     const claims = this.deps.accessTokens.verify(accessToken);
     const user = await this.deps.users.findById(claims.userId);
     if (!user) throw new UnauthorizedError('Invalid access token', 'invalid_token');
     if (user.disabled) throw new UnauthorizedError('This account is disabled', 'account_disabled');
-    return { user: toPublicUser(user), sessionId: claims.sessionId };
+    if (!(await this.deps.sessions.isLive(claims.sessionId, claims.userId))) throw new UnauthorizedError('This session has ended; sign in again', 'session_ended');
+    return { user: toPublicUser(user), sessionId: claims.sessionId, expiresAt: claims.expiresAt };
   }
 
   private decoy(): Promise<string> {

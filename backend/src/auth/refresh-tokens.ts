@@ -58,6 +58,15 @@ export class RefreshTokenStore {
     });
   }
 
+  /** A session (family) is alive while one of its tokens is neither revoked nor expired. */
+  async familyIsLive(familyId: string, userId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() LIMIT 1`,
+      [familyId, userId],
+    );
+    return rows.length > 0;
+  }
+
   /** The family of a token, if the token is known (used by logout). */
   async familyOf(token: string): Promise<{ userId: string; familyId: string } | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;

@@ -14,16 +14,16 @@ declare module 'express-serve-static-core' {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
-/** Accepts only `Authorization: Bearer <jwt>`; the user is re-read so disabling takes effect at once. */
+/** Accepts only `Authorization: Bearer <jwt>` of a live session; the user is re-read so disabling takes effect at once. */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     if (!header) throw new UnauthorizedError();
     const m = BEARER.exec(header);
     if (!m) throw new UnauthorizedError('Malformed Authorization header', 'invalid_token');
-    const { user, sessionId } = await auth.authenticateSession(m[1]!);
+    const { user, sessionId } = await auth.authenticate(m[1]!);
     req.user = user;
-    if (sessionId) req.sessionId = sessionId;
+    req.sessionId = sessionId;
     next();
   };
 }

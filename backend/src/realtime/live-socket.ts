@@ -2,10 +2,13 @@
 // to admins. Browsers cannot set headers on a WebSocket, so the access token
 // travels as a subprotocol (`bearer.<jwt>` beside `sipcall.v1`); the Origin
 // must be this site or one on the CORS allowlist, anything else gets 403.
+// A socket lives no longer than the token it was opened with, and closes as
+// soon as its session ends (sign-out, a disabled or deleted user) on any replica.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AuthService } from '../auth/auth.service.js';
+import type { AuthService, Authenticated } from '../auth/auth.service.js';
+import type { SessionEnd, Sessions } from '../auth/sessions.js';
 import type { CallTracker } from '../calls/call-tracker.js';
 import { toPublicCall, type LiveCall } from '../calls/live-call.js';
 import type { LiveCallStore } from '../calls/live-call-store.js';
@@ -19,27 +22,36 @@ const BEARER_PREFIX = 'bearer.';
 interface Client {
   socket: WebSocket;
   user: PublicUser;
+  sessionId: string;
 }
 
+/** Close codes the app acts on: sign in again (4001: token expired, reconnect with a fresh one; 4003: session over). */
+export const CLOSE_TOKEN_EXPIRED = 4001;
+export const CLOSE_SESSION_ENDED = 4003;
+
 export interface LiveSocketDeps {
-  auth: AuthService;
+  auth: Pick<AuthService, 'authenticate'>;
+  sessions: Pick<Sessions, 'onEnded'>;
   tracker: CallTracker;
   store: LiveCallStore;
   allowedOrigins: readonly string[];
   log: Logger;
-  accessTokenTtlSeconds: number;
+  now?: () => number;
 }
 
 export class LiveSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false) });
   private readonly clients = new Set<Client>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => unknown>;
 
   constructor(private readonly deps: LiveSocketDeps) {
-    this.unsubscribe = deps.tracker.subscribe({
-      changed: (call) => this.push(call, { type: 'call', call: toPublicCall(call) }),
-      ended: (call, cause) => this.push(call, { type: 'call_ended', call: toPublicCall(call), cause }),
-    });
+    this.unsubscribe = [
+      deps.tracker.subscribe({
+        changed: (call) => this.push(call, { type: 'call', call: toPublicCall(call) }),
+        ended: (call, cause) => this.push(call, { type: 'call_ended', call: toPublicCall(call), cause }),
+      }),
+      deps.sessions.onEnded((end) => this.endSessions(end)),
+    ];
   }
 
   attach(server: Server): void {
@@ -54,7 +66,7 @@ export class LiveSocket {
   }
 
   async close(): Promise<void> {
-    this.unsubscribe();
+    for (const u of this.unsubscribe) u();
     for (const c of this.clients) c.socket.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -64,20 +76,22 @@ export class LiveSocket {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const token = protocols.find((p) => p.startsWith(BEARER_PREFIX))?.slice(BEARER_PREFIX.length);
     if (!token || !protocols.includes(LIVE_PROTOCOL)) return refuse(socket, 401, 'Authentication required');
-    let user: PublicUser;
+    let who: Authenticated;
     try {
-      user = await this.deps.auth.authenticate(token);
+      who = await this.deps.auth.authenticate(token);
     } catch {
       return refuse(socket, 401, 'Invalid or expired access token');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, user));
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, who));
   }
 
-  private async accept(socket: WebSocket, user: PublicUser): Promise<void> {
-    const client: Client = { socket, user };
+  private async accept(socket: WebSocket, who: Authenticated): Promise<void> {
+    const { user, sessionId } = who;
+    const client: Client = { socket, user, sessionId };
     this.clients.add(client);
-    // The token's lifetime bounds the socket's: the app reconnects with a fresh one.
-    const expiry = setTimeout(() => socket.close(4001, 'access token expired'), this.deps.accessTokenTtlSeconds * 1000);
+    // The token's own expiry bounds the socket's: the app reconnects with a fresh one.
+    const now = this.deps.now?.() ?? Date.now();
+    const expiry = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, 'access token expired'), Math.max(0, who.expiresAt.getTime() - now));
     expiry.unref();
     socket.on('close', () => {
       clearTimeout(expiry);
@@ -88,6 +102,12 @@ export class LiveSocket {
     socket.on('message', () => undefined);
     const calls = user.role === 'admin' ? await this.deps.store.list() : await this.deps.store.list({ userId: user.id });
     send(socket, { type: 'snapshot', calls: calls.map(toPublicCall) });
+  }
+
+  private endSessions(end: SessionEnd): void {
+    for (const c of this.clients) {
+      if (c.user.id === end.userId && (end.sessionId === undefined || c.sessionId === end.sessionId)) c.socket.close(CLOSE_SESSION_ENDED, 'session ended');
+    }
   }
 
   private push(call: LiveCall, message: object): void {

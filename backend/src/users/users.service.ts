@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../auth/password.js';
 import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
+import type { Sessions } from '../auth/sessions.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { toPublicUser, UserEntity, type PublicUser, type Role, type User } from './user.entity.js';
 
@@ -46,6 +47,7 @@ interface UserServiceDeps {
   passwords: PasswordHasher;
   audit: AuditService;
   refreshTokens: RefreshTokenStore;
+  sessions: Pick<Sessions, 'ended'>;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -148,7 +150,8 @@ export class UserService {
 
   async update(id: string, patch: UpdateUserInput, ctx: ActionContext): Promise<PublicUser> {
     const passwordHash = patch.password !== undefined ? await this.deps.passwords.hash(patch.password) : undefined;
-    return this.deps.dataSource.transaction(async (m) => {
+    let sessionsEnded = false;
+    const updated = await this.deps.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('User');
       const losesAdmin =
@@ -178,9 +181,12 @@ export class UserService {
       // A disabled account, a new password or a new role ends every session the account had.
       if (changes.disabled === true || changes.passwordHash !== undefined || changes.role !== undefined) {
         await this.deps.refreshTokens.revokeAllForUser(id, changes.disabled ? 'disabled' : changes.role ? 'role_change' : 'password_change', m);
+        sessionsEnded = true;
       }
       return toPublicUser(await m.findOneOrFail(UserEntity, { where: { id } }));
     }).finally(() => this.changed(id));
+    if (sessionsEnded) await this.deps.sessions.ended({ userId: id });
+    return updated;
   }
 
   /** What a user may change about themselves. */
@@ -215,6 +221,7 @@ export class UserService {
       await this.deps.audit.record({ action: 'user.delete', outcome: 'ok', ...ctx, target: { type: 'user', id }, details: { email: user.email } }, m);
     });
     this.changed(id);
+    await this.deps.sessions.ended({ userId: id });
   }
 
   /** Locks the other enabled admins and refuses when there are none. */

@@ -50,6 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const deps = { config, log, db, state, passwords, metrics, switching, lifecycle: new Lifecycle() };
   const services = createServices(deps);
   const app = createApp(deps, services);
+  await services.sessions.start();
   switching.switches.start();
   let server: Server | null = null;
   let live: LiveSocket | null = null;
@@ -67,11 +68,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       server = createServer(app);
       live = new LiveSocket({
         auth: services.auth,
+        sessions: services.sessions,
         tracker: switching.tracker,
         store: switching.store,
         allowedOrigins: config.http.corsOrigins,
         log: silentLogger,
-        accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
       });
       live.attach(server);
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -84,6 +85,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       await switching.switches.stop();
+      await services.sessions.close();
       await passwords.close();
       await state.close();
       await db.close();

@@ -6,7 +6,7 @@ export type LiveMessage = { type: 'snapshot'; calls: LiveCall[] } | { type: 'cal
 export interface LiveHandlers {
   message(message: LiveMessage): void;
   open(): void;
-  /** `code` 4001: the access token expired; reconnect with a fresh one. */
+  /** `code` 4001: the access token expired, reconnect with a fresh one; 4003: the session ended (signed out elsewhere, account disabled). */
   close(code: number): void;
 }
 
