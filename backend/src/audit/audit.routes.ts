@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { requireAuth, requireRole } from '../http/auth-guard.js';
-import { parseInput } from '../http/validate.js';
+import { isRowId, parseInput } from '../http/validate.js';
 import type { AuditService } from './audit.service.js';
 
 const listAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z.string().refine(isRowId, 'must be a cursor from a previous page').optional(),
   action: z.string().regex(/^[a-z_.]{1,64}$/).optional(),
   actorId: z.uuid().optional(),
   targetId: z.string().min(1).max(64).optional(),

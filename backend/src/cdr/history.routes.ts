@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-guard.js';
 import { ForbiddenError } from '../http/errors.js';
-import { parseInput } from '../http/validate.js';
+import { parseInput, queryDate } from '../http/validate.js';
 import type { UserService } from '../users/users.service.js';
 import type { CallAnalytics } from './analytics.js';
 import type { CallHistory } from './history.js';
@@ -12,8 +12,8 @@ import type { PrivacyService } from './privacy.js';
 const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: queryDate.optional(),
+  to: queryDate.optional(),
   direction: z.enum(['outbound', 'inbound', 'internal']).optional(),
   status: z.enum(['answered', 'unanswered']).optional(),
   number: z.string().trim().min(2).max(40).optional(),
@@ -66,8 +66,8 @@ export function privacyRouters(deps: { privacy: PrivacyService; auth: AuthServic
 
 const analyticsQuery = z
   .strictObject({
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: queryDate.optional(),
+    to: queryDate.optional(),
     granularity: z.enum(['hour', 'day']).default('hour'),
   })
   .transform((q) => {

@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { BlindIndex, KeyRing } from '../crypto/keys.js';
 import { ValidationError } from '../http/errors.js';
+import { isQueryDate, isRowId } from '../http/validate.js';
 import { classify } from '../routing/numbers.js';
 import { cdrField } from './cdr-ingest.js';
 
@@ -145,7 +146,7 @@ function encodeCursor(at: Date, id: string): string {
 function decodeCursor(cursor: string): [Date, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const date = new Date(at ?? '');
-  if (!at || !id || !/^\d{1,19}$/.test(id) || Number.isNaN(date.getTime())) {
+  if (!at || !id || !isRowId(id) || !isQueryDate(date)) {
     throw new ValidationError('Bad cursor', [{ path: 'query.cursor', message: 'must be a cursor from a previous page' }]);
   }
   return [date, id];
