@@ -4,7 +4,7 @@
 // converge; removal returns the call to exactly one caller, so "call ended"
 // side effects happen once.
 import type { Redis } from 'ioredis';
-import { RedisState } from '../state/redis.js';
+import { RedisState, redisCommand } from '../state/redis.js';
 import type { SharedState } from '../state/state.js';
 import type { LiveCall } from './live-call.js';
 
@@ -99,29 +99,29 @@ export class RedisLiveCallStore implements LiveCallStore {
   ) {}
 
   async get(id: string) {
-    const raw = await this.redis.get(`${this.prefix}call:${id}`);
+    const raw = await redisCommand(this.redis.get(`${this.prefix}call:${id}`));
     return raw ? (JSON.parse(raw) as LiveCall) : null;
   }
 
   callIdOfLeg(uuid: string) {
-    return this.redis.get(`${this.prefix}leg:${uuid}`);
+    return redisCommand(this.redis.get(`${this.prefix}leg:${uuid}`));
   }
 
   async put(call: LiveCall) {
-    const written = await this.redis.eval(PUT, 0, this.prefix, JSON.stringify(call), call.id, String(call.lastEventUs), call.userId ?? '', call.node, ...call.legs);
+    const written = await redisCommand(this.redis.eval(PUT, 0, this.prefix, JSON.stringify(call), call.id, String(call.lastEventUs), call.userId ?? '', call.node, ...call.legs));
     return written === 1;
   }
 
   async remove(id: string) {
-    const raw = (await this.redis.eval(REMOVE, 0, this.prefix, id)) as string | null;
+    const raw = (await redisCommand(this.redis.eval(REMOVE, 0, this.prefix, id))) as string | null;
     return raw ? (JSON.parse(raw) as LiveCall) : null;
   }
 
   async list(filter: LiveCallFilter = {}) {
     const set = filter.userId !== undefined ? `user:${filter.userId}` : filter.node !== undefined ? `node:${filter.node}` : 'all';
-    const ids = await this.redis.smembers(this.prefix + set);
+    const ids = await redisCommand(this.redis.smembers(this.prefix + set));
     if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => `${this.prefix}call:${id}`));
+    const raws = await redisCommand(this.redis.mget(ids.map((id) => `${this.prefix}call:${id}`)));
     return raws
       .filter((r): r is string => r !== null)
       .map((r) => JSON.parse(r) as LiveCall)

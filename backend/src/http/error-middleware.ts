@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { SharedStateUnavailableError } from '../state/state.js';
 import { AppError, NotFoundError } from './errors.js';
 
 interface HttpLikeError {
@@ -30,6 +31,12 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (err instanceof AppError) {
       if (err.status >= 500) req.log?.error({ err }, err.message);
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      return;
+    }
+    if (err instanceof SharedStateUnavailableError) {
+      // Redis is away: what needs it waits; everything else goes on without it.
+      (req.log ?? log).warn({ err: err.cause instanceof Error ? err.cause.message : String(err.cause) }, err.message);
+      res.status(503).set('Retry-After', String(err.retryAfterSeconds)).json({ error: { code: 'unavailable', message: 'This is not possible right now; try again in a few seconds' } });
       return;
     }
     const httpError = err as HttpLikeError;

@@ -3,7 +3,7 @@
 // or reconciliation finding it gone). Slots also expire after the longest
 // call allowed, so a lost "ended" can never lock a user out for good.
 import type { Redis } from 'ioredis';
-import { RedisState } from '../state/redis.js';
+import { RedisState, redisCommand } from '../state/redis.js';
 import type { SharedState } from '../state/state.js';
 
 export type SlotResult = 'ok' | 'user_cap' | 'global_cap';
@@ -89,15 +89,15 @@ export class RedisCallSlots implements CallSlots {
   ) {}
 
   async acquire(input: { callId: string; userId: string; userCap: number; globalCap: number; ttlMs: number }): Promise<SlotResult> {
-    return (await this.redis.eval(ACQUIRE, 0, this.prefix, String(Date.now()), input.callId, input.userId, String(input.userCap), String(input.globalCap), String(input.ttlMs))) as SlotResult;
+    return (await redisCommand(this.redis.eval(ACQUIRE, 0, this.prefix, String(Date.now()), input.callId, input.userId, String(input.userCap), String(input.globalCap), String(input.ttlMs)))) as SlotResult;
   }
 
   async release(callId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 0, this.prefix, callId);
+    await redisCommand(this.redis.eval(RELEASE, 0, this.prefix, callId));
   }
 
   async count(userId?: string): Promise<number> {
     const key = userId === undefined ? `${this.prefix}all` : `${this.prefix}user:${userId}`;
-    return this.redis.zcount(key, `(${Date.now()}`, '+inf');
+    return redisCommand(this.redis.zcount(key, `(${Date.now()}`, '+inf'));
   }
 }

@@ -1,6 +1,19 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { CounterHit, CounterStore, KeyValueStore, PubSub, SharedState, Unsubscribe } from './state.js';
+import { SharedStateUnavailableError, type CounterHit, type CounterStore, type KeyValueStore, type PubSub, type SharedState, type Unsubscribe } from './state.js';
+
+/**
+ * A Redis command, with "could not reach Redis" (the client gave up, the
+ * connection is closed) told apart from a command Redis refused: the first
+ * becomes a SharedStateUnavailableError, the second stays what it is (a bug).
+ */
+export async function redisCommand<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch (err) {
+    throw err instanceof ReplyError ? err : new SharedStateUnavailableError(err);
+  }
+}
 
 // INCR and arm the window's expiry in one step, so a crash between the two
 // can never leave a counter that never resets.
@@ -42,39 +55,39 @@ export class RedisState implements SharedState {
     const k = (key: string) => this.prefix + key;
 
     this.kv = {
-      get: (key) => this.client.get(k(key)),
+      get: (key) => redisCommand(this.client.get(k(key))),
       set: async (key, value, ttlMs) => {
-        if (ttlMs === undefined) await this.client.set(k(key), value);
-        else await this.client.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+        if (ttlMs === undefined) await redisCommand(this.client.set(k(key), value));
+        else await redisCommand(this.client.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))));
       },
       setIfAbsent: async (key, value, ttlMs) => {
         const r =
           ttlMs === undefined
-            ? await this.client.set(k(key), value, 'NX')
-            : await this.client.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+            ? await redisCommand(this.client.set(k(key), value, 'NX'))
+            : await redisCommand(this.client.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
         return r === 'OK';
       },
       delete: async (key) => {
-        await this.client.del(k(key));
+        await redisCommand(this.client.del(k(key)));
       },
     };
 
     this.counters = {
       hit: async (key, windowMs): Promise<CounterHit> => {
-        const [count, ttl] = (await this.client.eval(HIT_SCRIPT, 1, k(key), String(Math.ceil(windowMs)))) as [number, number];
+        const [count, ttl] = (await redisCommand(this.client.eval(HIT_SCRIPT, 1, k(key), String(Math.ceil(windowMs))))) as [number, number];
         return { count, resetAt: new Date(Date.now() + ttl) };
       },
       decrement: async (key) => {
-        await this.client.eval(DECREMENT_SCRIPT, 1, k(key));
+        await redisCommand(this.client.eval(DECREMENT_SCRIPT, 1, k(key)));
       },
       reset: async (key) => {
-        await this.client.del(k(key));
+        await redisCommand(this.client.del(k(key)));
       },
     };
 
     this.pubsub = {
       publish: async (channel, message) => {
-        await this.client.publish(k(channel), message);
+        await redisCommand(this.client.publish(k(channel), message));
       },
       subscribe: async (channel, handler): Promise<Unsubscribe> => {
         const sub = this.ensureSubscriber();
@@ -82,7 +95,8 @@ export class RedisState implements SharedState {
         let set = this.handlers.get(full);
         if (!set) {
           this.handlers.set(full, (set = new Set()));
-          await sub.subscribe(full);
+          // Redis away now: the subscriber subscribes when it (re)connects (see ensureSubscriber).
+          await redisCommand(sub.subscribe(full)).catch((err: unknown) => this.options.log.warn({ err: err instanceof Error ? err.message : String(err), channel }, 'subscribing failed; will subscribe once Redis is back'));
         }
         const wrapped = (m: string) => handler(m);
         set.add(wrapped);
@@ -90,7 +104,8 @@ export class RedisState implements SharedState {
           set.delete(wrapped);
           if (set.size === 0 && this.handlers.get(full) === set) {
             this.handlers.delete(full);
-            await sub.unsubscribe(full);
+            // Redis away: nothing to undo there, and the ready handler no longer names the channel.
+            await sub.unsubscribe(full).catch(() => undefined);
           }
         };
       },
@@ -98,7 +113,7 @@ export class RedisState implements SharedState {
   }
 
   async ping(): Promise<void> {
-    await this.client.ping();
+    await redisCommand(this.client.ping());
   }
 
   async close(): Promise<void> {
@@ -122,6 +137,12 @@ export class RedisState implements SharedState {
       const sub = this.connect('subscriber');
       sub.on('message', (channel: string, message: string) => {
         for (const h of this.handlers.get(channel) ?? []) h(message);
+      });
+      // On every (re)connect, every channel someone listens on: a SUBSCRIBE that failed while
+      // Redis was away is made good, and one already in place is harmless to repeat.
+      sub.on('ready', () => {
+        const channels = [...this.handlers.keys()];
+        if (channels.length > 0) sub.subscribe(...channels).catch(() => undefined);
       });
       this.subscriber = sub;
     }

@@ -38,3 +38,18 @@ export interface SharedState {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The shared store could not be reached (Redis down or unreachable), as
+ * opposed to refusing a command. Requests that need it answer 503 with
+ * Retry-After; the rest go on.
+ */
+export class SharedStateUnavailableError extends Error {
+  /** How long a client should wait before trying again. */
+  readonly retryAfterSeconds = 5;
+
+  constructor(cause: unknown) {
+    super('the shared state (Redis) is unreachable', { cause });
+    this.name = 'SharedStateUnavailableError';
+  }
+}

@@ -37,13 +37,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { log?: Logger; redisUrl?: string } = {}): Promise<TestApp> {
   const log = options.log ?? silentLogger;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, { persistDevelopmentSecrets: false });
   const db = await openTestDatabase(TEST_DATABASE_URL ? 'postgres' : 'embedded');
-  const state: SharedState = TEST_REDIS_URL
-    ? new RedisState({ url: TEST_REDIS_URL, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log })
-    : new MemoryState();
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const state: SharedState = redisUrl ? new RedisState({ url: redisUrl, prefix: `sipcall-test:${randomBytes(6).toString('hex')}:`, log }) : new MemoryState();
   const passwords = createPasswordHasher(FAST_ARGON2);
   const metrics = createMetrics();
   const switching = createSwitching({ config, state, log, metrics });
