@@ -13,6 +13,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { MemoryState } from './state/memory.js';
 import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
 import { importSpool } from './cdr/spool.js';
+import { passwordWeakness } from './users/password-policy.js';
 
 const USAGE = `Usage:
   sipcall admin create --email EMAIL [--name NAME]   create an admin (password asked, or read from stdin)
@@ -67,6 +68,9 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
       if (command === 'reset-password' && parsed.data.name !== undefined) throw new UsageError('--name is only for admin create');
       const password = await askPassword();
+      // Checked again, with the account's name, when it is stored; said here before anything is opened.
+      const weakness = command === 'create' ? passwordWeakness(password, { email: parsed.data.email, displayName: parsed.data.name }) : null;
+      if (weakness) throw new UsageError(`password ${weakness}`);
       return await withDatabase(async (db, services) => {
         if (command === 'create') {
           const user = await services.users.create({ email: parsed.data.email, displayName: parsed.data.name ?? 'Administrator', role: 'admin', password }, CLI_ACTOR);

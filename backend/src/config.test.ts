@@ -40,6 +40,11 @@ describe('configuration in production', () => {
     ['a missing JWT secret', { JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     ['a short JWT secret', { JWT_SECRET: 'short-secret' }, 'JWT_SECRET is too short'],
     ['a known-default JWT secret', { JWT_SECRET: 'changeme' }, 'JWT_SECRET is a known default'],
+    ['a JWT secret of one repeated character', { JWT_SECRET: 'a'.repeat(48) }, 'JWT_SECRET is not random'],
+    ['a JWT secret of a repeated pattern', { JWT_SECRET: 'abc123'.repeat(8) }, 'JWT_SECRET is not random'],
+    ['a JWT secret of few characters', { JWT_SECRET: 'ab01'.repeat(5) + 'ba10'.repeat(5) }, 'JWT_SECRET is not random'],
+    ['a switch HTTP password of one repeated character', { SWITCH_HTTP_PASSWORD: 'x'.repeat(20) }, 'SWITCH_HTTP_PASSWORD is not random'],
+    ['an ESL password of one repeated character', { FREESWITCH_NODES: 'esl://:zzzzzzzzzzzzzzzz@127.0.0.1:8021' }, 'FREESWITCH_NODES[0] ESL password is not random'],
     ['a missing encryption key', { ENCRYPTION_MASTER_KEY: undefined }, 'ENCRYPTION_MASTER_KEY is required'],
     ['an encryption key of the wrong size', { ENCRYPTION_MASTER_KEY: Buffer.alloc(16, 3).toString('base64') }, 'ENCRYPTION_MASTER_KEY must be exactly 32 bytes'],
     ['a constant encryption key', { ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 0).toString('base64') }, 'ENCRYPTION_MASTER_KEY is not random'],
@@ -66,9 +71,20 @@ describe('configuration in production', () => {
   });
 
   it('reads the routing policy and allows the switches to call back', () => {
-    const config = loadConfig({ ...SAFE_PRODUCTION, ALLOWED_DESTINATIONS: 'DE, AT,+4131', BLOCKED_PREFIXES: '+4990', SWITCH_ALLOWED_IPS: '10.0.0.9' });
+    const config = loadConfig({ ...SAFE_PRODUCTION, ALLOWED_DESTINATIONS: 'DE, AT,+4131', BLOCKED_PREFIXES: '+4990' });
     expect(config.routing).toMatchObject({ allowedCountries: ['DE', 'AT'], allowedPrefixes: ['+4131'], blockedPrefixes: ['+4990'], defaultCountry: 'DE', gateway: 'trunk' });
-    expect(config.switchHttp.allowedIps).toEqual(['10.0.0.9', '127.0.0.1', '::1', '10.0.0.5']);
+    expect(config.switchHttp.allowedIps).toEqual(['127.0.0.1', '::1', '10.0.0.5']);
+  });
+
+  it('lets exactly the switch addresses that are set call back: loopback is not added to them', () => {
+    const config = loadConfig({ ...SAFE_PRODUCTION, SWITCH_ALLOWED_IPS: '10.0.0.9, 10.0.0.10' });
+    expect(config.switchHttp.allowedIps).toEqual(['10.0.0.9', '10.0.0.10']);
+  });
+
+  it('refuses in production a METRICS_TOKEN that is short or a known default, naming it (it was once dropped silently)', () => {
+    expect(problemsOf({ ...SAFE_PRODUCTION, METRICS_TOKEN: 'short-token' })).toEqual([expect.stringContaining('METRICS_TOKEN is too short')]);
+    expect(problemsOf({ ...SAFE_PRODUCTION, METRICS_TOKEN: 'changeme' })).toEqual([expect.stringContaining('METRICS_TOKEN is a known default')]);
+    expect(loadConfig({ ...SAFE_PRODUCTION, METRICS_TOKEN: 'a-long-random-metrics-token-9f3k' }, { persistDevelopmentSecrets: false }).metrics.token).toBe('a-long-random-metrics-token-9f3k');
   });
 
   it('lists every problem at once', () => {
@@ -122,8 +138,8 @@ describe('configuration in development', () => {
   });
 
   it('generates only what is missing, and says so only for that', () => {
-    const config = loadConfig({ JWT_SECRET: 'x'.repeat(40), SWITCH_HTTP_PASSWORD: 'given-switch-password' }, { persistDevelopmentSecrets: false });
-    expect(config.auth.jwtSecret).toBe('x'.repeat(40));
+    const config = loadConfig({ JWT_SECRET: 'a-given-development-jwt-secret-1234567', SWITCH_HTTP_PASSWORD: 'given-switch-password' }, { persistDevelopmentSecrets: false });
+    expect(config.auth.jwtSecret).toBe('a-given-development-jwt-secret-1234567');
     expect(config.switchHttp.password).toBe('given-switch-password');
     expect(config.notices.join('\n')).not.toMatch(/JWT_SECRET|SWITCH_HTTP_PASSWORD/);
     expect(config.notices.join('\n')).toMatch(/ENCRYPTION_MASTER_KEY is not set/);

@@ -236,6 +236,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const bootstrapAdmin = parseBootstrapAdmin(e, problems);
   const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated && (() => generated.get('SWITCH_HTTP_PASSWORD', notices)));
   const routing = parseRouting(e, problems);
+  const metricsToken = e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -267,12 +268,15 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     switchHttp: {
       username: e.SWITCH_HTTP_USER,
       password: switchHttpPassword ?? '',
-      // The switches' own addresses are always allowed; loopback too, for a switch on the same host.
-      allowedIps: [...new Set([...list(e.SWITCH_ALLOWED_IPS ?? ''), '127.0.0.1', '::1', ...nodes.map((n) => n.host.replace(/^\[|\]$/g, ''))])],
+      // Set: exactly these. Unset: the switches' own addresses, and loopback for a switch on the same host.
+      allowedIps:
+        e.SWITCH_ALLOWED_IPS !== undefined
+          ? [...new Set(list(e.SWITCH_ALLOWED_IPS))]
+          : [...new Set(['127.0.0.1', '::1', ...nodes.map((n) => n.host.replace(/^\[|\]$/g, ''))])],
     },
     routing,
     metrics: {
-      token: e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null),
+      token: metricsToken,
       allowedIps: list(e.METRICS_ALLOWED_IPS),
     },
     // One core stays with the event loop; on one core the work stays there too.
@@ -319,7 +323,23 @@ function secret(
     problems.push(`${name} is too short: at least ${minLength} characters are required`);
     return undefined;
   }
+  if (!relaxed && isPatterned(value)) {
+    problems.push(`${name} is not random (a repeated character or pattern); set a random secret`);
+    return undefined;
+  }
   return value;
+}
+
+/**
+ * A secret of few distinct characters, or a short unit repeated
+ * (`aaaa…`, `abcabc…`, `0123012301…`): long enough, and still guessable.
+ */
+function isPatterned(value: string): boolean {
+  if (new Set(value).size < 8) return true;
+  for (let unit = 1; unit <= 8 && unit * 2 <= value.length; unit++) {
+    if (value === value.slice(0, unit).repeat(Math.ceil(value.length / unit)).slice(0, value.length)) return true;
+  }
+  return false;
 }
 
 function encryptionKey(name: string, value: string | undefined, problems: string[], fallback: (() => string) | null | undefined): Buffer | undefined {
@@ -376,6 +396,10 @@ function switchNodes(value: string | undefined, relaxed: boolean, problems: stri
     }
     if (!relaxed && password.length < MIN_SWITCH_PASSWORD_LENGTH) {
       problems.push(`${where} ESL password is too short: at least ${MIN_SWITCH_PASSWORD_LENGTH} characters are required`);
+      return;
+    }
+    if (!relaxed && isPatterned(password)) {
+      problems.push(`${where} ESL password is not random (a repeated character or pattern); set a random secret`);
       return;
     }
     const name = `${host}:${port}`;

@@ -103,6 +103,12 @@ describe('input validation at the edge', () => {
     ['an unknown role', { email: 'a@example.com', displayName: 'A', role: 'root', password: 'long enough password' }, 400, 'validation_failed'],
     ['a bad email', { email: 'not-an-email', displayName: 'A', password: 'long enough password' }, 400, 'validation_failed'],
     ['a short password', { email: 'a@example.com', displayName: 'A', password: 'short' }, 400, 'validation_failed'],
+    ['a common password', { email: 'a@example.com', displayName: 'A', password: 'password1234' }, 400, 'validation_failed'],
+    ['a common password in l33t', { email: 'a@example.com', displayName: 'A', password: 'P@ssw0rd2024!' }, 400, 'validation_failed'],
+    ['a keyboard row', { email: 'a@example.com', displayName: 'A', password: 'qwertyuiopas' }, 400, 'validation_failed'],
+    ['a word with digits tacked on', { email: 'a@example.com', displayName: 'A', password: 'superman1234' }, 400, 'validation_failed'],
+    ['a password made of the email', { email: 'gustav.mahler@example.com', displayName: 'G', password: 'gustav.mahler@example.com' }, 400, 'validation_failed'],
+    ['a password made of the name', { email: 'gm@example.com', displayName: 'Gustav Mahler', password: 'GustavMahler1' }, 400, 'validation_failed'],
     ['a JSON array', [1, 2, 3], 400, 'validation_failed'],
     ['an oversize body', { email: 'a@example.com', displayName: 'A', password: 'x'.repeat(8 * 1024) }, 413, 'payload_too_large'],
   ])('answers %s with an error code and writes nothing', async (_what, body, status, code) => {
@@ -111,6 +117,18 @@ describe('input validation at the edge', () => {
     expect(res.body.error.code).toBe(code);
     expect(typeof res.body.error.message).toBe('string');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('says why a guessable password is refused, naming the field', async () => {
+    const res = await post({ email: 'gm@example.com', displayName: 'Gustav Mahler', password: 'GustavMahler1' }).expect(400);
+    expect(res.body.error.details.issues).toEqual([{ path: 'body.password', message: "must not be made of the account's email or name" }]);
+  });
+
+  it('refuses a guessable new password for an existing user and keeps the old one', async () => {
+    const u = await createUser(t, { email: 'keeps@example.com', password: 'a long enough password' });
+    const before = (await t.services.users.findById(u.id))!.passwordHash;
+    await request(t.app).patch(`/api/users/${u.id}`).set('Authorization', `Bearer ${admin}`).send({ password: 'keeps@example.com' }).expect(400);
+    expect((await t.services.users.findById(u.id))!.passwordHash).toBe(before);
   });
 
   it('names the offending field', async () => {

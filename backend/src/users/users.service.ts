@@ -6,6 +6,7 @@ import type { PasswordHasher } from '../auth/password.js';
 import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
 import type { Sessions } from '../auth/sessions.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
+import { assertStrongPassword } from './password-policy.js';
 import { toPublicUser, UserEntity, type PublicUser, type Role, type User } from './user.entity.js';
 
 export interface ActionContext {
@@ -103,6 +104,7 @@ export class UserService {
   }
 
   async create(input: CreateUserInput, ctx: ActionContext): Promise<PublicUser> {
+    assertStrongPassword(input.password, input);
     const passwordHash = await this.deps.passwords.hash(input.password);
     const email = input.email.toLowerCase();
     try {
@@ -149,6 +151,11 @@ export class UserService {
   }
 
   async update(id: string, patch: UpdateUserInput, ctx: ActionContext): Promise<PublicUser> {
+    if (patch.password !== undefined) {
+      const owner = await this.findById(id);
+      if (!owner) throw new NotFoundError('User');
+      assertStrongPassword(patch.password, { email: owner.email, displayName: patch.displayName ?? owner.displayName });
+    }
     const passwordHash = patch.password !== undefined ? await this.deps.passwords.hash(patch.password) : undefined;
     let sessionsEnded = false;
     const updated = await this.deps.dataSource.transaction(async (m) => {
