@@ -64,6 +64,7 @@ describe('configuration in production', () => {
     ['a malformed retired key', { ENCRYPTION_RETIRED_KEYS: 'short' }, 'ENCRYPTION_RETIRED_KEYS[0] must be exactly 32 bytes'],
     ['a TURN secret without URLs', { TURN_SECRET: 'a-long-turn-secret-value' }, 'TURN_URLS and TURN_SECRET go together'],
     ['a bad allowed destination', { ALLOWED_DESTINATIONS: 'DE,Germany' }, 'ALLOWED_DESTINATIONS entries must be'],
+    ['a guessable first-admin password', { SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: 'password1234' }, 'SIPCALL_BOOTSTRAP_ADMIN_PASSWORD is too easy to guess'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });
     expect(problems).toHaveLength(1);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { passwordWeakness } from './users/password-policy.js';
 
 export type Environment = 'development' | 'test' | 'production';
 
@@ -508,7 +509,13 @@ function parseBootstrapAdmin(e: z.infer<typeof envSchema>, problems: string[]): 
     problems.push('SIPCALL_BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters and not a known default');
     return null;
   }
-  return { email: email.toLowerCase(), password, displayName: e.SIPCALL_BOOTSTRAP_ADMIN_NAME ?? 'Administrator' };
+  const displayName = e.SIPCALL_BOOTSTRAP_ADMIN_NAME ?? 'Administrator';
+  const weakness = passwordWeakness(password, { email, displayName });
+  if (weakness) {
+    problems.push(`SIPCALL_BOOTSTRAP_ADMIN_PASSWORD ${weakness}`);
+    return null;
+  }
+  return { email: email.toLowerCase(), password, displayName };
 }
 
 /**
