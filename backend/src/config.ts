@@ -88,6 +88,11 @@ export interface Config {
     readonly globalCallsPerSecond: number;
     /** The sofia gateway (trunk) outbound calls are bridged to. */
     readonly gateway: string;
+    /**
+     * What the trunk leg is offered, in order, whatever the browser negotiated
+     * (the switch transcodes). Most carriers take G.711 only.
+     */
+    readonly trunkCodecs: readonly string[];
     readonly stunUrls: readonly string[];
     readonly turn: { readonly secret: string; readonly urls: readonly string[]; readonly ttlSeconds: number } | null;
   };
@@ -178,6 +183,10 @@ const envSchema = z.object({
   USER_CALLS_PER_SECOND: intString(1, 100).default(1),
   GLOBAL_CALLS_PER_SECOND: intString(1, 10_000).default(10),
   TRUNK_GATEWAY: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a gateway name').default('trunk'),
+  TRUNK_CODECS: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9@._-]{0,31}(,[A-Za-z0-9][A-Za-z0-9@._-]{0,31}){0,7}$/, 'must be up to 8 codec names, comma-separated (PCMU,PCMA)')
+    .default('PCMU,PCMA'),
   STUN_URLS: z.string().default(''),
   TURN_URLS: z.string().default(''),
   TURN_SECRET: z.string().optional(),
@@ -492,6 +501,7 @@ function parseRouting(e: z.infer<typeof envSchema>, problems: string[]): Config[
     userCallsPerSecond: e.USER_CALLS_PER_SECOND,
     globalCallsPerSecond: e.GLOBAL_CALLS_PER_SECOND,
     gateway: e.TRUNK_GATEWAY,
+    trunkCodecs: list(e.TRUNK_CODECS),
     stunUrls: urls(e.STUN_URLS, 'STUN_URLS', /^stuns?:[^\s,]+$/),
     turn,
   };

@@ -190,6 +190,7 @@ describe('the switch HTTP endpoint', () => {
         { application: 'set', data: 'hangup_after_bridge=true' },
         { application: 'sched_hangup', data: '+900 ALLOTTED_TIMEOUT' },
         { application: 'set', data: 'sipcall_destination=+49301234567' },
+        { application: 'export', data: 'nolocal:absolute_codec_string=PCMU,PCMA' },
         { application: 'bridge', data: 'sofia/gateway/trunk/+49301234567' },
       ]);
       await t.switching.slots.release(uuid);
@@ -217,6 +218,8 @@ describe('the switch HTTP endpoint', () => {
       const d = decisionOf((await post(allowCall(alice.id, '2001')).expect(200)).text);
       expect(d.actions).toContainEqual({ application: 'bridge', data: `user/${bob.id}@${DOMAIN}` });
       expect(d.actions).toContainEqual({ application: 'set', data: 'sipcall_reason=extension' });
+      // Browser to browser: no codec list of ours, both keep what they negotiated (opus).
+      expect(d.actions.filter((a) => a.data?.includes('codec'))).toEqual([]);
     });
 
     it('allows exactly the cap when 50 calls of one user arrive at once', async () => {

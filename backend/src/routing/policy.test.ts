@@ -82,6 +82,7 @@ const ROUTING: Config['routing'] = {
   userCallsPerSecond: 100,
   globalCallsPerSecond: 1000,
   gateway: 'trunk',
+  trunkCodecs: ['PCMU', 'PCMA'],
   stunUrls: [],
   turn: null,
 };

@@ -245,7 +245,15 @@ export class RoutingService {
     actions.push(set('hangup_after_bridge', 'true'));
     if (d.maxSeconds !== null) actions.push({ app: 'sched_hangup', data: `+${d.maxSeconds} ALLOTTED_TIMEOUT` });
     if (d.target.kind === 'trunk') {
-      actions.push(set('sipcall_destination', d.target.number), { app: 'bridge', data: `sofia/gateway/${routing.gateway}/${d.target.number}` });
+      actions.push(
+        set('sipcall_destination', d.target.number),
+        // The trunk leg is offered what the carrier takes, not the browser's codec (the switch would
+        // otherwise offer the far leg only what the first leg negotiated, opus, and a G.711 carrier
+        // answers with nothing in common); nolocal: this leg keeps what it negotiated, and the switch
+        // transcodes between the two.
+        { app: 'export', data: `nolocal:absolute_codec_string=${routing.trunkCodecs.join(',')}` },
+        { app: 'bridge', data: `sofia/gateway/${routing.gateway}/${d.target.number}` },
+      );
     } else {
       if (d.reason === 'did') actions.push(set('sipcall_direction', 'inbound'), { app: 'export', data: `sipcall_user_id=${d.target.userId}` });
       actions.push(set('call_timeout', '30'), { app: 'bridge', data: `user/${d.target.userId}@${routing.sipDomain}` });

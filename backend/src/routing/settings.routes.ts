@@ -18,6 +18,7 @@ export function routingSettingsRouter(deps: { config: Config; auth: AuthService 
       sipDomain: c.sipDomain,
       wssUrl: c.wssUrl,
       gateway: c.gateway,
+      trunkCodecs: c.trunkCodecs,
       trunkPasswordSet: deps.config.switch.trunkPassword !== null,
       defaultCountry: c.defaultCountry,
       allowedCountries: c.allowedCountries,
