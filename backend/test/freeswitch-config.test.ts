@@ -1,7 +1,9 @@
 // freeswitch/ is data the project owns: every file must be well-formed XML a
 // stock FreeSWITCH 1.10 loads, carry the modules and profiles the design
 // needs, and contain no default password and no non-loopback default bind.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -147,9 +149,82 @@ describe('freeswitch/', () => {
     }
   });
 
-  it('keeps sane core limits', () => {
+  describe('capacity', () => {
     const core = params('autoload_configs/switch.conf.xml');
-    expect(Number(core['max-sessions'])).toBeLessThanOrEqual(5000);
-    expect(Number(core['sessions-per-second'])).toBeLessThanOrEqual(100);
+    /** The switch's own limits for an environment, as vars.xml and switch.conf.xml give them. */
+    const limits = (env: Record<string, string>) => {
+      const vars = preprocessVars(env);
+      const value = (param: string) => Number(core[param]!.replace(/\$\$\{([a-z_]+)\}/g, (_, name: string) => vars.get(name) ?? ''));
+      return { maxSessions: value('max-sessions'), sessionsPerSecond: value('sessions-per-second'), rtpStart: value('rtp-start-port'), rtpEnd: value('rtp-end-port') };
+    };
+
+    it('takes its limits from the variables, not from numbers of its own', () => {
+      for (const param of ['max-sessions', 'sessions-per-second', 'rtp-start-port', 'rtp-end-port']) expect(core[param], param).toMatch(/^\$\$\{sipcall_[a-z_]+\}$/);
+    });
+
+    it("starts from SIPCall's own default caps", () => {
+      const backend = loadConfig({}, { persistDevelopmentSecrets: false }).routing;
+      const vars = preprocessVars({});
+      expect(Number(vars.get('sipcall_max_calls'))).toBe(backend.globalMaxConcurrent);
+      expect(Number(vars.get('sipcall_calls_per_second'))).toBe(backend.globalCallsPerSecond);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['the defaults', {}],
+      ['one call', { SIPCALL_MAX_CALLS: '1', SIPCALL_CALLS_PER_SECOND: '1' }],
+      ['the calls a 2-core switch carries', { SIPCALL_MAX_CALLS: '300', SIPCALL_CALLS_PER_SECOND: '30' }],
+      ['a large switch', { SIPCALL_MAX_CALLS: '5000', SIPCALL_CALLS_PER_SECOND: '1000' }],
+      ['another RTP range start', { SIPCALL_MAX_CALLS: '200', SIPCALL_RTP_START: '20000' }],
+    ])("sits above SIPCall's caps with %s: sessions, sessions a second, RTP ports", (_what, env) => {
+      const fs = limits(env);
+      const caps = loadConfig(
+        { GLOBAL_MAX_CONCURRENT_CALLS: env['SIPCALL_MAX_CALLS'] ?? '', GLOBAL_CALLS_PER_SECOND: env['SIPCALL_CALLS_PER_SECOND'] ?? '' },
+        { persistDevelopmentSecrets: false },
+      ).routing;
+      // Two legs a call, each needing a session; each new call two sessions within its second.
+      expect(fs.maxSessions).toBeGreaterThan(2 * caps.globalMaxConcurrent);
+      expect(fs.sessionsPerSecond).toBeGreaterThan(2 * caps.globalCallsPerSecond);
+      // Two legs a call, each with a pair of ports (RTP and RTCP) for audio and one for video.
+      expect(fs.rtpEnd - fs.rtpStart + 1).toBeGreaterThanOrEqual(8 * caps.globalMaxConcurrent);
+      expect(fs.rtpStart).toBe(Number(env['SIPCALL_RTP_START'] ?? 16384));
+    });
+
+    it('keeps the RTP range inside the port space, and takes an explicit end as given', () => {
+      expect(limits({ SIPCALL_MAX_CALLS: '100000', SIPCALL_RTP_START: '40000' }).rtpEnd).toBe(65534);
+      expect(limits({ SIPCALL_RTP_END: '30000' }).rtpEnd).toBe(30000);
+    });
+
+    it('falls back to the defaults for values that are not whole numbers, and runs nothing they carry', () => {
+      const marker = path.join(tmpdir(), `sipcall-vars-${process.pid}`);
+      expect(limits({ SIPCALL_MAX_CALLS: `1; touch ${marker}`, SIPCALL_CALLS_PER_SECOND: '$(touch x)', SIPCALL_RTP_START: 'abc' })).toEqual(limits({}));
+      expect(existsSync(marker)).toBe(false);
+    });
   });
 });
+
+/**
+ * vars.xml as FreeSWITCH's preprocessor reads it (src/switch_xml.c): in
+ * order, $${var} expanded first; `set` assigns, `env-set` assigns when the
+ * environment has the variable, `exec-set` assigns what a shell command
+ * prints (popen, so /bin/sh with the switch's environment), trailing
+ * whitespace trimmed.
+ */
+function preprocessVars(env: Record<string, string>): Map<string, string> {
+  const vars = new Map<string, string>();
+  const shellEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env };
+  for (const m of text('vars.xml').matchAll(/<X-PRE-PROCESS cmd="(set|env-set|exec-set)" data="([^"]*)"\/>/g)) {
+    const data = m[2]!.replace(/\$\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => vars.get(name) ?? '');
+    const eq = data.indexOf('=');
+    const name = data.slice(0, eq).trim();
+    const value = data.slice(eq + 1).trimStart();
+    if (m[1] === 'set') vars.set(name, value);
+    else if (m[1] === 'env-set') {
+      const from = value.startsWith('$') ? env[value.slice(1)] : undefined;
+      if (from !== undefined) vars.set(name, from);
+    } else {
+      const out = execFileSync('/bin/sh', ['-c', value], { env: shellEnv, encoding: 'utf8' }).replace(/[ \n]+$/, '');
+      if (out !== '') vars.set(name, out);
+    }
+  }
+  return vars;
+}
