@@ -70,7 +70,7 @@ export async function main(): Promise<void> {
   const app = createApp(deps, services);
   await services.sessions.start();
   switching.switches.start();
-  const stopPolling = pollSwitchStats(switching.switches, metrics, log);
+  const stopPolling = pollSwitchStats(switching.switches, metrics, log, { maxConcurrentCalls: config.routing.globalMaxConcurrent, callsPerSecond: config.routing.globalCallsPerSecond });
   const server = await listen(app, config.http.host, config.http.port);
   const live = new LiveSocket({
     auth: services.auth,

@@ -1,8 +1,9 @@
 // /metrics: who may read it, and that the series move when a call goes
 // through the test peer, gets routed, ends, and leaves its record.
 import request from 'supertest';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCallsCount, parseStatus, pollSwitchStats } from '../src/switch/switch-stats.js';
+import { capacityShortfalls, parseCallsCount, parseStatus, pollSwitchStats } from '../src/switch/switch-stats.js';
 import { silentLogger } from './support/logger.js';
 import { FrameParser } from '../src/switch/esl/frames.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
@@ -80,7 +81,7 @@ describe('/metrics', () => {
 
   it('polls each ready switch for its own sessions and calls, and the gauges follow a live call', async () => {
     const node = `127.0.0.1:${peer.port}`;
-    const stop = pollSwitchStats(t.switching.switches, t.metrics, silentLogger, 20);
+    const stop = pollSwitchStats(t.switching.switches, t.metrics, silentLogger, { maxConcurrentCalls: 100, callsPerSecond: 10 }, 20);
     try {
       const r = await peer.dial({ sipUser: user.id, userId: user.id, destination: '030 7654321' });
       await until(() => t.switching.store.get(r.uuid), (c) => c?.state === 'answered');
@@ -94,10 +95,41 @@ describe('/metrics', () => {
     }
   });
 
+  it("names a switch whose limits sit below SIPCall's caps, once, and says when they no longer do", () => {
+    const status = { sessions: 0, peak: 0, perSecond: 0, maxPerSecond: 30, maxSessions: 1000 };
+    const caps = { maxConcurrentCalls: 100, callsPerSecond: 10 };
+    expect(capacityShortfalls(status, caps, { start: 16384, end: 17284 })).toEqual([]);
+    // The switch as it once shipped: 100 RTP ports are 25 calls, 30 sessions a second 15 calls.
+    expect(capacityShortfalls(status, { maxConcurrentCalls: 100, callsPerSecond: 20 }, { start: 16384, end: 16484 })).toEqual([
+      'sessions-per-second 30 < 40 (two legs for each of GLOBAL_CALLS_PER_SECOND=20)',
+      'RTP ports 16384-16484 < 400 (four for each of GLOBAL_MAX_CONCURRENT_CALLS=100)',
+    ]);
+    expect(capacityShortfalls(status, { maxConcurrentCalls: 600, callsPerSecond: 10 }, null)).toEqual(['max-sessions 1000 < 1200 (two legs for each of GLOBAL_MAX_CONCURRENT_CALLS=600)']);
+  });
+
+  it('warns once while a switch is too small for the caps', async () => {
+    const small = await FreeSwitchPeer.start({ limits: { maxSessions: 1000, sessionsPerSecond: 30, globals: { sipcall_rtp_start: '16384', sipcall_rtp_end: '16484' } } });
+    const app = await startTestApp({ FREESWITCH_NODES: small.url });
+    const lines: Array<{ msg: string; short?: string }> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l) as { msg: string; short?: string }) });
+    try {
+      await until(() => app.switching.switches.states()[`127.0.0.1:${small.port}`], (s) => s === 'ready');
+      const stop = pollSwitchStats(app.switching.switches, app.metrics, log, { maxConcurrentCalls: 100, callsPerSecond: 10 }, 20);
+      await until(() => small.commands.filter((c) => c === 'api status').length, (n) => n >= 3);
+      stop();
+      const warnings = lines.filter((l) => l.msg.startsWith('the switch would refuse calls'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.short).toBe('RTP ports 16384-16484 < 400 (four for each of GLOBAL_MAX_CONCURRENT_CALLS=100)');
+    } finally {
+      await app.close();
+      await small.stop();
+    }
+  });
+
   it('reads the switch\'s own status and call count as the real switch writes them', () => {
     const frames = new FrameParser().push(capture('api-status.raw'));
     const status = frames.find((f) => f.contentType === 'api/response')!.body!.toString();
-    expect(parseStatus(status)).toEqual({ sessions: 0, peak: 0, perSecond: 0, maxSessions: 1000 });
+    expect(parseStatus(status)).toEqual({ sessions: 0, peak: 0, perSecond: 0, maxPerSecond: 30, maxSessions: 1000 });
     const misc = new FrameParser().push(capture('api-misc.raw')).filter((f) => f.contentType === 'api/response').map((f) => f.body!.toString());
     expect(parseCallsCount(misc.find((b) => b.includes('total.'))!)).toBe(0);
   });

@@ -29,6 +29,7 @@ export interface Metrics {
   readonly freeswitchSessionsPeak: Gauge<'node'>;
   readonly freeswitchMaxSessions: Gauge<'node'>;
   readonly freeswitchSessionsPerSecond: Gauge<'node'>;
+  readonly freeswitchSessionsPerSecondMax: Gauge<'node'>;
   readonly freeswitchCalls: Gauge<'node'>;
 }
 
@@ -84,6 +85,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     freeswitchSessionsPeak: new Gauge({ name: 'sipcall_freeswitch_sessions_peak', help: 'Session peak the switch reports', labelNames: ['node'], registers }),
     freeswitchMaxSessions: new Gauge({ name: 'sipcall_freeswitch_max_sessions', help: 'The switch\'s max-sessions', labelNames: ['node'], registers }),
     freeswitchSessionsPerSecond: new Gauge({ name: 'sipcall_freeswitch_sessions_per_second', help: 'Sessions per second the switch reports', labelNames: ['node'], registers }),
+    freeswitchSessionsPerSecondMax: new Gauge({ name: 'sipcall_freeswitch_sessions_per_second_max', help: "The switch's sessions-per-second", labelNames: ['node'], registers }),
     freeswitchCalls: new Gauge({ name: 'sipcall_freeswitch_calls', help: 'Calls up on the switch (show calls count)', labelNames: ['node'], registers }),
     cdrSpoolFiles: new Gauge({ name: 'sipcall_cdr_spool_files', help: 'Call records waiting in the spool directory (last sweep)', registers }),
     routingSeconds: new Histogram({

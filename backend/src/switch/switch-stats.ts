@@ -1,6 +1,9 @@
 // The switches' own view of their load, polled over ESL: sessions up, the
-// peak, sessions per second and the configured maximum (from `status`), and
-// calls up (`show calls count`).
+// peak, sessions per second and the configured maxima (from `status`), and
+// calls up (`show calls count`). Each poll also holds the switch's ceilings
+// against SIPCall's own caps: a switch that would turn away calls SIPCall
+// allows (fewer sessions, sessions a second or RTP ports than the caps need)
+// is named in the log, once for each change.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { SwitchPool } from './switches.js';
@@ -9,16 +12,23 @@ export interface SwitchStatus {
   sessions: number;
   peak: number;
   perSecond: number;
+  maxPerSecond: number;
   maxSessions: number;
+}
+
+/** SIPCall's own caps, which every switch must sit above. */
+export interface CallCaps {
+  maxConcurrentCalls: number;
+  callsPerSecond: number;
 }
 
 /** Reads the text of `api status` (see the captures). */
 export function parseStatus(text: string): SwitchStatus | null {
   const sessions = /^(\d+) session\(s\) - peak (\d+)/m.exec(text);
-  const sps = /^(\d+) session\(s\) per Sec/m.exec(text);
+  const sps = /^(\d+) session\(s\) per Sec out of max (\d+)/m.exec(text);
   const max = /^(\d+) session\(s\) max/m.exec(text);
   if (!sessions || !sps || !max) return null;
-  return { sessions: Number(sessions[1]), peak: Number(sessions[2]), perSecond: Number(sps[1]), maxSessions: Number(max[1]) };
+  return { sessions: Number(sessions[1]), peak: Number(sessions[2]), perSecond: Number(sps[1]), maxPerSecond: Number(sps[2]), maxSessions: Number(max[1]) };
 }
 
 export function parseCallsCount(text: string): number | null {
@@ -26,19 +36,43 @@ export function parseCallsCount(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function pollSwitchStats(pool: SwitchPool, metrics: Metrics, log: Logger, everyMs = 15_000): () => void {
+/**
+ * What a switch lacks to carry SIPCall's caps: each call is two legs, so two
+ * sessions, two new sessions within its second, and a pair of RTP ports a
+ * leg (RTP and RTCP; video needs a second pair). `rtp` is the port range
+ * freeswitch/ configures, when the switch runs that configuration.
+ */
+export function capacityShortfalls(status: SwitchStatus, caps: CallCaps, rtp: { start: number; end: number } | null): string[] {
+  const short: string[] = [];
+  if (status.maxSessions < 2 * caps.maxConcurrentCalls) short.push(`max-sessions ${status.maxSessions} < ${2 * caps.maxConcurrentCalls} (two legs for each of GLOBAL_MAX_CONCURRENT_CALLS=${caps.maxConcurrentCalls})`);
+  if (status.maxPerSecond < 2 * caps.callsPerSecond) short.push(`sessions-per-second ${status.maxPerSecond} < ${2 * caps.callsPerSecond} (two legs for each of GLOBAL_CALLS_PER_SECOND=${caps.callsPerSecond})`);
+  if (rtp && rtp.end - rtp.start + 1 < 4 * caps.maxConcurrentCalls) short.push(`RTP ports ${rtp.start}-${rtp.end} < ${4 * caps.maxConcurrentCalls} (four for each of GLOBAL_MAX_CONCURRENT_CALLS=${caps.maxConcurrentCalls})`);
+  return short;
+}
+
+export function pollSwitchStats(pool: SwitchPool, metrics: Metrics, log: Logger, caps: CallCaps, everyMs = 15_000): () => void {
+  const reported = new Map<string, string>();
   const poll = async () => {
     for (const [name, state] of Object.entries(pool.states())) {
       if (state !== 'ready') continue;
       try {
         const node = pool.get(name);
-        const [status, calls] = await Promise.all([node.api('status', { timeoutMs: 5_000 }), node.api('show calls count', { timeoutMs: 5_000 })]);
+        const ask = (command: string) => node.api(command, { timeoutMs: 5_000 });
+        const [status, calls, rtpStart, rtpEnd] = await Promise.all([ask('status'), ask('show calls count'), ask('global_getvar sipcall_rtp_start'), ask('global_getvar sipcall_rtp_end')]);
         const s = parseStatus(status);
         if (s) {
           metrics.freeswitchSessions.set({ node: name }, s.sessions);
           metrics.freeswitchSessionsPeak.set({ node: name }, s.peak);
           metrics.freeswitchSessionsPerSecond.set({ node: name }, s.perSecond);
+          metrics.freeswitchSessionsPerSecondMax.set({ node: name }, s.maxPerSecond);
           metrics.freeswitchMaxSessions.set({ node: name }, s.maxSessions);
+          const rtp = /^\d+$/.test(rtpStart.trim()) && /^\d+$/.test(rtpEnd.trim()) ? { start: Number(rtpStart), end: Number(rtpEnd) } : null;
+          const short = capacityShortfalls(s, caps, rtp).join('; ');
+          if (short !== (reported.get(name) ?? '')) {
+            if (short) log.warn({ node: name, short }, "the switch would refuse calls SIPCall allows: raise its limits (freeswitch/vars.xml: SIPCALL_MAX_CALLS, SIPCALL_CALLS_PER_SECOND) or lower SIPCall's caps");
+            else log.info({ node: name }, "the switch's limits sit above SIPCall's caps again");
+            reported.set(name, short);
+          }
         }
         const c = parseCallsCount(calls);
         if (c !== null) metrics.freeswitchCalls.set({ node: name }, c);

@@ -50,6 +50,8 @@ export interface PeerOptions {
   answerAfterMs?: number | null;
   /** Where mod_xml_curl asks for dialplan answers, as the real switch does (basic auth). */
   xmlCurl?: { url: string; username: string; password: string };
+  /** The core limits `status` reports (switch.conf.xml), and the globals `global_getvar` answers (vars.xml). */
+  limits?: { maxSessions?: number; sessionsPerSecond?: number; globals?: Record<string, string> };
 }
 
 export interface DialResult {
@@ -77,6 +79,7 @@ export class FreeSwitchPeer {
   private readonly answerAfterMs: number | null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private xmlCurl: PeerOptions['xmlCurl'];
+  private readonly limits: { maxSessions: number; sessionsPerSecond: number; globals: Record<string, string> };
 
   private constructor(
     private readonly server: Server,
@@ -85,6 +88,7 @@ export class FreeSwitchPeer {
     this.password = options.password ?? PEER_PASSWORD;
     this.answerAfterMs = options.answerAfterMs === undefined ? 20 : options.answerAfterMs;
     this.xmlCurl = options.xmlCurl;
+    this.limits = { maxSessions: options.limits?.maxSessions ?? 1000, sessionsPerSecond: options.limits?.sessionsPerSecond ?? 30, globals: options.limits?.globals ?? {} };
   }
 
   static async start(options: PeerOptions = {}): Promise<FreeSwitchPeer> {
@@ -370,7 +374,10 @@ export class FreeSwitchPeer {
     const args = rest.join(' ');
     switch (cmd) {
       case 'status':
-        return statusText(this.channels.size);
+        return statusText(this.channels.size, this.limits.maxSessions, this.limits.sessionsPerSecond);
+      case 'global_getvar':
+        // An unknown variable is an empty answer, as on the real switch.
+        return this.limits.globals[args] ?? '';
       case 'version':
         return `${VERSION}\n`;
       case 'hostname':
@@ -736,14 +743,14 @@ function emptyB(): Record<string, string> {
   return out;
 }
 
-function statusText(sessions: number): string {
+function statusText(sessions: number, maxSessions: number, sessionsPerSecond: number): string {
   return [
     'UP 0 years, 0 days, 0 hours, 2 minutes, 22 seconds, 615 milliseconds, 126 microseconds',
     'FreeSWITCH (Version 1.10.12-release git a88d069 2024-08-02 21:02:27Z 64bit) is ready',
     `${sessions} session(s) since startup`,
     `${sessions} session(s) - peak ${sessions}, last 5min ${sessions} `,
-    '0 session(s) per Sec out of max 30, peak 0, last 5min 0 ',
-    '1000 session(s) max',
+    `0 session(s) per Sec out of max ${sessionsPerSecond}, peak 0, last 5min 0 `,
+    `${maxSessions} session(s) max`,
     'min idle cpu 0.00/99.73',
     'Current Stack Size/Max 240K/8192K',
     '',
