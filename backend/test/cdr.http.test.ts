@@ -167,11 +167,22 @@ describe('call records over HTTP', () => {
       'json-cdr-bridged-sched-hangup-bleg.http': { caller: '1000', destination: '15551234567' },
       'json-cdr-inbound-external.http': { caller: 'sipp', destination: '9196' },
       'json-cdr-refused-403.http': { caller: '1000', destination: '15551234567' },
-      'json-cdr-internal-user-static-dialplan.http': { caller: '1000', destination: '15551234567' },
+      // the stock directory presents user 1000 as 0000000000
+      'json-cdr-internal-user-static-dialplan.http': { caller: '0000000000', destination: '15551234567' },
       'json-cdr-wrong-context-no-route.http': { caller: '1000', destination: '15551234567' },
       'json-cdr-loopback-a.http': { caller: '5550002', destination: '9196' },
       'json-cdr-loopback-b.http': { caller: '5550002', destination: '9196' },
     };
+    // A SIPCall user's leg without an extension: the SIP name is the user's id, which is no number.
+    const own = JSON.parse(httpCapture('json-cdr-refused-403.http').body.toString('utf8')) as { variables: Record<string, string>; callflow: Array<{ caller_profile: Record<string, string> }> };
+    const sipName = randomUUID();
+    delete own.variables['effective_caller_id_number'];
+    own.callflow[0]!.caller_profile['caller_id_number'] = sipName;
+    own.variables['sip_from_user'] = sipName;
+    own.variables['uuid'] = randomUUID();
+    await request(t.app).post('/freeswitch/cdr').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(own)).expect(200);
+    const [mine] = await t.db.dataSource.query<Array<{ caller_enc: string | null }>>(`SELECT caller_enc FROM cdrs WHERE call_uuid = $1`, [own.variables['uuid']]);
+    expect(mine!.caller_enc).toBeNull();
     for (const [name, want] of Object.entries(expected)) {
       // Each under a uuid of its own, so records other tests stored stay out of it.
       const record = JSON.parse(httpCapture(name).body.toString('utf8')) as { variables: Record<string, string> };

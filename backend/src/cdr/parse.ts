@@ -158,15 +158,18 @@ function optionalText(text: string | undefined): string | undefined {
 }
 
 /**
- * Who called. The caller profile's caller id is the caller on a leg that
- * came in; on a leg the switch originated (click-to-call, a gateway leg of
+ * Who called, as the far end was told. On a leg that came in, that is the
+ * caller id the switch presents onwards (`effective_caller_id_number`: a
+ * SIPCall user's extension, which the directory sets), else the caller
+ * profile's. On a leg the switch originated (click-to-call, a gateway leg of
  * `originate`) FreeSWITCH flips the profile's ids once the far end answers
  * (`channel_cid_flipped=yes`), so there the profile names the callee and the
- * caller is the id the originate set.
+ * caller is the id the originate set. A SIPCall user's SIP name (their id) is
+ * no number: the record names the user in `user_id` instead.
  */
 function callerOf(v: (name: string) => string | undefined, profileCaller: string | undefined): string | null {
-  if (v('channel_cid_flipped') === 'yes') return v('origination_caller_id_number') ?? v('sip_from_user') ?? null;
-  return profileCaller ?? v('effective_caller_id_number') ?? v('sip_from_user') ?? null;
+  const caller = v('channel_cid_flipped') === 'yes' ? (v('origination_caller_id_number') ?? v('sip_from_user')) : (v('effective_caller_id_number') ?? profileCaller ?? v('sip_from_user'));
+  return caller === undefined || UUID.test(caller) ? null : caller;
 }
 
 type E164 = Extract<ReturnType<typeof classify>, { kind: 'e164' }>;
