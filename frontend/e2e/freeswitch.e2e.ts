@@ -5,7 +5,11 @@
 // backend's directory, call each other through its dialplan (media through
 // the switch), hold and resume, hang up; a call the routing policy refuses
 // shows the reason the switch sent in its X-SIPCall-Reason header; the call
-// records arrive. Without the variable this file is skipped and says so.
+// records arrive. Then calls to phone numbers go through the trunk to a SIPp
+// carrier that takes G.711 only (the switch transcodes the browser's opus),
+// to one that takes opus when the trunk offers it, and thirty at once from
+// SIPCall users' desk phones (SIPp) with a browser's call on top.
+// Without the variable this file is skipped and says so; it needs SIPp.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +17,18 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot, signIn } from './support/browser.js';
+import { Carrier, sippMissing } from './support/carrier.js';
+import { DeskPhones, type DeskPhone } from './support/phones.js';
 import { Backend, Proc, freePort, root } from './support/stack.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 if (!binary) console.warn('freeswitch.e2e: skipped: set SIPCALL_TEST_FREESWITCH to a FreeSWITCH 1.10 binary to run the real-switch browser tests');
+if (binary && sippMissing()) throw new Error(`freeswitch.e2e: ${sippMissing()}: the trunk tests need a carrier`);
+
+/** Where freeswitch/ points its trunk gateway by default (SIPCALL_TRUNK_PROXY). */
+const CARRIER_PORT = 5090;
+/** Calls to the trunk at once, from desk phones (browsers that many are more than a small test machine runs). */
+const CROWD = 30;
 
 const ESL_PASSWORD = 'esl-password-for-e2e-42';
 const SWITCH_HTTP_PASSWORD = 'switch-http-password-for-e2e';
@@ -34,6 +46,9 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
   const state = (p: Page) => p.getByTestId('call-state').textContent();
   const packets = async (p: Page) => Number(await p.getByTestId('call-panel').getAttribute('data-packets-received'));
 
+  let carrier: Carrier | null = null;
+  let phones: DeskPhones | null = null;
+
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sipcall-fs-'));
     const backendPort = await freePort();
@@ -48,6 +63,9 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
         SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
         SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
         DEFAULT_COUNTRY: 'DE',
+        // The crowd's thirty callers sign in at once and their calls start within a few seconds.
+        GLOBAL_CALLS_PER_SECOND: '100',
+        LOGIN_RATE_LIMIT_MAX: '1000',
       },
     });
     const folders = ['log', 'db', 'run', 'certs', 'cache', 'storage', 'spool'].map((f) => path.join(dir, f));
@@ -62,6 +80,8 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
           SIPCALL_SWITCH_HTTP_PASSWORD: SWITCH_HTTP_PASSWORD,
           SIPCALL_BACKEND_URL: `http://127.0.0.1:${backendPort}`,
           SIPCALL_CDR_SPOOL: spool,
+          // The switch's limits follow SIPCall's caps (GLOBAL_CALLS_PER_SECOND above).
+          SIPCALL_CALLS_PER_SECOND: '100',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
@@ -79,6 +99,8 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await phones?.dispose();
+    await carrier?.dispose();
     await freeswitch?.stop();
     await backend?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -129,4 +151,116 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
       .poll(async () => (await backend.api<{ items: Array<{ reason: string | null }> }>('GET', '/api/history?limit=50', annToken)).items.map((r) => r.reason), { timeout: 15_000 })
       .toEqual(expect.arrayContaining(['extension', 'user_cps']));
   });
+  /** Places a call to a German number from a page and waits until it is connected. */
+  /** Calls a German number from a page; connected, or the reason the page gives. */
+  const callOut = async (p: Page, number: string) => {
+    await p.getByLabel('Number to call').fill(number);
+    await expect.poll(() => p.locator('.dialpad__preview').textContent(), { timeout: 15_000 }).toContain('Germany');
+    await p.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => state(p), { timeout: 30_000 }).toMatch(/Connected|Call ended/);
+    const outcome = (await state(p))?.includes('Connected') ? 'connected' : await p.getByTestId('call-outcome').textContent();
+    expect(outcome).toBe('connected');
+  };
+  const hangUp = async (p: Page) => {
+    await p.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => state(p), { timeout: 15_000 }).toContain('Call ended');
+    await p.getByRole('button', { name: 'Close' }).click();
+  };
+  const history = () => backend.api<{ items: Array<{ destination: string | null; caller: string | null; reason: string | null; direction: string; billsec: number }> }>('GET', '/api/history?limit=200', annToken);
+
+  /** Ann's page signed in and registered, whichever tests ran before (each trunk test runs alone too). */
+  const annReady = async () => {
+    if (!(await ann.getByTestId('phone-status').isVisible())) await signIn(ann, backend.url, ANN.email, ANN.password);
+    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 30_000 }).toContain('Phone ready');
+  };
+
+  it('calls a phone number through the trunk to a carrier that takes G.711 only: connected, audio both ways, transcoded', async () => {
+    await annReady();
+    carrier = new Carrier(CARRIER_PORT, 'g711');
+    await carrier.start();
+    // Past the per-user call rate of the refused calls above.
+    await new Promise((r) => setTimeout(r, 1100));
+    await callOut(ann, '030 1234567');
+    // The browser hears the carrier's echo: its own audio, through the switch (opus → PCMU), the carrier and back (PCMU → opus).
+    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    const [leg] = carrier.received();
+    expect(leg!.packets).toBeGreaterThan(50);
+    // The trunk leg carries G.711 (PCMU is payload type 0), never the browser's opus.
+    expect([...leg!.payloadTypes]).toEqual([0]);
+    await shoot(ann, '22-freeswitch-trunk-g711');
+    await hangUp(ann);
+  });
+
+  it('keeps the call record of that call with the right caller and callee', async () => {
+    await expect
+      .poll(async () => (await history()).items.find((r) => r.reason === 'allowed' && r.direction === 'outbound'), { timeout: 15_000 })
+      .toMatchObject({ destination: '+49301234567', caller: '1001' });
+  });
+
+  it('talks opus to a carrier that takes it, when the trunk is set to offer it', async () => {
+    await carrier?.dispose();
+    carrier = new Carrier(CARRIER_PORT, 'opus');
+    await carrier.start();
+    await backend.restart({ TRUNK_CODECS: 'OPUS,PCMU,PCMA' });
+    await annReady();
+    await callOut(ann, '030 7654321');
+    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    const [leg] = carrier.received();
+    expect(leg!.packets).toBeGreaterThan(50);
+    // One dynamic payload type (opus), no G.711.
+    expect([...leg!.payloadTypes]).toHaveLength(1);
+    expect([...leg!.payloadTypes][0]).toBeGreaterThanOrEqual(96);
+    await hangUp(ann);
+    await backend.restart({ TRUNK_CODECS: 'PCMU,PCMA' });
+  });
+
+  it(`carries ${CROWD} calls to the trunk at once, each with audio both ways, and a browser's call on top`, async () => {
+    await carrier?.dispose();
+    carrier = new Carrier(CARRIER_PORT, 'g711');
+    await carrier.start();
+    // The callers' desk phones, each signed in as its own SIPCall user with its own session SIP account.
+    const callers: DeskPhone[] = await Promise.all(
+      Array.from({ length: CROWD }, async (_, i) => {
+        const email = `caller${i}@example.test`;
+        const password = `caller ${i} has a long password`;
+        await backend.api('POST', '/api/users', annToken, { email, displayName: `Caller ${i}`, password, extension: String(3000 + i) });
+        const { accessToken } = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email, password });
+        const sip = await backend.api<{ username: string; password: string }>('POST', '/api/sip/credentials', accessToken);
+        return { username: sip.username, password: sip.password, number: `+4930555${String(i).padStart(4, '0')}` };
+      }),
+    );
+    phones = new DeskPhones(5060);
+    await phones.call(callers, 10);
+    type Live = { calls: Array<{ id: string; state: string; userId: string | null; destination: string }> };
+    const live = () => backend.api<Live>('GET', '/api/calls', annToken);
+    const crowdCalls = async () => (await live()).calls.filter((c) => c.destination.startsWith('+4930555'));
+    await expect
+      .poll(async () => (await crowdCalls()).filter((c) => c.state === 'answered').length, { timeout: 60_000, interval: 500 })
+      .toBe(CROWD)
+      .catch((err: unknown) => {
+        // What the phones that failed were told, and what the switch said.
+        console.error(phones!.tail(), freeswitch.tail(30));
+        throw err;
+      });
+
+    // While all thirty are up: a browser's call too, with audio both ways.
+    await annReady();
+    await callOut(ann, '030 9876543');
+    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    await shoot(ann, '23-freeswitch-crowd');
+
+    // Audio both ways on every call: the switch sent each trunk leg G.711, and each phone what came back.
+    await expect.poll(() => phones!.received().filter((s) => s.packets > 50).length, { timeout: 30_000 }).toBe(CROWD);
+    const trunkLegs = carrier.received();
+    expect(trunkLegs.filter((s) => s.packets > 50)).toHaveLength(CROWD + 1);
+    for (const leg of trunkLegs) expect([...leg.payloadTypes], leg.source).toEqual([0]);
+
+    // An admin ends them: the switch hangs each up, and every phone's call ends with its BYE.
+    for (const c of await crowdCalls()) await backend.api('POST', `/api/calls/${c.id}/hangup`, annToken, {});
+    expect(await phones.exited, phones.tail()).toBe(0);
+    await hangUp(ann);
+    await expect
+      .poll(async () => (await history()).items.filter((r) => r.reason === 'allowed' && r.destination?.startsWith('+4930555')).map((r) => r.caller).sort(), { timeout: 30_000 })
+      .toEqual(Array.from({ length: CROWD }, (_, i) => String(3000 + i)).sort());
+  }, 180_000);
 });

@@ -3,10 +3,12 @@
 // loopback up, so WebRTC media between the pages can only flow 127.0.0.1 ↔
 // 127.0.0.1 and nothing targets another address of the machine.
 //
-// Needs: root (to create the namespace), `ip`, Chromium (CHROMIUM_PATH or
-// /usr/bin/chromium) and Kamailio with its WebSocket module. When one is
-// missing the run is skipped and says why, unless SIPCALL_E2E=require (CI).
-import { spawnSync } from 'node:child_process';
+// Needs: root (to create the namespace), `ip` and Chromium (CHROMIUM_PATH or
+// /usr/bin/chromium). When one is missing the run is skipped and says why,
+// unless SIPCALL_E2E=require (CI). What single files need beyond that
+// (Kamailio for phone.e2e.ts, a FreeSWITCH for freeswitch.e2e.ts) they check
+// themselves, skipping with the reason.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,6 @@ function missing() {
   if (!which('ip')) return '`ip` (iproute2) is not installed';
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) return `no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (!which('kamailio')) return 'Kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)';
   return null;
 }
 
@@ -58,17 +59,8 @@ if (!ip('netns', 'add', ns) || !ip('-n', ns, 'link', 'set', 'lo', 'up')) {
   process.stdout.write(`e2e: skipped: ${message}\n`);
   process.exit(0);
 }
-let status;
-try {
-  const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
-  const run = spawnSync('ip', ['netns', 'exec', ns, process.execPath, vitest, 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], {
-    cwd: frontend,
-    stdio: 'inherit',
-    env: { ...process.env, SIPCALL_E2E_NETNS: ns },
-  });
-  status = run.status ?? 1;
-} finally {
-  // Anything the tests left running dies with the namespace.
+/** Anything the tests left running dies with the namespace. */
+function removeNamespace() {
   const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
   for (const pid of pids) {
     try {
@@ -79,4 +71,20 @@ try {
   }
   ip('netns', 'delete', ns);
 }
-process.exit(status ?? 1);
+
+// Interrupted (Ctrl-C, a CI timeout): the switch, the browsers and the servers inside go too.
+const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
+const run = spawn('ip', ['netns', 'exec', ns, process.execPath, vitest, 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], {
+  cwd: frontend,
+  stdio: 'inherit',
+  env: { ...process.env, SIPCALL_E2E_NETNS: ns },
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    removeNamespace();
+    process.exit(130);
+  });
+}
+const status = await new Promise((resolve) => run.on('exit', (code) => resolve(code ?? 1)));
+removeNamespace();
+process.exit(status);

@@ -1,8 +1,8 @@
 // What the browser tests run against: Kamailio as the SIP-over-WebSocket
 // registrar, SIPCall's built server on an embedded database, and the
 // FreeSWITCH test peer as its switch. Everything binds to 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,14 @@ export class Proc {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
+}
+
+/** Why Kamailio (with its WebSocket module) cannot run here, or null when it can. */
+export function kamailioMissing(): string | null {
+  if (spawnSync('sh', ['-c', 'command -v kamailio'], { encoding: 'utf8' }).stdout.trim() === '') return 'Kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)';
+  const moduleDirs = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules'];
+  const hasWebSocket = moduleDirs.some((d) => existsSync(d) && readdirSync(d).includes('websocket.so'));
+  return hasWebSocket ? null : "Kamailio's WebSocket module is not installed (apt-get install kamailio-websocket-modules)";
 }
 
 export class Kamailio {
@@ -135,6 +143,13 @@ export class Backend {
     await until('the backend to be ready', async () => ((await fetch(`${this.url}/readyz`)).ok ? true : null), 60_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${this.proc?.tail()}`);
     });
+  }
+
+  /** Stops and starts again on the same data (sessions and records survive), with `env` changed. */
+  async restart(env: Record<string, string> = {}): Promise<void> {
+    await this.proc?.stop();
+    Object.assign(this.options.env, env);
+    await this.start();
   }
 
   async api<T>(method: string, route: string, token: string | null, body?: unknown): Promise<T> {
