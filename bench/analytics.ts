@@ -1,8 +1,11 @@
 // bench:analytics — the admin analytics queries on 1,000,000 call records.
 // Seeds a fresh PostgreSQL database (BENCH_DATABASE_URL, default the local
 // server) with a month of calls from 500 users, then runs each query of the
-// analytics report over the last 7 days 20 times (after one warm-up run).
-// The last line is one JSON object with each query's p95.
+// analytics report over the last 7 days 20 times (after one warm-up run),
+// each run beside a plain count(*) of the rows that query reads, so the
+// query's cost can be read against what the database needs just to find its
+// rows on this machine today. The last line is one JSON object with each
+// query's p95 and its count's p95.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ANALYTICS_SQL, CallAnalytics } from '../backend/src/cdr/analytics.js';
@@ -13,6 +16,18 @@ const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const RUNS = 20;
 const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** For each query, a plain count over the rows it reads: the same first legs, range and filters. */
+const FIRST_LEGS = `FROM cdrs WHERE leg = 'a' AND started_at >= $1 AND started_at < $2`;
+const SCAN_SQL: Record<keyof typeof ANALYTICS_SQL, string> = {
+  volume: `SELECT count(*) ${FIRST_LEGS}`,
+  hangupCauses: `SELECT count(*) ${FIRST_LEGS}`,
+  topCountries: `SELECT count(*) ${FIRST_LEGS} AND country IS NOT NULL`,
+  minutesByUserDay: `SELECT count(*) ${FIRST_LEGS} AND user_id IS NOT NULL`,
+  // The sweep reads its calls twice, once by start and once by end; so does its count, over the whole range at once.
+  concurrentPeak: `SELECT (SELECT count(*) FROM cdrs WHERE leg = 'a' AND started_at >= $1::timestamptz - interval '1 day' AND started_at < $2 AND ended_at >= $1)
+                        + (SELECT count(*) FROM cdrs WHERE leg = 'a' AND ended_at >= $1 AND ended_at < $2::timestamptz + interval '1 day' AND started_at < $2)`,
+};
 
 const name = `sipcall_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });
@@ -51,23 +66,38 @@ try {
   const to = new Date(end);
   const from = new Date(end - 7 * 86_400_000);
   const p95: Record<string, number> = {};
+  const scanP95: Record<string, number> = {};
   const analytics = new CallAnalytics(db.dataSource);
-  for (const [query, sql] of Object.entries(ANALYTICS_SQL)) {
+  const timed = async (f: () => Promise<unknown>) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  const stats = (times: number[]) => {
+    times.sort((a, b) => a - b);
+    return { p50: times[Math.floor(times.length / 2)]!, p95: Math.round(times[Math.ceil(0.95 * times.length) - 1]! * 10) / 10 };
+  };
+  for (const [query, sql] of Object.entries(ANALYTICS_SQL) as Array<[keyof typeof ANALYTICS_SQL, string]>) {
     const params = query === 'volume' ? [from, to, 'hour'] : [from, to];
     // The concurrency sweep runs as the report runs it: day slices side by side.
     const once = query === 'concurrentPeak' ? () => analytics.concurrentPeaks(from, to) : () => db.dataSource.query(sql, params);
+    const scan = () => db.dataSource.query(SCAN_SQL[query], [from, to]);
     await once(); // warm
+    await scan();
+    // Alternated, so a burst of other load on the machine hits both alike.
     const times: number[] = [];
+    const scanTimes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      await once();
-      times.push(performance.now() - t);
+      times.push(await timed(once));
+      scanTimes.push(await timed(scan));
     }
-    times.sort((a, b) => a - b);
-    p95[query] = Math.round(times[Math.ceil(0.95 * times.length) - 1]! * 10) / 10;
-    progress(`${query.padEnd(18)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${p95[query]} ms`);
+    const q = stats(times);
+    const c = stats(scanTimes);
+    p95[query] = q.p95;
+    scanP95[query] = c.p95;
+    progress(`${query.padEnd(18)} p50 ${q.p50.toFixed(1)} ms, p95 ${q.p95} ms   count(*) p50 ${c.p50.toFixed(1)} ms, p95 ${c.p95} ms   (${(q.p95 / c.p95).toFixed(1)}x)`);
   }
-  process.stdout.write(`${JSON.stringify({ bench: 'analytics', rows: ROWS, p95_ms: p95 })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'analytics', rows: ROWS, p95_ms: p95, scan_p95_ms: scanP95 })}\n`);
 } finally {
   await db.close();
   if (process.env['BENCH_KEEP']) progress(`kept database ${name}`);
