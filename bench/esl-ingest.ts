@@ -46,7 +46,7 @@ async function replayServer(format: Format, total: number): Promise<{ port: numb
 
 /** Events per second for one contender receiving `total` events. */
 async function run(contender: Contender, format: Format, port: number, total: number): Promise<number> {
-  const seconds = contender === 'ours' ? await ours(port, format, total) : contender === 'modesl' ? await viaModesl(port, format, total) : await raw(port, total);
+  const seconds = contender === 'ours' ? await ours(port, format, total) : contender === 'modesl' ? await viaModesl(port, format, total) : await raw(port, format, total);
   return Math.round(total / seconds);
 }
 
@@ -99,7 +99,7 @@ async function viaModesl(port: number, format: Format, total: number): Promise<n
 }
 
 /** The floor: cut frames by Content-Length and count them, nothing else. */
-async function raw(port: number, total: number): Promise<number> {
+async function raw(port: number, format: Format, total: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: '127.0.0.1', port });
     let buffer: Buffer = Buffer.alloc(0);
@@ -107,7 +107,7 @@ async function raw(port: number, total: number): Promise<number> {
     let started = 0;
     socket.on('connect', () => {
       started = performance.now();
-      socket.write('auth x\n\nevent json ALL\n\n');
+      socket.write(`auth x\n\nevent ${format} ALL\n\n`);
     });
     socket.on('error', reject);
     socket.on('data', (chunk: Buffer) => {

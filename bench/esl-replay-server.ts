@@ -1,6 +1,8 @@
 // Child of bench:esl-ingest: serves the captured events of one format. Each
 // connection is answered like a switch (auth, then the subscription) and then
-// gets `total` events as fast as the socket takes them. Prints its port.
+// gets `total` events as fast as the socket takes them. Only a subscription in
+// this format starts the stream, so a client that asked for another format is
+// not measured on bytes it did not ask for. Prints its port.
 import { createServer, type Socket } from 'node:net';
 import { onCommands } from '../backend/test/support/commands.js';
 import { capture, frameType, rawFrames } from '../backend/test/support/fixtures.js';
@@ -27,9 +29,10 @@ async function listen(): Promise<number> {
     socket.write('Content-Type: auth/request\n\n');
     let streaming = false;
     onCommands(socket, (cmd) => {
-      const text = cmd.startsWith('auth') ? '+OK accepted' : cmd.startsWith('event') ? `+OK event listener enabled ${format}` : '+OK';
+      const asked = /^event (\w+)/.exec(cmd)?.[1];
+      const text = cmd.startsWith('auth') ? '+OK accepted' : asked ? `+OK event listener enabled ${asked}` : '+OK';
       socket.write(`Content-Type: command/reply\nReply-Text: ${text}\n\n`);
-      if (cmd.startsWith('event') && !streaming) {
+      if (asked === format && !streaming) {
         streaming = true;
         stream(socket, block, total);
       }
