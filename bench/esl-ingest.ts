@@ -2,13 +2,16 @@
 //
 // A local server replays the real captured call events (json, then plain) at
 // full speed to (a) our ESL client with the live-call registry attached,
-// (b) modesl, the old npm client, and (c) a bare Content-Length splitter that
-// does nothing but cut frames. Then: RSS of a process holding 10,000 live
+// (b) modesl, the old npm client, (c) esl-lite, the maintained npm client, and
+// (d) a bare Content-Length splitter that does nothing but cut frames. A
+// contender that cannot take a round in full is reported as null with the
+// reason, never with a number. Then: RSS of a process holding 10,000 live
 // calls in the registry, and the time to reconcile 1,000 calls from the test
 // peer over a real ESL link. The last line is one JSON object.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { FreeSwitchClient } from 'esl-lite';
 import modesl from 'modesl';
 import { CallTracker } from '../backend/src/calls/call-tracker.js';
 import { MemoryLiveCallStore } from '../backend/src/calls/live-call-store.js';
@@ -27,7 +30,10 @@ const log = createLogger('silent');
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 type Format = 'json' | 'plain';
-type Contender = 'ours' | 'modesl' | 'raw';
+type Contender = 'ours' | 'modesl' | 'esl-lite' | 'raw';
+const CONTENDERS: readonly Contender[] = ['raw', 'ours', 'modesl', 'esl-lite'];
+/** A round that has seen no event for this long has stalled: the contender lost or refused the rest. */
+const STALL_MS = 5_000;
 
 /**
  * The replay server runs in its own process, so the client under test has a
@@ -46,7 +52,14 @@ async function replayServer(format: Format, total: number): Promise<{ port: numb
 
 /** Events per second for one contender receiving `total` events. */
 async function run(contender: Contender, format: Format, port: number, total: number): Promise<number> {
-  const seconds = contender === 'ours' ? await ours(port, format, total) : contender === 'modesl' ? await viaModesl(port, format, total) : await raw(port, format, total);
+  const seconds =
+    contender === 'ours'
+      ? await ours(port, format, total)
+      : contender === 'modesl'
+        ? await viaModesl(port, format, total)
+        : contender === 'esl-lite'
+          ? await viaEslLite(port, format, total)
+          : await raw(port, format, total);
   return Math.round(total / seconds);
 }
 
@@ -95,6 +108,60 @@ async function viaModesl(port: number, format: Format, total: number): Promise<n
       }
     });
     conn.on('error', () => undefined);
+  });
+}
+
+/**
+ * esl-lite subscribes with `event json NAME` whenever a handler is added, and
+ * again after every (re)connection; its API has no plain subscription. Its
+ * parser does decode text/event-plain, so the plain round asks for it through
+ * `send`, which the library keeps protected for subclasses. On a real switch
+ * the last `event` command sets the format, so this holds only until the next
+ * reconnection, when esl-lite subscribes in JSON again.
+ */
+class EslLiteClient extends FreeSwitchClient {
+  subscribePlain(timeoutMs: number) {
+    return this.send('event plain ALL', {}, undefined, timeoutMs);
+  }
+}
+
+function eslLiteTroubles(client: EslLiteClient): string {
+  const s = client.stats;
+  return `connections ${s.authRequest}, frames without Content-Type ${s.missingContentType}, without Event-Name ${s.missingEventName}, bad bodies ${s.bodyParseErrors}, unhandled ${s.unhandled}`;
+}
+
+async function viaEslLite(port: number, format: Format, total: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let count = 0;
+    // esl-lite connects on its own from the constructor, so the clock starts here (connect and auth included, as for raw).
+    const started = performance.now();
+    const client = new EslLiteClient({ host: '127.0.0.1', port, password: 'x', logger: log });
+    let seen = -1;
+    const watchdog = setInterval(() => {
+      if (count !== seen) {
+        seen = count;
+        return;
+      }
+      clearInterval(watchdog);
+      client.end();
+      reject(new Error(`stalled at ${count} of ${total} events (${eslLiteTroubles(client)})`));
+    }, STALL_MS);
+    client.on('ALL', () => {
+      if (++count === total) {
+        const seconds = (performance.now() - started) / 1000;
+        clearInterval(watchdog);
+        client.end();
+        // A frame it cannot read makes esl-lite drop the connection and reconnect; a new connection must not fill the count.
+        const s = client.stats;
+        if (s.authRequest !== 1n || s.missingContentType + s.missingEventName + s.bodyParseErrors + s.unhandled > 0n) reject(new Error(`counted ${total} events, but ${eslLiteTroubles(client)}`));
+        else resolve(seconds);
+      }
+    });
+    if (format === 'plain') {
+      void client.subscribePlain(STALL_MS).then((reply) => {
+        if (reply instanceof Error) progress(`  esl-lite: event plain ALL answered ${reply.name}: ${reply.message}`);
+      });
+    }
   });
 }
 
@@ -167,21 +234,43 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const result: Record<Format, Record<Contender, number>> = { json: { ours: 0, modesl: 0, raw: 0 }, plain: { ours: 0, modesl: 0, raw: 0 } };
+  const result: Record<Format, Record<Contender, number | null>> = {
+    json: { ours: 0, modesl: 0, 'esl-lite': 0, raw: 0 },
+    plain: { ours: 0, modesl: 0, 'esl-lite': 0, raw: 0 },
+  };
+  // Rounds a client library could not finish, and why: reported, never averaged in.
+  const failedRounds: Record<Format, Partial<Record<Contender, number>>> = { json: {}, plain: {} };
+  const failures = new Set<string>();
   for (const format of ['json', 'plain'] as const) {
     const warm = await replayServer(format, WARM_UP);
     const full = await replayServer(format, EVENTS);
-    for (const contender of (['raw', 'ours', 'modesl'] as const).filter((c) => !ONLY || c === ONLY)) {
-      await run(contender, format, warm.port, WARM_UP);
+    for (const contender of CONTENDERS.filter((c) => !ONLY || c === ONLY)) {
+      const library = contender === 'modesl' || contender === 'esl-lite';
+      if (library) failedRounds[format][contender] = 0;
       const rates: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) rates.push(await run(contender, format, full.port, EVENTS));
-      result[format][contender] = median(rates);
-      progress(`${format.padEnd(5)} ${contender.padEnd(6)} ${result[format][contender].toLocaleString('en')} events/s (rounds: ${rates.join(', ')})`);
+      for (let i = -1; i < ROUNDS; i++) {
+        try {
+          // Round -1 warms up on the short replay and is not counted.
+          const rate = await run(contender, format, i < 0 ? warm.port : full.port, i < 0 ? WARM_UP : EVENTS);
+          if (i >= 0) rates.push(rate);
+        } catch (err) {
+          // Ours or the floor failing is a broken bench; a library failing is a finding.
+          if (!library) throw err;
+          const reason = `${format} ${contender}: ${(err as Error).message}`;
+          failures.add(reason.replace(/\d+ of \d+ events/, 'N events'));
+          if (i >= 0) failedRounds[format][contender]! += 1;
+          progress(`${format.padEnd(5)} ${contender.padEnd(8)} ${i < 0 ? 'warm-up' : `round ${i + 1}`} failed: ${(err as Error).message}`);
+        }
+      }
+      result[format][contender] = rates.length ? median(rates) : null;
+      const failed = failedRounds[format][contender] ? `, ${failedRounds[format][contender]} of ${ROUNDS} rounds failed` : '';
+      progress(`${format.padEnd(5)} ${contender.padEnd(8)} ${rates.length ? `${median(rates).toLocaleString('en')} events/s` : 'no round finished'} (rounds: ${rates.join(', ')}${failed})`);
     }
     warm.stop();
     full.stop();
     const r = result[format];
-    progress(`${format.padEnd(5)} ours/modesl ${(r.ours / r.modesl).toFixed(1)}x   ours/raw ${((100 * r.ours) / r.raw).toFixed(0)}%`);
+    const times = (other: number | null) => (r.ours && other ? `${(r.ours / other).toFixed(1)}x` : 'n/a');
+    progress(`${format.padEnd(5)} ours/modesl ${times(r.modesl)}   ours/esl-lite ${times(r['esl-lite'])}   ours/raw ${r.ours && r.raw ? `${((100 * r.ours) / r.raw).toFixed(0)}%` : 'n/a'}`);
   }
   progress('registry: RSS with 10,000 live calls…');
   const rss = rssWith10kCalls();
@@ -190,7 +279,9 @@ async function main(): Promise<void> {
   const reconcileMs = await reconcile1k();
   progress(`reconcile: ${reconcileMs} ms`);
   // The one line of results, on stdout; everything else went to stderr.
-  process.stdout.write(`${JSON.stringify({ bench: 'esl-ingest', json: result.json, plain: result.plain, rss_mb_10k_calls: rss, reconcile_ms_1k_calls: reconcileMs })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'esl-ingest', json: result.json, plain: result.plain, rss_mb_10k_calls: rss, reconcile_ms_1k_calls: reconcileMs, failed_rounds: failedRounds, ...(failures.size ? { failures: [...failures] } : {}) })}\n`,
+  );
 }
 
 await main();
