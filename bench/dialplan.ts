@@ -69,6 +69,7 @@ try {
   progress(`ours/bare: ${((100 * max.rps) / bare.rps).toFixed(0)}%`);
 
   const half = Math.max(1, Math.round(bare.rps / 2));
+  if (half > max.rps) progress(`  note: half the bare maximum is above ours' maximum, so ours queues at that rate and its p99 measures the queue`);
   progress(`ours at a fixed ${half} req/s (half the bare maximum) for ${SECONDS} s…`);
   const fixed = await fixedRate(target(ports.app), half, SECONDS);
   progress(`  sent ${fixed.sent}, errors ${fixed.errors}, p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, p99.9 ${fixed.p999} ms, max ${fixed.max} ms`);
