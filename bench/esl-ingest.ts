@@ -4,10 +4,11 @@
 // full speed to (a) our ESL client with the live-call registry attached,
 // (b) modesl, the old npm client, (c) esl-lite, the maintained npm client, and
 // (d) a bare Content-Length splitter that does nothing but cut frames. A
-// contender that cannot take a round in full is reported as null with the
-// reason, never with a number. Then: RSS of a process holding 10,000 live
-// calls in the registry, and the time to reconcile 1,000 calls from the test
-// peer over a real ESL link. The last line is one JSON object.
+// round a client library cannot take in full is counted as failed, with the
+// reason, and left out of its median (null if no round finished). Then: RSS
+// of a process holding 10,000 live calls in the registry, and the time to
+// reconcile 1,000 calls from the test peer over a real ESL link. The last
+// line is one JSON object.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect as netConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
