@@ -233,6 +233,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     { name: deps.state.kind === 'redis' ? 'redis' : 'sharedState', check: () => deps.state.ping() },
   ];
   const { switches } = deps.switching;
+  // With no switch configured there is none to wait for: a load balancer
+  // should still send this replica the web app and the API.
   if (switches.size > 0) readiness.push({ name: 'switches', check: () => switches.readiness(), details: () => switches.states() });
   app.use(healthRouter(readiness, deps.lifecycle));
 

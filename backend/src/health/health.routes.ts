@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Lifecycle } from './lifecycle.js';
 
-/** A named dependency the process needs to serve requests: database, shared state, later the switch nodes. */
+/** A named dependency the process needs to serve requests: database, shared state, and the switch nodes when there are any. */
 export interface ReadinessCheck {
   name: string;
   /** Resolves when ready, optionally with details to show (the switch nodes' states); rejects when not. */
