@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
 
   const db = await openDatabase(config.database, { log });
   const applied = await db.migrate();
-  log.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
+  log.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
 
   const keyStore = config.keyStoreUrl ? await openKeyStore(config.keyStoreUrl, log) : null;
   const state = openSharedState(config.redis, log);
@@ -159,7 +159,7 @@ function startSpoolSweep(spool: NonNullable<Config['cdrSpool']>, services: Retur
 }
 
 async function openKeyStore(url: string, log: Logger) {
-  const store = await openDatabase({ kind: 'postgres', url }, { log, poolSize: 2 });
+  const store = await openDatabase({ kind: 'postgres', url }, { log, poolSize: 2, progress: (message, fields) => log.info({ ...fields, database: 'keystore' }, `key store: ${message}`) });
   await prepareKeyStore(store.dataSource);
   log.info('data keys in their own database (KEYSTORE_URL)');
   return store;

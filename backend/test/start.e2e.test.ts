@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './support/until.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = { email: 'first.admin@example.com', password: 'first admin password' };
@@ -27,6 +28,12 @@ describe('the README quick start', () => {
     SHUTDOWN_DRAIN_SECONDS: '2',
   });
   const url = (p: string) => `http://127.0.0.1:${port}${p}`;
+  /** The `msg` of each JSON log line the server printed, in order. */
+  const logMessages = () =>
+    serverLog
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
 
   function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -91,8 +98,17 @@ describe('the README quick start', () => {
     expect(r.stdout).toMatch(/created admin first\.admin@example\.com/);
   }, 120_000);
 
-  it('serves the login page and the API on one port', async () => {
+  it('says what it does while it starts, then serves the login page and the API on one port', async () => {
     await start();
+    // The line is written before the first answer, but may reach us after it.
+    await until(logMessages, (msgs) => msgs.some((m) => m.startsWith('SIPCall listening on')), 30_000);
+    const steps = logMessages().filter((m) => /embedded database|database ready|schema|migration|listening/.test(m));
+    expect(steps).toEqual([
+      `starting the embedded database in ${path.join(dataDir, 'pglite')}…`,
+      'database ready',
+      'database schema up to date',
+      `SIPCall listening on http://127.0.0.1:${port}`,
+    ]);
     const page = await fetch(url('/login'));
     expect(page.status).toBe(200);
     const html = await page.text();
