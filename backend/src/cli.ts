@@ -15,79 +15,180 @@ import { displayNameSchema, emailSchema, passwordSchema } from './users/users.sc
 import { importSpool } from './cdr/spool.js';
 import { passwordWeakness } from './users/password-policy.js';
 
-const USAGE = `Usage:
-  sipcall admin create --email EMAIL [--name NAME]   create an admin (password asked, or read from stdin)
-  sipcall admin reset-password --email EMAIL         set a new password and end the user's sessions
-  sipcall migrate                                    apply pending database migrations
-  sipcall cdr import DIR [--archive DIR]             take in the call records FreeSWITCH spooled (safe to run twice)
-  sipcall keys rotate                                re-wrap every data key with the current master key
-  sipcall help
+const EMBEDDED_NOTE = 'With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.';
 
-With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.`;
+interface Parsed {
+  values: Record<string, string>;
+  positionals: string[];
+}
 
-class UsageError extends Error {}
+interface Command {
+  /** The words after `sipcall`. */
+  words: string[];
+  /** What follows the words in a synopsis. */
+  args: string;
+  summary: string;
+  /** What --help says it does. */
+  help: string;
+  /** Each argument and option, with what it is. */
+  params: Array<[string, string]>;
+  /** Options, all taking a value; --help and -h are every command's. */
+  options: Record<string, { type: 'string' }>;
+  /** How many positional arguments it takes, and what it says when that is wrong. */
+  positionals: { count: number; missing?: string };
+  run(args: Parsed): Promise<number>;
+}
 
 const adminArgs = z.strictObject({ email: emailSchema, name: displayNameSchema.optional() });
 const CLI_ACTOR = { actor: { id: null, email: 'cli' }, ip: null };
 
-export async function runCli(argv: string[]): Promise<number> {
-  const [group, command, ...rest] = argv;
-  try {
-    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return group === undefined ? 64 : 0;
-    }
-    if (group === 'migrate' && command === undefined) return await withDatabase(async (db) => {
-      const applied = await db.migrate();
-      process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema up to date\n');
-      return 0;
-    });
-    if (group === 'cdr' && command === 'import') {
-      const { values, positionals } = parseArgs({ args: rest, options: { archive: { type: 'string' } }, allowPositionals: true, strict: true });
-      if (positionals.length !== 1) throw new UsageError('cdr import takes one directory');
-      const dir = positionals[0]!;
-      return await withDatabase(async (_db, services) => {
-        const report = await importSpool(dir, services.cdrs, { archiveDir: values.archive ?? null, onProgress: progressBar('importing') });
+const COMMANDS: Command[] = [
+  {
+    words: ['admin', 'create'],
+    args: '--email EMAIL [--name NAME]',
+    summary: 'create an admin (password asked, or read from stdin)',
+    help: `Creates an admin account. The password (12+ characters) is asked twice on a
+terminal, or read from the first line of stdin.`,
+    params: [
+      ['--email EMAIL', 'the address the admin signs in with'],
+      ['--name NAME', 'the name shown in the app (default: Administrator)'],
+    ],
+    options: { email: { type: 'string' }, name: { type: 'string' } },
+    positionals: { count: 0 },
+    run: (args) => adminCommand('create', args),
+  },
+  {
+    words: ['admin', 'reset-password'],
+    args: '--email EMAIL',
+    summary: "set a new password and end the user's sessions",
+    help: `Sets a new password for any user and ends their sessions. The password
+(12+ characters) is asked twice on a terminal, or read from the first line of stdin.`,
+    params: [['--email EMAIL', "the user's address"]],
+    options: { email: { type: 'string' } },
+    positionals: { count: 0 },
+    run: (args) => adminCommand('reset-password', args),
+  },
+  {
+    words: ['migrate'],
+    args: '',
+    summary: 'apply pending database migrations',
+    help: `Applies the database migrations not applied yet, and names them. The server
+applies them at every start too.`,
+    params: [],
+    options: {},
+    positionals: { count: 0 },
+    run: () =>
+      withDatabase(async ({ db }) => {
+        const applied = await db.migrate();
+        process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema up to date\n');
+        return 0;
+      }),
+  },
+  {
+    words: ['cdr', 'import'],
+    args: 'DIR [--archive DIR]',
+    summary: 'take in the call records FreeSWITCH spooled (safe to run twice)',
+    help: `Takes in the call records FreeSWITCH could not post and wrote to DIR
+(<uuid>.cdr.json), with the same checks as a post. Each file is removed once
+its record is stored; a rejected file stays, with its reason printed. Running it
+twice stores nothing twice. Exits 1 when a file could not be stored.`,
+    params: [
+      ['DIR', "the switch's call-record spool directory"],
+      ['--archive DIR', 'move imported files here instead of removing them'],
+    ],
+    options: { archive: { type: 'string' } },
+    positionals: { count: 1, missing: 'cdr import needs the spool directory (DIR)' },
+    run: ({ values, positionals }) =>
+      withDatabase(async ({ services }) => {
+        const report = await importSpool(positionals[0]!, services.cdrs, { archiveDir: values['archive'] ?? null, onProgress: progressBar('importing') });
         await services.cdrIngest.drain();
         await services.cdrExtractor.close();
         process.stdout.write(`${report.files} files: ${report.stored} stored, ${report.duplicates} already stored, ${report.rejected.length} rejected, ${report.failed.length} failed\n`);
         for (const r of [...report.rejected, ...report.failed]) process.stdout.write(`  ${r.file}: ${r.reason}\n`);
         return report.failed.length > 0 ? 1 : 0;
-      });
-    }
-    if (group === 'keys' && command === 'rotate' && rest.length === 0) {
-      return await withDatabase(async (_db, services) => {
+      }),
+  },
+  {
+    words: ['keys', 'rotate'],
+    args: '',
+    summary: 're-wrap every data key with the current master key',
+    help: `Re-wraps every data key with the current ENCRYPTION_MASTER_KEY, in batches. Safe
+to stop and run again. Afterwards the keys in ENCRYPTION_RETIRED_KEYS can go.`,
+    params: [],
+    options: {},
+    positionals: { count: 0 },
+    run: () =>
+      withDatabase(async ({ services }) => {
         const done = await services.keys.rotate(progressBar('re-wrapping data keys'));
         process.stdout.write(`${done.done} data keys re-wrapped with master key ${services.keys.currentMasterId}; retired keys can now be removed\n`);
         return 0;
-      });
+      }),
+  },
+];
+
+const HELP_LINE = { synopsis: 'help [COMMAND]', summary: "this text, or a command's (as COMMAND --help)" };
+
+function synopsis(c: Command): string {
+  return [...c.words, c.args].filter(Boolean).join(' ');
+}
+
+/** The list of commands (all, or one group's), one line each. */
+function listing(commands: readonly Command[], withHelp: boolean): string {
+  const rows = commands.map((c) => [synopsis(c), c.summary] as const);
+  if (withHelp) rows.push([HELP_LINE.synopsis, HELP_LINE.summary]);
+  const width = Math.max(...rows.map(([s]) => s.length)) + 3;
+  return `Usage:\n${rows.map(([s, summary]) => `  sipcall ${s.padEnd(width)}${summary}`).join('\n')}\n\n${EMBEDDED_NOTE}`;
+}
+
+const USAGE = listing(COMMANDS, true);
+
+/** Each parameter and what it is, aligned. */
+function paramList(c: Command): string {
+  const params: Array<[string, string]> = [...c.params, ['-h, --help', 'show what the command does']];
+  const width = Math.max(...params.map(([p]) => p.length)) + 3;
+  return params.map(([p, what]) => `  ${p.padEnd(width)}${what}`).join('\n');
+}
+
+/** The synopsis and each parameter: what a mistake is answered with. */
+function commandUsage(c: Command): string {
+  return `Usage: sipcall ${synopsis(c)}\n\n${paramList(c)}`;
+}
+
+/** What --help prints: the synopsis, what the command does, each parameter. */
+function commandHelp(c: Command): string {
+  return `Usage: sipcall ${synopsis(c)}\n\n${c.help}\n\n${paramList(c)}\n\n${EMBEDDED_NOTE}`;
+}
+
+/** A mistake in how the command was called: said in one line, followed by the usage that applies. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string = USAGE,
+  ) {
+    super(message);
+  }
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) throw new UsageError('no command given');
+    if (first === 'help' || isHelp(first)) return printHelp(rest);
+    const command = COMMANDS.find((c) => c.words.every((w, i) => argv[i] === w));
+    if (!command) {
+      const group = COMMANDS.filter((c) => c.words.length > 1 && c.words[0] === first);
+      if (group.length === 0) throw new UsageError(`unknown command: ${first}`);
+      const usage = listing(group, false);
+      const second = argv[1];
+      if (second !== undefined && isHelp(second)) return print(usage);
+      throw new UsageError(second === undefined ? `${first} needs a command: ${group.map((c) => c.words[1]).join(' or ')}` : `unknown command: ${first} ${second}`, usage);
     }
-    if (group === 'admin' && (command === 'create' || command === 'reset-password')) {
-      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true });
-      const parsed = adminArgs.safeParse(values);
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
-      if (command === 'reset-password' && parsed.data.name !== undefined) throw new UsageError('--name is only for admin create');
-      const password = await askPassword();
-      // Checked again, with the account's name, when it is stored; said here before anything is opened.
-      const weakness = command === 'create' ? passwordWeakness(password, { email: parsed.data.email, displayName: parsed.data.name }) : null;
-      if (weakness) throw new UsageError(`password ${weakness}`);
-      return await withDatabase(async (db, services) => {
-        if (command === 'create') {
-          const user = await services.users.create({ email: parsed.data.email, displayName: parsed.data.name ?? 'Administrator', role: 'admin', password }, CLI_ACTOR);
-          process.stdout.write(`created admin ${user.email} (${user.id})\n`);
-          return 0;
-        }
-        const user = await services.users.findByEmail(parsed.data.email);
-        if (!user) throw new UsageError(`no user with email ${parsed.data.email}`);
-        await services.users.update(user.id, { password }, CLI_ACTOR);
-        process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
-        return 0;
-      });
-    }
-    throw new UsageError(`unknown command: ${argv.join(' ')}`);
+    const args = argv.slice(command.words.length);
+    if (wantsHelp(args)) return print(commandHelp(command));
+    return await command.run(parseCommandArgs(command, args));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`sipcall: ${err.message}\n\n${USAGE}\n`);
+      process.stderr.write(`sipcall: ${err.message}\n\n${err.usage}\n`);
       return 64; // EX_USAGE
     }
     if (err instanceof ConfigError) {
@@ -99,7 +200,81 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-async function withDatabase(work: (db: Database, services: ReturnType<typeof createServices>) => Promise<number>): Promise<number> {
+const isHelp = (arg: string) => arg === '--help' || arg === '-h';
+
+/** --help or -h anywhere before a `--` asks for help, whatever else is wrong with the line. */
+function wantsHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return args.slice(0, end < 0 ? undefined : end).some(isHelp);
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+/** `sipcall help [COMMAND]`. */
+function printHelp(words: string[]): number {
+  if (words.length === 0) return print(USAGE);
+  const command = COMMANDS.find((c) => c.words.length === words.length && c.words.every((w, i) => words[i] === w));
+  if (command) return print(commandHelp(command));
+  const group = COMMANDS.filter((c) => c.words.length > 1 && c.words[0] === words[0]);
+  if (words.length === 1 && group.length > 0) return print(listing(group, false));
+  throw new UsageError(`no such command: ${words.join(' ')}`);
+}
+
+/**
+ * The command's options and positionals, or a UsageError saying in our words
+ * what is wrong (Node's own parser errors are written for programmers).
+ */
+function parseCommandArgs(command: Command, args: string[]): Parsed {
+  const fail = (message: string) => new UsageError(message, commandUsage(command));
+  const { tokens } = parseArgs({ args, options: command.options, strict: false, allowPositionals: true, tokens: true });
+  const values: Record<string, string> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    if (!Object.hasOwn(command.options, token.name) || token.rawName !== `--${token.name}`) throw fail(`unknown option ${token.rawName}`);
+    // `--email --name x` is a forgotten value, not an address "--name".
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) throw fail(`${token.rawName} needs a value`);
+    if (Object.hasOwn(values, token.name)) throw fail(`${token.rawName} is given twice`);
+    values[token.name] = token.value;
+  }
+  const expected = command.positionals.count;
+  if (positionals.length < expected) throw fail(command.positionals.missing ?? 'an argument is missing');
+  if (positionals.length > expected) throw fail(`unexpected argument: ${positionals[expected]}`);
+  return { values, positionals };
+}
+
+async function adminCommand(command: 'create' | 'reset-password', args: Parsed): Promise<number> {
+  const usage = commandUsage(COMMANDS.find((c) => c.words[0] === 'admin' && c.words[1] === command)!);
+  const parsed = adminArgs.safeParse(args.values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '), usage);
+  const password = await askPassword(usage);
+  // Checked again, with the account's name, when it is stored; said here before anything is opened.
+  const weakness = command === 'create' ? passwordWeakness(password, { email: parsed.data.email, displayName: parsed.data.name }) : null;
+  if (weakness) throw new UsageError(`password ${weakness}`, usage);
+  return await withDatabase(async ({ services }) => {
+    if (command === 'create') {
+      const user = await services.users.create({ email: parsed.data.email, displayName: parsed.data.name ?? 'Administrator', role: 'admin', password }, CLI_ACTOR);
+      process.stdout.write(`created admin ${user.email} (${user.id})\n`);
+      return 0;
+    }
+    const user = await services.users.findByEmail(parsed.data.email);
+    if (!user) throw new UsageError(`no user with email ${parsed.data.email}`, usage);
+    await services.users.update(user.id, { password }, CLI_ACTOR);
+    process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
+    return 0;
+  });
+}
+
+interface Opened {
+  db: Database;
+  services: ReturnType<typeof createServices>;
+}
+
+async function withDatabase(work: (opened: Opened) => Promise<number>): Promise<number> {
   const config = loadConfig(process.env, { persistDevelopmentSecrets: true });
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase(config.database, { log, poolSize: 2 });
@@ -110,7 +285,7 @@ async function withDatabase(work: (db: Database, services: ReturnType<typeof cre
     const metrics = createMetrics();
     const state = new MemoryState();
     const switching = createSwitching({ config: { ...config, switch: { ...config.switch, nodes: [] } }, state, log, metrics });
-    return await work(db, createServices({ config, db, passwords, metrics, switching, state, log }));
+    return await work({ db, services: createServices({ config, db, passwords, metrics, switching, state, log }) });
   } finally {
     await passwords.close();
     await db.close();
@@ -137,20 +312,20 @@ function progressBar(label: string): (p: { done: number; total: number }) => voi
 }
 
 /** From a terminal: asked twice, not echoed. Piped: the first line of stdin. */
-async function askPassword(): Promise<string> {
+async function askPassword(usage: string): Promise<string> {
   let password: string;
   if (process.stdin.isTTY) {
     password = await promptHidden('Password (12+ characters): ');
-    if ((await promptHidden('Repeat password: ')) !== password) throw new UsageError('the passwords differ');
+    if ((await promptHidden('Repeat password: ')) !== password) throw new UsageError('the passwords differ', usage);
   } else {
-    password = await firstLine();
+    password = await firstLine(usage);
   }
   const checked = passwordSchema.safeParse(password);
-  if (!checked.success) throw new UsageError(`password ${checked.error.issues.map((i) => i.message).join(', ')}`);
+  if (!checked.success) throw new UsageError(`password ${checked.error.issues.map((i) => i.message).join(', ')}`, usage);
   return checked.data;
 }
 
-function firstLine(): Promise<string> {
+function firstLine(usage: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin });
     let line: string | null = null;
@@ -158,7 +333,7 @@ function firstLine(): Promise<string> {
       line = l;
       rl.close();
     });
-    rl.once('close', () => (line === null ? reject(new UsageError('no password on stdin')) : resolve(line)));
+    rl.once('close', () => (line === null ? reject(new UsageError('no password on stdin', usage)) : resolve(line)));
   });
 }
 

@@ -76,7 +76,10 @@ describe('the README quick start', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'sipcall-e2e-'));
     port = await freePort();
-  });
+    // Build what is stale now, so that no test's output carries the build's.
+    const built = await run(['run', '-s', 'start', '--', '--build']);
+    if (built.code !== 0) throw new Error(`the build failed:\n${built.stdout}${built.stderr}`);
+  }, 300_000);
   afterAll(async () => {
     if (server) process.kill(-server.pid!, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -89,6 +92,34 @@ describe('the README quick start', () => {
     const weak = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', ADMIN.email], 'short\n');
     expect(weak.code).toBe(64);
     expect(weak.stderr).toContain('at least 12 characters');
+  }, 120_000);
+
+  const COMMANDS = ['admin create', 'admin reset-password', 'migrate', 'cdr import', 'keys rotate'];
+
+  it.each(COMMANDS)('answers `sipcall %s --help` with that command\'s usage and exit 0, opening no database', async (command) => {
+    const r = await run(['run', '-s', 'sipcall', '--', ...command.split(' '), '--help']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: sipcall ${command}( |$)`));
+    expect(r.stdout).toContain('--help');
+    expect(existsSync(path.join(dataDir, 'pglite'))).toBe(false);
+  }, 120_000);
+
+  it.each([
+    { line: 'cdr import --archive', error: '--archive needs a value', usage: 'cdr import DIR [--archive DIR]' },
+    { line: 'cdr import', error: 'cdr import needs the spool directory (DIR)', usage: 'cdr import DIR' },
+    { line: `admin create --emial ${ADMIN.email}`, error: 'unknown option --emial', usage: 'admin create --email EMAIL' },
+    { line: 'migrate now', error: 'unexpected argument: now', usage: 'migrate' },
+    { line: 'keys', error: 'keys needs a command: rotate', usage: 'keys rotate' },
+  ])('answers `sipcall $line` with "$error", the usage and exit 64', async ({ line, error, usage }) => {
+    const r = await run(['run', '-s', 'sipcall', '--', ...line.split(' ')]);
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe('');
+    const [first, blank, ...rest] = r.stderr.split('\n');
+    expect([first, blank]).toEqual([`sipcall: ${error}`, '']);
+    expect(rest.join('\n')).toContain(`sipcall ${usage}`);
+    // Our words, not Node's parser or a stack trace.
+    expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|Error:|\n\s+at /);
   }, 120_000);
 
   it('creates the first admin with the CLI', async () => {
