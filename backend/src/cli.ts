@@ -4,10 +4,10 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { createPasswordHasher } from './auth/password.js';
+import { createPasswordHasher, type PasswordHasher } from './auth/password.js';
 import { createServices, createSwitching } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { MemoryState } from './state/memory.js';
@@ -78,8 +78,7 @@ applies them at every start too.`,
     options: {},
     positionals: { count: 0 },
     run: () =>
-      withDatabase(async ({ db }) => {
-        const applied = await db.migrate();
+      withDatabase(async ({ applied }) => {
         process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema up to date\n');
         return 0;
       }),
@@ -269,27 +268,44 @@ async function adminCommand(command: 'create' | 'reset-password', args: Parsed):
   });
 }
 
+/** Progress lines on stderr, so stdout keeps only the result. */
+const say = (message: string) => process.stderr.write(`${message}\n`);
+
 interface Opened {
-  db: Database;
   services: ReturnType<typeof createServices>;
+  /** The migrations this run applied. */
+  applied: string[];
 }
 
 async function withDatabase(work: (opened: Opened) => Promise<number>): Promise<number> {
   const config = loadConfig(process.env, { persistDevelopmentSecrets: true });
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = await openDatabase(config.database, { log, poolSize: 2 });
-  const passwords = createPasswordHasher();
+  const db = await openDatabase(config.database, { log, poolSize: 2, progress: say });
+  const passwords = sayingWhenHashing(createPasswordHasher());
   try {
-    await db.migrate();
+    const applied = await db.migrate();
     // Operator commands never touch the switches: an unstarted pool and local state are enough.
     const metrics = createMetrics();
     const state = new MemoryState();
     const switching = createSwitching({ config: { ...config, switch: { ...config.switch, nodes: [] } }, state, log, metrics });
-    return await work({ db, services: createServices({ config, db, passwords, metrics, switching, state, log }) });
+    return await work({ services: createServices({ config, db, passwords, metrics, switching, state, log }), applied });
   } finally {
     await passwords.close();
     await db.close();
   }
+}
+
+/** argon2id at full cost takes a noticeable moment: say so while it runs. */
+function sayingWhenHashing(hasher: PasswordHasher): PasswordHasher {
+  return {
+    hash: (password) => {
+      say('hashing the password…');
+      return hasher.hash(password);
+    },
+    verify: (hash, password) => hasher.verify(hash, password),
+    needsRehash: (hash) => hasher.needsRehash(hash),
+    close: () => hasher.close(),
+  };
 }
 
 /** Progress on stderr: a redrawn bar on a terminal, a line every 10% otherwise. */

@@ -12,6 +12,7 @@ import { until } from './support/until.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = { email: 'first.admin@example.com', password: 'first admin password' };
+const MIGRATIONS = ['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000'];
 
 describe('the README quick start', () => {
   let dataDir: string;
@@ -122,11 +123,23 @@ describe('the README quick start', () => {
     expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|Error:|\n\s+at /);
   }, 120_000);
 
-  it('creates the first admin with the CLI', async () => {
-    const r = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', ADMIN.email, '--name', 'First Admin'], `${ADMIN.password}\n`);
-    expect(r.stderr).toBe('');
+  it('migrates a fresh database with `sipcall migrate`, naming what it applied and saying each step on stderr', async () => {
+    const r = await run(['run', '-s', 'sipcall', '--', 'migrate']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/created admin first\.admin@example\.com/);
+    expect(r.stderr.split('\n')).toEqual([
+      `creating the embedded database in ${path.join(dataDir, 'pglite')} (first start takes a while)…`,
+      'database ready',
+      ...MIGRATIONS.map((m) => `applying migration ${m}…`),
+      '',
+    ]);
+    expect(r.stdout).toBe(`applied: ${MIGRATIONS.join(', ')}\n`);
+  }, 120_000);
+
+  it('creates the first admin with the CLI, saying each step on stderr', async () => {
+    const r = await run(['run', '-s', 'sipcall', '--', 'admin', 'create', '--email', ADMIN.email, '--name', 'First Admin'], `${ADMIN.password}\n`);
+    expect(r.stderr.split('\n')).toEqual([`starting the embedded database in ${path.join(dataDir, 'pglite')}…`, 'database ready', 'hashing the password…', '']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^created admin first\.admin@example\.com \([0-9a-f-]{36}\)\n$/);
   }, 120_000);
 
   it('says what it does while it starts, then serves the login page and the API on one port', async () => {
