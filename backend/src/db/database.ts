@@ -109,7 +109,7 @@ export async function openDatabase(config: Config['database'], options: OpenData
   };
 }
 
-/** A directory as a person started from: relative to where they are when it is below it. */
+/** A directory as whoever started us would write it: relative when it is below the working directory. */
 function shownPath(dir: string): string {
   const relative = path.relative(process.cwd(), dir);
   return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? dir : `.${path.sep}${relative}`;
