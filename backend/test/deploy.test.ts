@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { parse } from 'yaml';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -151,6 +152,17 @@ describe('docker-compose.yml', () => {
       expect(fs['SIPCALL_TRUNK_PASSWORD']).toBe(backend['SIP_TRUNK_PASSWORD']);
     });
 
+    it("sizes the switch from SIPCall's own caps: one value each feeds both", () => {
+      expect(fs['SIPCALL_MAX_CALLS']).toBe(backend['GLOBAL_MAX_CONCURRENT_CALLS']);
+      expect(fs['SIPCALL_CALLS_PER_SECOND']).toBe(backend['GLOBAL_CALLS_PER_SECOND']);
+      // Their defaults are the backend's own.
+      const defaults = loadConfig({}, { persistDevelopmentSecrets: false }).routing;
+      expect(interpolate(fs['SIPCALL_MAX_CALLS']!)).toBe(String(defaults.globalMaxConcurrent));
+      expect(interpolate(fs['SIPCALL_CALLS_PER_SECOND']!)).toBe(String(defaults.globalCallsPerSecond));
+      // No fixed end of the RTP range unless one is given: freeswitch/vars.xml derives it.
+      expect(interpolate(fs['SIPCALL_RTP_END']!)).toBe('');
+    });
+
     it('shares the call-record spool: where the switch writes is where the backend sweeps', () => {
       const spool = fs['SIPCALL_CDR_SPOOL']!;
       expect(backend['CDR_SPOOL_DIR']).toBe(spool);
@@ -164,7 +176,9 @@ describe('docker-compose.yml', () => {
     });
 
     it('sets only variables freeswitch/vars.xml reads, and every secret it reads', () => {
-      const read_ = new Set([...read('freeswitch/vars.xml').matchAll(/env-set" data="\w+=\$(\w+)"/g)].map((m) => m[1]!));
+      // Read by env-set, or by the shell of an exec-set (${NAME:-default}).
+      const vars = read('freeswitch/vars.xml');
+      const read_ = new Set([...[...vars.matchAll(/env-set" data="\w+=\$(\w+)"/g)].map((m) => m[1]!), ...[...vars.matchAll(/exec-set" data="[^"]*\$\{(SIPCALL_\w+):-/g)].map((m) => m[1]!)]);
       expect(Object.keys(fs).filter((k) => !read_.has(k))).toEqual([]);
       for (const secret of ['SIPCALL_ESL_PASSWORD', 'SIPCALL_SWITCH_HTTP_PASSWORD', 'SIPCALL_TRUNK_PASSWORD']) expect(fs[secret]).toMatch(/^\$\{\w+:\?/);
     });

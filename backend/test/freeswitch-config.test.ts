@@ -192,11 +192,13 @@ describe('freeswitch/', () => {
     it('keeps the RTP range inside the port space, and takes an explicit end as given', () => {
       expect(limits({ SIPCALL_MAX_CALLS: '100000', SIPCALL_RTP_START: '40000' }).rtpEnd).toBe(65534);
       expect(limits({ SIPCALL_RTP_END: '30000' }).rtpEnd).toBe(30000);
+      // Blank, as compose passes an unset RTP_END: derived.
+      expect(limits({ SIPCALL_RTP_END: '' }).rtpEnd).toBe(limits({}).rtpEnd);
     });
 
     it('falls back to the defaults for values that are not whole numbers, and runs nothing they carry', () => {
       const marker = path.join(tmpdir(), `sipcall-vars-${process.pid}`);
-      expect(limits({ SIPCALL_MAX_CALLS: `1; touch ${marker}`, SIPCALL_CALLS_PER_SECOND: '$(touch x)', SIPCALL_RTP_START: 'abc' })).toEqual(limits({}));
+      expect(limits({ SIPCALL_MAX_CALLS: `1; touch ${marker}`, SIPCALL_CALLS_PER_SECOND: '$(touch x)', SIPCALL_RTP_START: 'abc', SIPCALL_RTP_END: `2; touch ${marker}` })).toEqual(limits({}));
       expect(existsSync(marker)).toBe(false);
     });
   });
