@@ -156,6 +156,20 @@ describe('ESL client against a misbehaving server', () => {
     expect(client.closed).toBe(true);
   });
 
+  it('delivers the frames that were complete before a malformed one in the same delivery, then closes', async () => {
+    // One write: the answer to the first command, then a broken frame.
+    const port = await rawServer((cmd, write) => {
+      if (cmd === 'api first') write('Content-Type: api/response\nContent-Length: 5\n\nfirstContent-Type: api/response\nContent-Length: -7\n\n');
+    });
+    const errors: string[] = [];
+    const client = await connect(port, 'x', { observer: { protocolError: (r) => errors.push(r) } });
+    const first = client.api('first');
+    const second = client.api('second');
+    expect(await first).toBe('first');
+    await expect(second).rejects.toBeInstanceOf(EslClosedError);
+    expect(errors).toEqual(['bad Content-Length "-7"']);
+  });
+
   it('closes on a reply nobody asked for', async () => {
     const port = await rawServer(() => undefined);
     const client = await connect(port, 'x');

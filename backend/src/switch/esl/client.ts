@@ -277,12 +277,14 @@ export class EslClient {
 
   private onData(chunk: Buffer): void {
     if (this.closedReason !== null) return;
-    let frames: EslFrame[];
+    let frames: readonly EslFrame[];
+    let broken: string | null = null;
     try {
       frames = this.parser.push(chunk);
     } catch (err) {
-      this.protocolError(err instanceof EslProtocolError ? err.reason : String(err));
-      return;
+      // The frames before the bad one are good: replies and events the switch did send.
+      frames = err instanceof EslProtocolError ? err.completed : [];
+      broken = err instanceof EslProtocolError ? err.reason : String(err);
     }
     for (const frame of frames) {
       try {
@@ -293,6 +295,7 @@ export class EslClient {
       }
       if (this.closedReason !== null) return;
     }
+    if (broken !== null) this.protocolError(broken);
   }
 
   private protocolError(reason: string): void {

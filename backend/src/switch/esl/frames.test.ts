@@ -208,6 +208,22 @@ describe('ESL framing limits', () => {
     expect(bad(text)).toThrow(EslProtocolError);
   });
 
+  it('hands over, with the error, the good frames before a bad one in the same chunk', () => {
+    const parser = new FrameParser();
+    const good = 'Content-Type: command/reply\nReply-Text: +OK\n\nContent-Type: api/response\nContent-Length: 2\n\nhi';
+    let caught: unknown;
+    try {
+      parser.push(Buffer.from(`${good}Content-Type: api/response\nContent-Length: x\n\n`));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(EslProtocolError);
+    expect((caught as EslProtocolError).completed.map((f) => [f.contentType, f.body?.toString() ?? null])).toEqual([
+      ['command/reply', null],
+      ['api/response', 'hi'],
+    ]);
+  });
+
   it('refuses a body above the configured cap', () => {
     expect(bad('Content-Type: api/response\nContent-Length: 2048\n\n', { maxHeaderBytes: 4096, maxLineBytes: 1024, maxBodyBytes: 1024 })).toThrow(/above the 1024 byte limit/);
   });

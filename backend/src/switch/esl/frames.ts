@@ -29,6 +29,12 @@ export const DEFAULT_FRAME_LIMITS: FrameLimits = {
 
 /** The peer broke the protocol; the connection cannot be trusted any more. */
 export class EslProtocolError extends Error {
+  /**
+   * Frames that were complete, in the same delivery, before the bad one:
+   * they are good, and whoever handles the error handles them first.
+   */
+  completed: readonly EslFrame[] = [];
+
   constructor(readonly reason: string) {
     super(`ESL protocol error: ${reason}`);
     this.name = 'EslProtocolError';
@@ -42,7 +48,8 @@ const EMPTY = Buffer.alloc(0);
 /**
  * Incremental parser: feed it whatever the socket delivers, in any chunking,
  * and it returns the frames completed so far. It never buffers more than one
- * header block plus one body, both capped.
+ * header block plus one body, both capped. A bad frame throws, carrying the
+ * good frames completed before it in the same delivery.
  */
 export class FrameParser {
   private buffer: Buffer = Buffer.alloc(0);
@@ -76,7 +83,12 @@ export class FrameParser {
     } else {
       this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     }
-    this.drain(frames);
+    try {
+      this.drain(frames);
+    } catch (err) {
+      if (err instanceof EslProtocolError) err.completed = frames;
+      throw err;
+    }
     return frames;
   }
 
