@@ -10,6 +10,7 @@ import { createUser, startTestApp, type TestApp } from './support/app.js';
 import { capture, httpCapture } from './support/fixtures.js';
 import { FreeSwitchPeer } from './support/freeswitch-peer.js';
 import { until } from './support/until.js';
+import { SUBSCRIBED_EVENTS } from '../src/switch/node.js';
 
 /** One sample's value from the exposition text. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -71,6 +72,14 @@ describe('/metrics', () => {
     expect(moved('sipcall_http_requests_total', { route: '/freeswitch/xml', method: 'POST', status: '200' })).toBe(2);
     expect(sample(after, 'sipcall_switch_node_up', { node: `127.0.0.1:${peer.port}` })).toBe(1);
     expect(sample(after, 'sipcall_esl_events_total', { event: 'CHANNEL_CREATE' })).toBeGreaterThan(0);
+  });
+
+  it('labels events only with the names it subscribes to, whatever names the switch sends', async () => {
+    const odd = ['CHANNEL_CREATE123', 'X'.repeat(200), 'HEARTBEAT ', '42', 'sofia::register'];
+    for (const name of odd) peer.sendOddEvent(name);
+    const text = await until(scrape, (t) => sample(t, 'sipcall_esl_events_total', { event: 'other' }) >= odd.length);
+    const labels = new Set([...text.matchAll(/^sipcall_esl_events_total\{[^}]*event="([^"]*)"/gm)].map((m) => m[1]!));
+    expect([...labels].filter((l) => l !== 'other' && !SUBSCRIBED_EVENTS.includes(l as (typeof SUBSCRIBED_EVENTS)[number]))).toEqual([]);
   });
 
   it('keeps labels bounded: no uuid, number or user id in any series', async () => {

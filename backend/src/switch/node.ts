@@ -13,6 +13,11 @@ export const NODE_STATES = ['connecting', 'ready', 'lost', 'reconnecting', 'stop
 export type NodeState = (typeof NODE_STATES)[number];
 
 /** The events the backend needs; everything else stays on the switch. */
+/** The metric label of an event: one of the names we subscribe to, or `other` (the switch's own names are not trusted to be few). */
+export function eventLabel(name: string): string {
+  return LABELLED.has(name) ? name : 'other';
+}
+
 export const SUBSCRIBED_EVENTS = [
   'CHANNEL_CREATE',
   'CHANNEL_PROGRESS',
@@ -32,6 +37,7 @@ export const SUBSCRIBED_EVENTS = [
   'sofia::unregister',
   'sofia::gateway_state',
 ] as const;
+const LABELLED = new Set<string>(SUBSCRIBED_EVENTS.filter((e) => !e.includes('::')));
 
 export class SwitchUnavailableError extends Error {
   constructor(node: string, state: NodeState) {
@@ -118,7 +124,7 @@ export class SwitchNode {
         password: config.password,
         commandTimeoutMs: this.options.commandTimeoutMs ?? 10_000,
         observer: {
-          event: (name) => metrics.eslEvents.inc({ node: this.name, event: name }),
+          event: (name) => metrics.eslEvents.inc({ node: this.name, event: eventLabel(name) }),
           protocolError: (reason) => {
             metrics.eslProtocolErrors.inc({ node: this.name });
             this.log.error({ reason }, 'ESL protocol error; dropping the connection');

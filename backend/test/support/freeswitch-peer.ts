@@ -571,6 +571,16 @@ export class FreeSwitchPeer {
     return rows.length === 0 ? '{"row_count": 0}\n' : `${JSON.stringify({ row_count: rows.length, rows })}\n`;
   }
 
+  /** An event of any name to every authenticated connection, subscribed or not: what a broken or hostile switch sends. */
+  sendOddEvent(name: string): void {
+    const all: Headers = eventBase(name, this.sequence++);
+    for (const conn of this.connections) {
+      if (conn.closed || !conn.authed || !conn.format) continue;
+      const content = serialize(conn.format, all);
+      this.writeBody(conn, [['Content-Length', String(Buffer.byteLength(content))], ['Content-Type', `text/event-${conn.format}`]], content, true);
+    }
+  }
+
   // --- writing frames ------------------------------------------------------------
 
   private emit(name: string, ch: PeerChannel, extra: Headers = []): void {
