@@ -245,6 +245,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       counters: deps.state.counters,
       secureCookies: config.env === 'production',
       loginRateLimit: config.auth.loginRateLimit,
+      accountLoginRateLimit: config.auth.accountLoginRateLimit,
       refreshRateLimit: config.auth.refreshRateLimit,
     }),
   );

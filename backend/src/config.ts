@@ -45,6 +45,8 @@ export interface Config {
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
     readonly loginRateLimit: { readonly max: number; readonly windowSeconds: number };
+    /** Failed sign-ins to one account, whatever the addresses (same window as loginRateLimit). */
+    readonly accountLoginRateLimit: { readonly max: number; readonly windowSeconds: number };
     readonly refreshRateLimit: { readonly max: number; readonly windowSeconds: number };
   };
   readonly encryption: {
@@ -159,6 +161,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: intString(1, 90).default(30),
   LOGIN_RATE_LIMIT_MAX: intString(1, 10_000).default(10),
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
+  LOGIN_ACCOUNT_RATE_LIMIT_MAX: intString(1, 10_000).default(20),
   REFRESH_RATE_LIMIT_MAX: intString(1, 10_000).default(60),
   REFRESH_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
   ENCRYPTION_MASTER_KEY: z.string().optional(),
@@ -271,6 +274,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 86_400,
       loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
+      accountLoginRateLimit: { max: e.LOGIN_ACCOUNT_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
     },
     encryption: { masterKey: masterKey ?? Buffer.alloc(0), retiredKeys, blindIndexKey: blindIndexKey ?? Buffer.alloc(0) },

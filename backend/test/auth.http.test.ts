@@ -194,6 +194,12 @@ describe('login rate limit', () => {
   });
   afterAll(() => t?.close());
 
+  it('lets any number of good sign-ins from one address through at once: only failures count', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, () => request(t.app).post('/api/auth/login').send({ email: 'rl@example.com', password: PASSWORD })));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    await t.db.dataSource.query('DELETE FROM refresh_tokens');
+  });
+
   it('answers 429 after the configured failures, and a forged X-Forwarded-For does not reset it', async () => {
     for (let i = 0; i < 3; i++) {
       await request(t.app).post('/api/auth/login').send({ email: 'rl@example.com', password: `wrong ${i} password` }).expect(401);
@@ -211,6 +217,26 @@ describe('login rate limit', () => {
     // the blocked attempts with the right password issued no session
     const sessions = await t.db.dataSource.query('SELECT count(*)::int AS n FROM refresh_tokens');
     expect(sessions[0].n).toBe(0);
+  });
+});
+
+describe('login rate limit per account', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ LOGIN_RATE_LIMIT_MAX: '100', LOGIN_ACCOUNT_RATE_LIMIT_MAX: '3', TRUST_PROXY: 'loopback' });
+    await createUser(t, { email: 'target@example.com', password: PASSWORD });
+    await createUser(t, { email: 'bystander@example.com', password: PASSWORD });
+  });
+  afterAll(() => t?.close());
+
+  const attempt = (ip: string, email: string, password: string) => request(t.app).post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('stops guessing one account from many addresses, and leaves other accounts alone', async () => {
+    for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) await attempt(ip, 'target@example.com', 'a wrong guess here').expect(401);
+    const limited = await attempt('203.0.113.4', 'TARGET@example.com', PASSWORD).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await t.db.dataSource.query('SELECT 1 FROM refresh_tokens')).toEqual([]);
+    await attempt('203.0.113.4', 'bystander@example.com', PASSWORD).expect(200);
   });
 });
 

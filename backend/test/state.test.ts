@@ -58,8 +58,12 @@ describe.each(implementations)('shared state (%s)', (_kind, make) => {
   });
 
   it('decrements without going below zero, and resets', async () => {
+    expect(await state.counters.peek('c2')).toBeNull();
     await state.counters.hit('c2', 10_000);
     await state.counters.hit('c2', 10_000);
+    // peeking counts nothing
+    expect((await state.counters.peek('c2'))?.count).toBe(2);
+    expect((await state.counters.peek('c2'))?.count).toBe(2);
     await state.counters.decrement('c2');
     expect((await state.counters.hit('c2', 10_000)).count).toBe(2);
     await state.counters.reset('c2');

@@ -1,11 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError, ValidationError } from '../http/errors.js';
 import { rateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import type { CounterStore } from '../state/state.js';
 import type { AuthService, Session } from './auth.service.js';
+import { SignInLimits } from './sign-in-limits.js';
 
 /** The refresh token lives only in this cookie: httpOnly, same-site, scoped to the auth routes. */
 export const REFRESH_COOKIE = 'sipcall_refresh';
@@ -22,12 +23,14 @@ export interface AuthRouterDeps {
   counters: CounterStore;
   secureCookies: boolean;
   loginRateLimit: { max: number; windowSeconds: number };
+  /** Failed sign-ins to one account, from anywhere. */
+  accountLoginRateLimit: { max: number; windowSeconds: number };
   refreshRateLimit: { max: number; windowSeconds: number };
 }
 
 export function authRouter(deps: AuthRouterDeps): Router {
   const r = Router();
-  const loginLimit = rateLimiter({ name: 'login', ...deps.loginRateLimit, counters: deps.counters, onlyFailures: true });
+  const limits = new SignInLimits({ counters: deps.counters, perAddress: deps.loginRateLimit, perAccount: deps.accountLoginRateLimit });
   const refreshLimit = rateLimiter({ name: 'refresh', ...deps.refreshRateLimit, counters: deps.counters });
 
   const sendSession = (res: Response, session: Session) => {
@@ -42,9 +45,28 @@ export function authRouter(deps: AuthRouterDeps): Router {
     res.json({ user: session.user, accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn });
   };
 
-  r.post('/login', loginLimit, async (req, res) => {
-    const { email, password } = parseInput(loginSchema, req.body, 'body');
-    sendSession(res, await deps.auth.login(email, password, clientIp(req)));
+  r.post('/login', async (req, res) => {
+    const address = clientIp(req) ?? 'unknown';
+    let input: z.infer<typeof loginSchema>;
+    try {
+      input = parseInput(loginSchema, req.body, 'body');
+    } catch (err) {
+      // Malformed attempts count against the address (a script probing), never against an account.
+      if (err instanceof ValidationError) {
+        await limits.check(address, null);
+        await limits.failed(address, null);
+      }
+      throw err;
+    }
+    await limits.check(address, input.email);
+    let session: Session;
+    try {
+      session = await deps.auth.login(input.email, input.password, clientIp(req));
+    } catch (err) {
+      if (err instanceof UnauthorizedError) await limits.failed(address, input.email);
+      throw err;
+    }
+    sendSession(res, session);
   });
 
   r.post('/refresh', refreshLimit, async (req, res) => {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import { SharedStateUnavailableError } from '../state/state.js';
-import { AppError, NotFoundError } from './errors.js';
+import { AppError, NotFoundError, RateLimitedError } from './errors.js';
 
 interface HttpLikeError {
   type?: string;
@@ -30,6 +30,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     if (err instanceof AppError) {
       if (err.status >= 500) req.log?.error({ err }, err.message);
+      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
       return;
     }

@@ -48,7 +48,7 @@ export class ConflictError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number) {
+  constructor(readonly retryAfterSeconds: number) {
     super(429, 'rate_limited', `Too many attempts; try again in ${retryAfterSeconds} s`);
   }
 }

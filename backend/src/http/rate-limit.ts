@@ -58,3 +58,4 @@ export function rateLimiter(options: RateLimitOptions): RequestHandler {
     },
   });
 }
+

@@ -56,6 +56,10 @@ export class MemoryState implements SharedState {
         w.count += 1;
         return { count: w.count, resetAt: new Date(w.resetAt) };
       },
+      peek: async (key) => {
+        const w = this.windows.get(key);
+        return w && w.resetAt > this.now() ? { count: w.count, resetAt: new Date(w.resetAt) } : null;
+      },
       decrement: async (key) => {
         const w = this.windows.get(key);
         if (w && w.count > 0) w.count -= 1;

@@ -77,6 +77,10 @@ export class RedisState implements SharedState {
         const [count, ttl] = (await redisCommand(this.client.eval(HIT_SCRIPT, 1, k(key), String(Math.ceil(windowMs))))) as [number, number];
         return { count, resetAt: new Date(Date.now() + ttl) };
       },
+      peek: async (key): Promise<CounterHit | null> => {
+        const [count, ttl] = await redisCommand(this.client.multi().get(k(key)).pttl(k(key)).exec().then((r) => [r?.[0]?.[1], r?.[1]?.[1]] as [string | null, number]));
+        return count === null || ttl < 0 ? null : { count: Number(count), resetAt: new Date(Date.now() + ttl) };
+      },
       decrement: async (key) => {
         await redisCommand(this.client.eval(DECREMENT_SCRIPT, 1, k(key)));
       },

@@ -19,6 +19,8 @@ export interface CounterHit {
 export interface CounterStore {
   /** Counts one hit in the window that starts with the key's first hit. */
   hit(key: string, windowMs: number): Promise<CounterHit>;
+  /** The count in the key's current window, counting nothing; null when no window is open. */
+  peek(key: string): Promise<CounterHit | null>;
   decrement(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
