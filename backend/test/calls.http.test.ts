@@ -187,10 +187,10 @@ describe('a switch link that drops mid-call', () => {
     // While the link is down: one call ends, another starts. Nobody hears of it.
     peer.hangupSilently(endsDuringGap);
     const startedInGap = peer.placeCall({ sipUser: 'carol', destination: '+4930333', userId });
-    await new Promise((r) => setTimeout(r, 60));
+    await until(() => peer.channels.get(startedInGap)?.state, (s) => s === 'answered');
     peer.refuseConnections(false);
 
-    await until(() => t.switching.switches.states()[name], (s) => s === 'ready', 10_000);
+    await until(() => t.switching.switches.states()[name], (s) => s === 'ready');
     expect(peer.commands.filter((c) => c.startsWith('event json')).length).toBe(subscriptions + 1);
     const calls = await t.switching.store.list();
     expect(calls.map((c) => c.id).sort()).toEqual([survives, startedInGap].sort());

@@ -51,7 +51,6 @@ describe('call-record extraction', () => {
       const worker = (one as unknown as { workers: Array<{ worker: { terminate(): Promise<number> } }> }).workers[0]!.worker;
       // A record big enough to keep the worker busy while it is ended.
       const held = one.extract(JSON.stringify({ variables: { pad: 'x'.repeat(50_000_000) } }));
-      await new Promise((r) => setTimeout(r, 20));
       await worker.terminate();
       await expect(held).rejects.toThrow(/exited/);
       expect((await one.extract(TEXT)).ok).toBe(true);

@@ -103,11 +103,13 @@ describe('ESL client against the FreeSWITCH test peer', () => {
     const p = await peer();
     const client = await connect(p.port, PEER_PASSWORD);
     const hangups: string[] = [];
+    const answered: string[] = [];
     client.on('CHANNEL_HANGUP_COMPLETE', (e) => hangups.push(`${e.uuid}:${e.cause}`));
+    client.on('CHANNEL_ANSWER', (e) => answered.push(e.uuid));
     await client.subscribe(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE'], 'plain');
     p.registered.add('alice');
     const a = p.placeCall({ sipUser: 'alice', destination: '+4930123456' });
-    await new Promise((r) => setTimeout(r, 60));
+    await expect.poll(() => answered.length).toBeGreaterThan(0);
     expect(await client.api(`uuid_kill ${a} USER_BUSY`)).toBe('+OK\n');
     await expect.poll(() => hangups.length).toBe(2);
     expect(hangups).toContain(`${a}:USER_BUSY`);

@@ -117,18 +117,18 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await ann.getByLabel('Number to call').fill('1002');
     await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain('Extension 1002');
     await ann.getByRole('button', { name: 'Call', exact: true }).click();
-    await expect.poll(() => state(bob), { timeout: 15_000 }).toContain('Incoming call');
+    await expect.poll(() => state(bob)).toContain('Incoming call');
     await bob.getByRole('button', { name: 'Answer' }).click();
-    await expect.poll(() => state(ann), { timeout: 15_000 }).toContain('Connected');
-    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(20);
-    await expect.poll(() => packets(bob), { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect.poll(() => state(ann)).toContain('Connected');
+    await expect.poll(() => packets(ann)).toBeGreaterThan(20);
+    await expect.poll(() => packets(bob)).toBeGreaterThan(20);
     await shoot(ann, '20-freeswitch-call');
     await ann.getByRole('button', { name: 'Hold' }).click();
-    await expect.poll(() => state(ann), { timeout: 10_000 }).toContain('On hold');
+    await expect.poll(() => state(ann)).toContain('On hold');
     await ann.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => state(ann), { timeout: 10_000 }).toContain('Connected');
+    await expect.poll(() => state(ann)).toContain('Connected');
     await ann.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => state(bob), { timeout: 10_000 }).toContain('Call ended');
+    await expect.poll(() => state(bob)).toContain('Call ended');
     await ann.getByRole('button', { name: 'Close' }).click();
   });
 
@@ -148,14 +148,14 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
 
   it('stores the call records the switch posts', async () => {
     await expect
-      .poll(async () => (await backend.api<{ items: Array<{ reason: string | null }> }>('GET', '/api/history?limit=50', annToken)).items.map((r) => r.reason), { timeout: 15_000 })
+      .poll(async () => (await backend.api<{ items: Array<{ reason: string | null }> }>('GET', '/api/history?limit=50', annToken)).items.map((r) => r.reason))
       .toEqual(expect.arrayContaining(['extension', 'user_cps']));
   });
   /** Places a call to a German number from a page and waits until it is connected. */
   /** Calls a German number from a page; connected, or the reason the page gives. */
   const callOut = async (p: Page, number: string) => {
     await p.getByLabel('Number to call').fill(number);
-    await expect.poll(() => p.locator('.dialpad__preview').textContent(), { timeout: 15_000 }).toContain('Germany');
+    await expect.poll(() => p.locator('.dialpad__preview').textContent()).toContain('Germany');
     await p.getByRole('button', { name: 'Call', exact: true }).click();
     await expect.poll(() => state(p), { timeout: 30_000 }).toMatch(/Connected|Call ended/);
     const outcome = (await state(p))?.includes('Connected') ? 'connected' : await p.getByTestId('call-outcome').textContent();
@@ -163,7 +163,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
   };
   const hangUp = async (p: Page) => {
     await p.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => state(p), { timeout: 15_000 }).toContain('Call ended');
+    await expect.poll(() => state(p)).toContain('Call ended');
     await p.getByRole('button', { name: 'Close' }).click();
   };
   const history = () => backend.api<{ items: Array<{ destination: string | null; caller: string | null; reason: string | null; direction: string; billsec: number }> }>('GET', '/api/history?limit=200', annToken);
@@ -182,7 +182,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await new Promise((r) => setTimeout(r, 1100));
     await callOut(ann, '030 1234567');
     // The browser hears the carrier's echo: its own audio, through the switch (opus → PCMU), the carrier and back (PCMU → opus).
-    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    await expect.poll(() => packets(ann)).toBeGreaterThan(50);
     const [leg] = carrier.received();
     expect(leg!.packets).toBeGreaterThan(50);
     // The trunk leg carries G.711 (PCMU is payload type 0), never the browser's opus.
@@ -193,7 +193,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
 
   it('keeps the call record of that call with the right caller and callee', async () => {
     await expect
-      .poll(async () => (await history()).items.find((r) => r.reason === 'allowed' && r.direction === 'outbound'), { timeout: 15_000 })
+      .poll(async () => (await history()).items.find((r) => r.reason === 'allowed' && r.direction === 'outbound'))
       .toMatchObject({ destination: '+49301234567', caller: '1001' });
   });
 
@@ -204,7 +204,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await backend.restart({ TRUNK_CODECS: 'OPUS,PCMU,PCMA' });
     await annReady();
     await callOut(ann, '030 7654321');
-    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    await expect.poll(() => packets(ann)).toBeGreaterThan(50);
     const [leg] = carrier.received();
     expect(leg!.packets).toBeGreaterThan(50);
     // One dynamic payload type (opus), no G.711.
@@ -246,7 +246,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     // While all thirty are up: a browser's call too, with audio both ways.
     await annReady();
     await callOut(ann, '030 9876543');
-    await expect.poll(() => packets(ann), { timeout: 15_000 }).toBeGreaterThan(50);
+    await expect.poll(() => packets(ann)).toBeGreaterThan(50);
     await shoot(ann, '23-freeswitch-crowd');
 
     // Audio both ways on every call: the switch sent each trunk leg G.711, and each phone what came back.

@@ -89,13 +89,13 @@ describe('pages with data', () => {
     await admin.getByRole('link', { name: 'Live calls' }).click();
     await expect.poll(() => admin.getByTestId('live-connection').textContent()).toContain('Live');
     const uuid = peer.placeCall({ sipUser: carlId, userId: carlId, destination: '+49301234567' });
-    await expect.poll(() => rows(admin, 'live-table').first().textContent(), { timeout: 10_000 }).toContain(USER.name);
-    await expect.poll(() => rows(admin, 'live-table').first().textContent(), { timeout: 10_000 }).toContain('Connected');
+    await expect.poll(() => rows(admin, 'live-table').first().textContent()).toContain(USER.name);
+    await expect.poll(() => rows(admin, 'live-table').first().textContent()).toContain('Connected');
     await shoot(admin, '12-live-calls');
     admin.once('dialog', (d) => void d.accept());
     await rows(admin, 'live-table').first().getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => peer.commands.some((c) => c.includes(`uuid_kill ${uuid}`))).toBe(true);
-    await expect.poll(() => admin.getByTestId('live-table').textContent(), { timeout: 10_000 }).toContain('No calls right now.');
+    await expect.poll(() => admin.getByTestId('live-table').textContent()).toContain('No calls right now.');
   });
 
   it('numbers: assigns an inbound number to a user and shows the routing policy', async () => {

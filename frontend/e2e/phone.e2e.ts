@@ -77,8 +77,8 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
   it('registers both pages after sign-in', async () => {
     await signIn(ann, backend.url, ANN.email, ANN.password);
     await signIn(bob, backend.url, BOB.email, BOB.password);
-    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone ready');
-    await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone ready');
+    await expect.poll(() => ann.getByTestId('phone-status').textContent()).toContain('Phone ready');
+    await expect.poll(() => bob.getByTestId('phone-status').textContent()).toContain('Phone ready');
     await shoot(ann, '01-dialpad');
   });
 
@@ -93,39 +93,39 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
     await ann.getByLabel('Number to call').fill(BOB.extension);
     await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain(`Extension ${BOB.extension}`);
     await ann.getByRole('button', { name: 'Call', exact: true }).click();
-    await expect.poll(() => callState(bob).textContent(), { timeout: 15_000 }).toContain('Incoming call');
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
     await expect.poll(() => callState(ann).textContent()).toMatch(/Ringing|Calling/);
     await shoot(bob, '03-incoming-call');
     await bob.getByRole('button', { name: 'Answer' }).click();
-    await expect.poll(() => callState(ann).textContent(), { timeout: 15_000 }).toContain('Connected');
+    await expect.poll(() => callState(ann).textContent()).toContain('Connected');
     await expect.poll(() => callState(bob).textContent()).toContain('Connected');
     // Media flows both ways: WebRTC counts audio packets received on each side.
-    await expect.poll(() => packetsReceived(ann), { timeout: 15_000 }).toBeGreaterThan(20);
-    await expect.poll(() => packetsReceived(bob), { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect.poll(() => packetsReceived(ann)).toBeGreaterThan(20);
+    await expect.poll(() => packetsReceived(bob)).toBeGreaterThan(20);
     await shoot(ann, '04-in-call');
   });
 
   it('puts the other side on hold and back', async () => {
     await ann.getByRole('button', { name: 'Hold' }).click();
-    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('On hold');
-    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('On hold');
+    await expect.poll(() => callState(ann).textContent()).toContain('On hold');
+    await expect.poll(() => callState(bob).textContent()).toContain('On hold');
     expect(await bob.getByText('They put you on hold.').isVisible()).toBe(true);
     await shoot(bob, '05-held-by-other');
     await ann.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Connected');
-    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('Connected');
+    await expect.poll(() => callState(ann).textContent()).toContain('Connected');
+    await expect.poll(() => callState(bob).textContent()).toContain('Connected');
   });
 
   it('hangs up: both sides show the call ended', async () => {
     await ann.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Call ended');
-    await expect.poll(() => callState(bob).textContent(), { timeout: 10_000 }).toContain('Call ended');
+    await expect.poll(() => callState(ann).textContent()).toContain('Call ended');
+    await expect.poll(() => callState(bob).textContent()).toContain('Call ended');
     await shoot(bob, '06-call-ended');
   });
 
   it('shows reconnecting when the SIP server goes away, and registers again when it is back', async () => {
     await kamailio.stop();
-    await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 15_000 }).toContain('Phone reconnecting');
+    await expect.poll(() => ann.getByTestId('phone-status').textContent()).toContain('Phone reconnecting');
     await shoot(ann, '07-reconnecting');
     await kamailio.start();
     await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');
@@ -140,7 +140,7 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
     await ann.getByLabel('Number to call').fill(BOB.extension);
     await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain(`Extension ${BOB.extension}`);
     await ann.getByRole('button', { name: 'Call', exact: true }).click();
-    await expect.poll(() => callState(ann).textContent(), { timeout: 10_000 }).toContain('Call ended');
+    await expect.poll(() => callState(ann).textContent()).toContain('Call ended');
     expect(await ann.getByTestId('call-outcome').textContent()).toContain('This number does not exist.');
   });
 });

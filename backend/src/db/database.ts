@@ -76,7 +76,9 @@ export async function openDatabase(config: Config['database'], options: OpenData
     logging: false,
     // PGlite is a single-connection database: one client, queued queries.
     poolSize: embedded ? 1 : (options.poolSize ?? 10),
-    extra: { connectionTimeoutMillis: 10_000, application_name: 'sipcall' },
+    // The embedded database answers on loopback once its WebAssembly server has started, which on a
+    // busy machine takes far longer than a network round trip: a connection there is worth waiting for.
+    extra: { connectionTimeoutMillis: embedded ? 60_000 : 10_000, application_name: 'sipcall' },
   });
 
   try {

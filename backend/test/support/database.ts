@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +21,8 @@ if (!TEST_DATABASE_URL) {
 export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
   if (kind === 'embedded') {
     const dir = mkdtempSync(path.join(tmpdir(), 'sipcall-test-'));
+    // The run's migrated template (global-setup.ts); migrate() below then finds nothing to do.
+    cpSync(inject('pgliteTemplate'), dir, { recursive: true });
     const db = await openDatabase({ kind: 'embedded', dataDir: dir }, { log: silentLogger });
     await db.migrate();
     return withCleanup(db, async () => rmSync(dir, { recursive: true, force: true }));
