@@ -13,11 +13,22 @@ import { Proc } from './stack.js';
 
 export type CarrierCodecs = 'g711' | 'opus';
 
-/** RTP the echo saw from one source (one call's leg). */
+/** RTP seen from one source (one call's leg). */
 export interface RtpStream {
   source: string;
   packets: number;
   payloadTypes: Set<number>;
+}
+
+/** Counts an RTP packet (version 2) by its source into `streams`; false for anything else. */
+export function countRtp(streams: Map<string, RtpStream>, packet: Buffer, from: { address: string; port: number }): boolean {
+  if (packet.length < 12 || packet[0]! >> 6 !== 2) return false;
+  const source = `${from.address}:${from.port}`;
+  let s = streams.get(source);
+  if (!s) streams.set(source, (s = { source, packets: 0, payloadTypes: new Set() }));
+  s.packets++;
+  s.payloadTypes.add(packet[1]! & 0x7f);
+  return true;
 }
 
 /** RTP payload types of the answer: PCMU is 0; opus takes whatever type the offer gave it. */
@@ -69,12 +80,7 @@ export class Carrier {
   async start(): Promise<void> {
     const echo = createSocket('udp4');
     echo.on('message', (packet, from) => {
-      if (packet.length < 12 || packet[0]! >> 6 !== 2) return;
-      const source = `${from.address}:${from.port}`;
-      let s = this.streams.get(source);
-      if (!s) this.streams.set(source, (s = { source, packets: 0, payloadTypes: new Set() }));
-      s.packets++;
-      s.payloadTypes.add(packet[1]! & 0x7f);
+      if (!countRtp(this.streams, packet, from)) return;
       // Back to where it came from, under a source of its own.
       packet.writeUInt32BE(0x0ca441e5, 8);
       echo.send(packet, from.port, from.address);

@@ -12,7 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RtpStream } from './carrier.js';
+import { countRtp, type RtpStream } from './carrier.js';
 import { Proc } from './stack.js';
 
 export interface DeskPhone {
@@ -111,14 +111,7 @@ export class DeskPhones {
   /** Places one call per phone, `perSecond` a second; resolves once every SIPp is started. */
   async call(phones: readonly DeskPhone[], perSecond: number): Promise<void> {
     const media = createSocket('udp4');
-    media.on('message', (packet, from) => {
-      if (packet.length < 12 || packet[0]! >> 6 !== 2) return;
-      const source = `${from.address}:${from.port}`;
-      let s = this.streams.get(source);
-      if (!s) this.streams.set(source, (s = { source, packets: 0, payloadTypes: new Set() }));
-      s.packets++;
-      s.payloadTypes.add(packet[1]! & 0x7f);
-    });
+    media.on('message', (packet, from) => countRtp(this.streams, packet, from));
     await new Promise<void>((resolve) => media.bind(0, '127.0.0.1', resolve));
     this.media = media;
     const tone = toneUlaw();
