@@ -9,12 +9,14 @@
 // call (from /proc), hence calls set up a second per core of each. It sizes
 // deployments (freeswitch/README.md); it is no target. Everything binds to
 // 127.0.0.1 (SIP 5060, 5080, 5090; ESL 8021). The last line is one JSON object.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Carrier, sippMissing } from '../frontend/e2e/support/carrier.js';
-import { Backend, Proc, freePort, root } from '../frontend/e2e/support/stack.js';
+import { phoneScenario } from '../frontend/e2e/support/phones.js';
+import { Backend, freePort, type Proc } from '../frontend/e2e/support/stack.js';
+import { startFreeSwitch, switchBackendEnv } from '../frontend/e2e/support/switch.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 const RATES = (process.env['BENCH_RATES'] ?? '5,10,20,40').split(',').map(Number);
@@ -40,37 +42,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticks;
 }
 
-/** The desk phone: INVITE, the digest challenge answered, the call held, then BYE (no media: this measures set-up). */
-function phoneScenario(): string {
-  const sdp = ['v=0', 'o=phone 1 1 IN IP4 127.0.0.1', 's=phone', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio [media_port] RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''].join('\n');
-  const head = (method: string, cseq: number) => [`${method} sip:[service]@127.0.0.1:5060 SIP/2.0`, 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]', 'From: <sip:[field0]@127.0.0.1>;tag=[pid]b[call_number]', 'To: <sip:[service]@127.0.0.1>', 'Call-ID: [call_id]', `CSeq: ${cseq} ${method}`, 'Contact: <sip:[field0]@[local_ip]:[local_port]>', 'Max-Forwards: 70'];
-  const ack = (cseq: number) => [`ACK sip:[service]@127.0.0.1:5060 SIP/2.0`, '[last_Via:]', 'From: <sip:[field0]@127.0.0.1>;tag=[pid]b[call_number]', '[last_To:]', 'Call-ID: [call_id]', `CSeq: ${cseq} ACK`, 'Content-Length: 0', ''].join('\n');
-  const invite = (cseq: number, auth: boolean) => [...head('INVITE', cseq), ...(auth ? ['[authentication]'] : []), 'Content-Type: application/sdp', 'Content-Length: [len]', '', sdp].join('\n');
-  const bye = [`BYE sip:[service]@127.0.0.1:5060 SIP/2.0`, 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]', 'From: <sip:[field0]@127.0.0.1>;tag=[pid]b[call_number]', '[last_To:]', 'Call-ID: [call_id]', 'CSeq: 3 BYE', 'Max-Forwards: 70', 'Content-Length: 0', ''].join('\n');
-  return `<?xml version="1.0" encoding="ISO-8859-1"?>
-<scenario name="bench phone">
-  <send retrans="500"><![CDATA[
-${invite(1, false)}]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="407" auth="true"/>
-  <send><![CDATA[
-${ack(1)}]]></send>
-  <send retrans="500"><![CDATA[
-${invite(2, true)}]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true"/>
-  <send><![CDATA[
-${ack(2)}]]></send>
-  <pause milliseconds="${HOLD_MS}"/>
-  <send retrans="500"><![CDATA[
-${bye}]]></send>
-  <recv response="200"/>
-</scenario>
-`;
-}
-
 const dir = mkdtempSync(path.join(tmpdir(), 'sipcall-bench-switch-'));
 let freeswitch: Proc | null = null;
 let backend: Backend | null = null;
@@ -81,10 +52,7 @@ try {
   backend = new Backend({
     port: backendPort,
     env: {
-      FREESWITCH_NODES: `esl://:${ESL_PASSWORD}@127.0.0.1:8021`,
-      SWITCH_HTTP_PASSWORD,
-      SIP_DOMAIN: '127.0.0.1',
-      SIP_WSS_URL: 'ws://127.0.0.1:5066',
+      ...switchBackendEnv(ESL_PASSWORD, SWITCH_HTTP_PASSWORD),
       SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       SIPCALL_BOOTSTRAP_ADMIN_NAME: ADMIN.name,
@@ -94,31 +62,20 @@ try {
       USER_CALLS_PER_SECOND: '100',
     },
   });
-  const folders = ['log', 'db', 'run', 'certs', 'cache', 'storage', 'spool'].map((f) => path.join(dir, f));
-  folders.forEach((f) => mkdirSync(f));
-  const [log, db, run, certs, cache, storage, spool] = folders as [string, string, string, string, string, string, string];
-  freeswitch = new Proc(
-    'freeswitch',
-    spawn(binary!, ['-nonat', '-nf', '-nc', '-conf', path.join(root, 'freeswitch'), '-log', log, '-db', db, '-run', run, '-certs', certs, '-cache', cache, '-storage', storage], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        SIPCALL_ESL_PASSWORD: ESL_PASSWORD,
-        SIPCALL_SWITCH_HTTP_PASSWORD: SWITCH_HTTP_PASSWORD,
-        SIPCALL_BACKEND_URL: `http://127.0.0.1:${backendPort}`,
-        SIPCALL_CDR_SPOOL: spool,
-        SIPCALL_MAX_CALLS: '1000',
-        SIPCALL_CALLS_PER_SECOND: '1000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  freeswitch = startFreeSwitch({
+    binary: binary!,
+    dir,
+    backendUrl: `http://127.0.0.1:${backendPort}`,
+    eslPassword: ESL_PASSWORD,
+    switchHttpPassword: SWITCH_HTTP_PASSWORD,
+    env: { SIPCALL_MAX_CALLS: '1000', SIPCALL_CALLS_PER_SECOND: '1000' },
+  });
   await backend.start();
   carrier = new Carrier(5090, 'g711');
   await carrier.start();
   const { accessToken } = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ADMIN.email, password: ADMIN.password });
   const sip = await backend.api<{ username: string; password: string }>('POST', '/api/sip/credentials', accessToken);
-  writeFileSync(path.join(dir, 'phone.xml'), phoneScenario());
-  writeFileSync(path.join(dir, 'phone.csv'), `SEQUENTIAL\n${sip.username}\n`);
+  writeFileSync(path.join(dir, 'phone.xml'), phoneScenario({ switchPort: 5060, mediaPort: '[media_port]', end: { holdMs: HOLD_MS } }));
   const fsPid = freeswitch.child.pid!;
   const backendPid = backend.proc!.child.pid!;
 
@@ -129,7 +86,7 @@ try {
     const [fs0, be0] = [cpuSeconds(fsPid), cpuSeconds(backendPid)];
     const r = spawnSync(
       'sipp',
-      ['127.0.0.1:5060', '-sf', 'phone.xml', '-inf', 'phone.csv', '-s', '+4930555000', '-au', sip.username, '-ap', sip.password, '-i', '127.0.0.1', '-mi', '127.0.0.1', '-p', '0', '-r', String(cps), '-m', String(calls), '-l', String(Math.ceil(cps * (HOLD_MS / 1000 + 2))), '-nostdin', '-timeout', `${SECONDS * 6 + 30}s`],
+      ['127.0.0.1:5060', '-sf', 'phone.xml', '-s', sip.username, '-key', 'number', '+4930555000', '-au', sip.username, '-ap', sip.password, '-i', '127.0.0.1', '-mi', '127.0.0.1', '-p', '0', '-r', String(cps), '-m', String(calls), '-l', String(Math.ceil(cps * (HOLD_MS / 1000 + 2))), '-nostdin', '-timeout', `${SECONDS * 6 + 30}s`],
       { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     const [fs1, be1] = [cpuSeconds(fsPid), cpuSeconds(backendPid)];

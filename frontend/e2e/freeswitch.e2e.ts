@@ -10,8 +10,7 @@
 // to one that takes opus when the trunk offers it, and thirty at once from
 // SIPCall users' desk phones (SIPp) with a browser's call on top.
 // Without the variable this file is skipped and says so; it needs SIPp.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -19,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot, signIn } from './support/browser.js';
 import { Carrier, sippMissing } from './support/carrier.js';
 import { DeskPhones, type DeskPhone } from './support/phones.js';
-import { Backend, Proc, freePort, root } from './support/stack.js';
+import { Backend, freePort, type Proc } from './support/stack.js';
+import { startFreeSwitch, switchBackendEnv } from './support/switch.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 if (!binary) console.warn('freeswitch.e2e: skipped: set SIPCALL_TEST_FREESWITCH to a FreeSWITCH 1.10 binary to run the real-switch browser tests');
@@ -55,10 +55,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     backend = new Backend({
       port: backendPort,
       env: {
-        FREESWITCH_NODES: `esl://:${ESL_PASSWORD}@127.0.0.1:8021`,
-        SWITCH_HTTP_PASSWORD,
-        SIP_DOMAIN: '127.0.0.1',
-        SIP_WSS_URL: 'ws://127.0.0.1:5066',
+        ...switchBackendEnv(ESL_PASSWORD, SWITCH_HTTP_PASSWORD),
         SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ANN.email,
         SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
         SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
@@ -68,24 +65,16 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
         LOGIN_RATE_LIMIT_MAX: '1000',
       },
     });
-    const folders = ['log', 'db', 'run', 'certs', 'cache', 'storage', 'spool'].map((f) => path.join(dir, f));
-    folders.forEach((f) => mkdirSync(f));
-    const [log, db, run, certs, cache, storage, spool] = folders as [string, string, string, string, string, string, string];
-    freeswitch = new Proc(
-      'freeswitch',
-      spawn(binary!, ['-nonat', '-nf', '-conf', path.join(root, 'freeswitch'), '-log', log, '-db', db, '-run', run, '-certs', certs, '-cache', cache, '-storage', storage], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          SIPCALL_ESL_PASSWORD: ESL_PASSWORD,
-          SIPCALL_SWITCH_HTTP_PASSWORD: SWITCH_HTTP_PASSWORD,
-          SIPCALL_BACKEND_URL: `http://127.0.0.1:${backendPort}`,
-          SIPCALL_CDR_SPOOL: spool,
-          // The switch's limits follow SIPCall's caps (GLOBAL_CALLS_PER_SECOND above).
-          SIPCALL_CALLS_PER_SECOND: '100',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
+    freeswitch = startFreeSwitch({
+      binary: binary!,
+      dir,
+      backendUrl: `http://127.0.0.1:${backendPort}`,
+      eslPassword: ESL_PASSWORD,
+      switchHttpPassword: SWITCH_HTTP_PASSWORD,
+      // The switch's limits follow SIPCall's caps (GLOBAL_CALLS_PER_SECOND above).
+      env: { SIPCALL_CALLS_PER_SECOND: '100' },
+      console: true,
+    });
     // The backend is ready once its event-socket link to the switch is.
     await backend.start();
     annToken = (await backend.api<{ accessToken: string; user: { id: string } }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password })).accessToken;

@@ -42,14 +42,25 @@ function linearToUlaw(sample: number): number {
   return s & 0xff;
 }
 
-function scenario(switchPort: number, mediaPort: number): string {
-  const sdp = ['v=0', 'o=phone 1 1 IN IP4 127.0.0.1', 's=phone', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${mediaPort} RTP/AVP 0 101`, 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', 'a=ptime:20', 'a=sendrecv', ''].join('\n');
-  const uri = `sip:[number]@127.0.0.1:${switchPort}`;
+/** How a phone's call ends: it waits for the switch's BYE, or it hangs up itself after holding the call. */
+export type CallEnd = { waitForBye: true } | { holdMs: number };
+
+/**
+ * A SIPp scenario for one call from a SIPCall user's phone: the INVITE, the
+ * switch's digest challenge answered (SIPp's -au/-ap), the answer, then the
+ * end. `[service]` is the SIP user, `[number]` (a -key) what it dials;
+ * with `noteAnswer` the media port of the switch's answer is written to the
+ * file `[answerfile]` (a -key) names.
+ */
+export function phoneScenario(o: { switchPort: number; mediaPort: number | string; end: CallEnd; noteAnswer?: boolean }): string {
+  const sdp = ['v=0', 'o=phone 1 1 IN IP4 127.0.0.1', 's=phone', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${o.mediaPort} RTP/AVP 0 101`, 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', 'a=ptime:20', 'a=sendrecv', ''].join('\n');
+  const uri = `sip:[number]@127.0.0.1:${o.switchPort}`;
+  const from = 'From: <sip:[service]@127.0.0.1>;tag=[pid]phone[call_number]';
   const invite = (cseq: number, auth: boolean) =>
     [
       `INVITE ${uri} SIP/2.0`,
       'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]',
-      'From: <sip:[service]@127.0.0.1>;tag=[pid]phone[call_number]',
+      from,
       'To: <sip:[number]@127.0.0.1>',
       'Call-ID: [call_id]',
       `CSeq: ${cseq} INVITE`,
@@ -61,9 +72,29 @@ function scenario(switchPort: number, mediaPort: number): string {
       '',
       sdp,
     ].join('\n');
-  const ack = (cseq: number) => [`ACK ${uri} SIP/2.0`, '[last_Via:]', 'From: <sip:[service]@127.0.0.1>;tag=[pid]phone[call_number]', '[last_To:]', 'Call-ID: [call_id]', `CSeq: ${cseq} ACK`, 'Max-Forwards: 70', 'Content-Length: 0', ''].join('\n');
+  const ack = (cseq: number) => [`ACK ${uri} SIP/2.0`, '[last_Via:]', from, '[last_To:]', 'Call-ID: [call_id]', `CSeq: ${cseq} ACK`, 'Max-Forwards: 70', 'Content-Length: 0', ''].join('\n');
+  const noted = o.noteAnswer
+    ? `<action><ereg regexp="m=audio ([0-9]+)" search_in="body" check_it="true" assign_to="media,port"/><exec command="echo 'answer [$port] ([$media])' | tee [answerfile]"/></action>`
+    : '';
+  const bye = [`BYE ${uri} SIP/2.0`, 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]', from, '[last_To:]', 'Call-ID: [call_id]', 'CSeq: 3 BYE', 'Max-Forwards: 70', 'Content-Length: 0', ''].join('\n');
+  const ending =
+    'waitForBye' in o.end
+      ? `  <recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>`
+      : `  <pause milliseconds="${o.end.holdMs}"/>
+  <send retrans="500"><![CDATA[
+${bye}]]></send>
+  <recv response="200"/>`;
   return `<?xml version="1.0" encoding="ISO-8859-1"?>
-<scenario name="desk phones">
+<scenario name="a SIPCall user's phone">
   <send retrans="500"><![CDATA[
 ${invite(1, false)}]]></send>
   <recv response="100" optional="true"/>
@@ -75,19 +106,10 @@ ${invite(2, true)}]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="183" optional="true"/>
-  <recv response="200" rtd="true"><action><ereg regexp="m=audio ([0-9]+)" search_in="body" check_it="true" assign_to="media,port"/><exec command="echo 'answer [$port] ([$media])' | tee [answerfile]"/></action></recv>
+  <recv response="200" rtd="true">${noted}</recv>
   <send><![CDATA[
 ${ack(2)}]]></send>
-  <recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>
+${ending}
 </scenario>
 `;
 }
@@ -130,7 +152,7 @@ export class DeskPhones {
         media.send(packet, st.port, '127.0.0.1');
       }
     }, 20);
-    writeFileSync(path.join(this.dir, 'phone.xml'), scenario(this.switchPort, media.address().port));
+    writeFileSync(path.join(this.dir, 'phone.xml'), phoneScenario({ switchPort: this.switchPort, mediaPort: media.address().port, end: { waitForBye: true }, noteAnswer: true }));
     const exits: Array<Promise<number>> = [];
     for (const [i, phone] of phones.entries()) {
       const child = spawn(
