@@ -4,7 +4,7 @@ import { AuditService } from '../src/audit/audit.service.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/auth/password.js';
 import { RefreshTokenStore } from '../src/auth/refresh-tokens.js';
 import type { Database } from '../src/db/database.js';
-import { ConflictError, NotFoundError } from '../src/http/errors.js';
+import { ConflictError, NotFoundError } from '../src/core/errors.js';
 import { UserService } from '../src/users/users.service.js';
 import { FAST_ARGON2 } from './support/app.js';
 import { databaseKinds, openTestDatabase } from './support/database.js';

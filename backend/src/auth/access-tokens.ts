@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../core/errors.js';
 import { ROLES, type Role } from '../users/user.entity.js';
+import { UUID } from '../core/ids.js';
 
 /** The only algorithm we sign with and the only one we accept: no `none`, no key confusion. */
 const ALGORITHMS: jwt.Algorithm[] = ['HS256'];
@@ -24,7 +25,6 @@ export interface VerifiedAccessClaims extends AccessClaims {
   expiresAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface SignedAccessToken {
   token: string;

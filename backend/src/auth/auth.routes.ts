@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
-import { UnauthorizedError, ValidationError } from '../http/errors.js';
+import { UnauthorizedError, ValidationError } from '../core/errors.js';
 import { rateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import type { CounterStore } from '../state/state.js';

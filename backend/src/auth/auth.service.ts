@@ -2,7 +2,7 @@
 // tokens whose reuse revokes the whole family, and the checks behind every
 // authenticated request (a disabled or deleted user is out at once).
 import type { AuditService } from '../audit/audit.service.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../core/errors.js';
 import { toPublicUser, type PublicUser } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { AccessTokens } from './access-tokens.js';

@@ -8,6 +8,7 @@
 import type { Logger } from '../logger.js';
 import type { PubSub } from '../state/state.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
+import { UUID } from '../core/ids.js';
 
 /** A user's sessions, or one of them, that just ended. */
 export interface SessionEnd {
@@ -20,7 +21,6 @@ export interface SessionEnd {
 export const LIVE_CACHE_MS = 5_000;
 const CACHE_SIZE = 10_000;
 const CHANNEL = 'auth:sessions-ended';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface SessionsDeps {
   refreshTokens: Pick<RefreshTokenStore, 'familyIsLive'>;

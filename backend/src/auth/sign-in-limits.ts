@@ -3,7 +3,7 @@
 // (guessing one account's password from many). Only failures count, and each
 // counts before its answer is sent, so the next attempt always sees it; good
 // sign-ins never count, however many arrive at once from one office.
-import { RateLimitedError } from '../http/errors.js';
+import { RateLimitedError } from '../core/errors.js';
 import type { CounterStore } from '../state/state.js';
 
 export interface Limit {

@@ -10,6 +10,7 @@ import type { SwitchNode } from '../switch/node.js';
 import type { SwitchPool } from '../switch/switches.js';
 import type { CallDirection, CallState, LiveCall } from './live-call.js';
 import type { LiveCallStore } from './live-call-store.js';
+import { UUID_ANY_CASE as UUID } from '../core/ids.js';
 
 /** Hangup cause recorded for a call that ended while no event could tell us how. */
 export const ENDED_UNOBSERVED = 'ENDED_WHILE_DISCONNECTED';
@@ -30,7 +31,6 @@ const TRACKED = new Set([
   'CHANNEL_HANGUP_COMPLETE',
 ]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // `show channels as json` as the switch answers it: checked at the edge like any input.
 const channelRows = z.object({

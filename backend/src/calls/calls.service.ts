@@ -4,7 +4,7 @@
 // audit-logged; a call that is unknown or not yours is a 404, never a 500.
 import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError, NotFoundError, ServiceUnavailableError } from '../http/errors.js';
+import { AppError, NotFoundError, ServiceUnavailableError, WrongStateError } from '../core/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { SwitchUnavailableError } from '../switch/node.js';
 import { NoSwitchAvailableError, type SwitchPool } from '../switch/switches.js';
@@ -104,7 +104,7 @@ export class CallService {
 
   async hold(actor: Actor, id: string, on: boolean): Promise<void> {
     const call = await this.visible(actor, id);
-    if (call.state !== (on ? 'answered' : 'held')) throw new AppError(409, 'wrong_state', on ? 'Only a connected call can be put on hold' : 'The call is not on hold');
+    if (call.state !== (on ? 'answered' : 'held')) throw new WrongStateError(on ? 'Only a connected call can be put on hold' : 'The call is not on hold');
     const leg = remoteLeg(call);
     await this.control(actor, call, on ? 'hold' : 'unhold', on ? `uuid_hold ${leg}` : `uuid_hold off ${leg}`);
   }
@@ -113,14 +113,14 @@ export class CallService {
   async transfer(actor: Actor, id: string, destination: string): Promise<void> {
     const call = await this.visible(actor, id);
     if (call.legs.length < 2 || (call.state !== 'answered' && call.state !== 'held')) {
-      throw new AppError(409, 'wrong_state', 'Only a connected call can be transferred');
+      throw new WrongStateError('Only a connected call can be transferred');
     }
     await this.control(actor, call, 'transfer', `uuid_transfer ${call.id} -bleg ${destination} XML ${this.deps.context}`, { destination });
   }
 
   async dtmf(actor: Actor, id: string, digits: string): Promise<void> {
     const call = await this.visible(actor, id);
-    if (call.state !== 'answered') throw new AppError(409, 'wrong_state', 'Tones can be sent on a connected call only');
+    if (call.state !== 'answered') throw new WrongStateError('Tones can be sent on a connected call only');
     await this.control(actor, call, 'dtmf', `uuid_send_dtmf ${remoteLeg(call)} ${digits}`);
   }
 

@@ -1,7 +1,7 @@
 // Call records: received from the switches (HTTP, or the spool import), kept
 // sealed, read back by their owners and admins.
 import type { Histogram, Counter } from 'prom-client';
-import { AppError, ValidationError } from '../http/errors.js';
+import { StorageUnavailableError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 import { UnstorableRecordError, type CdrIngest, type IngestResult } from './cdr-ingest.js';
 import type { CdrExtractor } from './extract-pool.js';
@@ -33,7 +33,7 @@ export class CdrService {
       // A worker died under this record: the switch retries it.
       this.deps.metrics.ingested.inc({ result: 'failed' });
       this.deps.log.error({ err }, 'reading a call record failed; the switch will retry');
-      throw new AppError(503, 'storage_unavailable', 'The record could not be read; retry');
+      throw new StorageUnavailableError('The record could not be read; retry');
     }
     if (!extracted.ok) return this.reject(new CdrError(extracted.reason), uuid);
     let parsed;
@@ -56,7 +56,7 @@ export class CdrService {
       }
       this.deps.metrics.ingested.inc({ result: 'failed' });
       this.deps.log.error({ err, uuid: parsed.callUuid }, 'storing a call record failed; the switch will retry');
-      throw new AppError(503, 'storage_unavailable', 'The record could not be stored; retry');
+      throw new StorageUnavailableError('The record could not be stored; retry');
     } finally {
       timer();
     }

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { clientIp, currentUser, requireAuth, requireRole } from '../http/auth-guard.js';
-import { ForbiddenError } from '../http/errors.js';
+import { ForbiddenError } from '../core/errors.js';
 import { parseInput, queryDate } from '../http/validate.js';
 import type { UserService } from '../users/users.service.js';
 import type { CallAnalytics } from './analytics.js';

@@ -4,9 +4,9 @@
 // null); a number filter goes through the blind index only.
 import type { DataSource } from 'typeorm';
 import type { BlindIndex, KeyRing } from '../crypto/keys.js';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { isQueryDate, isRowId } from '../http/validate.js';
-import { classify } from '../routing/numbers.js';
+import { classify } from '../core/phone-numbers.js';
 import { cdrField } from './cdr-ingest.js';
 
 export interface HistoryQuery {

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { ExtractedCdr } from './extract.js';
 import { urlDecode } from '../switch/esl/events.js';
-import { classify } from '../routing/numbers.js';
+import { classify } from '../core/phone-numbers.js';
+import { UUID_ANY_CASE as UUID } from '../core/ids.js';
 
 /**
  * Why a record is refused. Each is a fault of the record itself, which no
@@ -49,7 +50,6 @@ export interface ParsedCdr {
   raw: Uint8Array;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const profile = z.object({ destination_number: z.string().max(256).optional(), caller_id_number: z.string().max(256).optional() });
 const envelopeSchema = z.strictObject({

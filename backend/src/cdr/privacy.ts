@@ -5,7 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
 import { ownerOfUser, type KeyRing } from '../crypto/keys.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError } from '../core/errors.js';
 import { toPublicUser } from '../users/user.entity.js';
 import type { ActionContext, UserService } from '../users/users.service.js';
 import type { CallHistory } from './history.js';

@@ -6,7 +6,7 @@
 // running the import twice gives the same rows.
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ValidationError } from '../http/errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { CdrService } from './cdr.service.js';
 
 /** `<uuid>.cdr.json`, or `a_<uuid>.cdr.json` with prefix-a-leg. */

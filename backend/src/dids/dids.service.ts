@@ -1,9 +1,9 @@
 // Inbound numbers (DIDs): which user a call from the trunk to a number rings.
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { ActionContext } from '../users/users.service.js';
-import { classify } from '../routing/numbers.js';
+import { classify } from '../core/phone-numbers.js';
 
 export interface Did {
   number: string;

@@ -5,7 +5,7 @@
 // everything already under way — live calls, call-record posts, reads — goes
 // on until the listener closes.
 import type { RequestHandler } from 'express';
-import { ServiceUnavailableError } from '../http/errors.js';
+import { ServiceUnavailableError } from '../core/errors.js';
 
 /** What a refused client is told to wait before trying again. */
 export const DRAIN_RETRY_AFTER_SECONDS = 5;

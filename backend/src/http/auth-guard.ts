@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { AuthService } from '../auth/auth.service.js';
 import type { PublicUser, Role } from '../users/user.entity.js';
-import { ForbiddenError, UnauthorizedError } from './errors.js';
+import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

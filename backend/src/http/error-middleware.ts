@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import { SharedStateUnavailableError } from '../state/state.js';
-import { AppError, NotFoundError, RateLimitedError } from './errors.js';
+import { AppError, NotFoundError, RateLimitedError } from '../core/errors.js';
 
 interface HttpLikeError {
   type?: string;

@@ -4,7 +4,7 @@
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
 import type { CounterStore } from '../state/state.js';
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError } from '../core/errors.js';
 
 class SharedCounterStore implements Store {
   readonly localKeys = false;

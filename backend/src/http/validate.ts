@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../core/errors.js';
 
 type Where = 'body' | 'query' | 'params' | 'cookie';
 type Issue = { path: string; message: string };

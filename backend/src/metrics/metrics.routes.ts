@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Router } from 'express';
-import { ForbiddenError } from '../http/errors.js';
+import { ForbiddenError } from '../core/errors.js';
 import type { Metrics } from './metrics.js';
 
 /** `/metrics` for Prometheus: allowed by bearer token (METRICS_TOKEN) or by source address (METRICS_ALLOWED_IPS). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryState } from '../state/memory.js';
 import { MemoryCallSlots } from './call-slots.js';
-import { classify } from './numbers.js';
+import { classify } from '../core/phone-numbers.js';
 import { decide, evaluateDestination, type DestinationPolicy } from './policy.js';
 import type { Config } from '../config.js';
 

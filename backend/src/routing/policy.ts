@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { CounterStore } from '../state/state.js';
 import type { CallSlots } from './call-slots.js';
-import { BLOCKED_TYPES, FRAUD_PREFIXES, classify, type Dialled } from './numbers.js';
+import { BLOCKED_TYPES, FRAUD_PREFIXES, classify, type Dialled } from '../core/phone-numbers.js';
 
 export const REASONS = [
   'allowed',

@@ -11,9 +11,10 @@ import type { CounterStore } from '../state/state.js';
 import type { User } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { CallSlots } from './call-slots.js';
-import type { Dialled } from './numbers.js';
+import type { Dialled } from '../core/phone-numbers.js';
 import { decide, destinationFor, refuse, type Caller, type Decision, type Reason } from './policy.js';
 import { NOT_FOUND, dialplan, document, el, safeText, type Action } from './xml.js';
+import { UUID } from '../core/ids.js';
 
 /** The form mod_xml_curl posts, as validated strings. */
 export type SwitchForm = Readonly<Record<string, string>>;
@@ -35,7 +36,6 @@ interface RoutingServiceDeps {
   log: Logger;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONTEXT = /^[A-Za-z0-9_-]{1,64}$/;
 /** The context the external (trunk) profile sends calls to. */
 export const PUBLIC_CONTEXT = 'public';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
 import { requireAuth, requireRole } from '../http/auth-guard.js';
-import { FRAUD_PREFIXES } from './numbers.js';
+import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
 
 /**
  * The routing policy and trunk as configured (environment variables), for

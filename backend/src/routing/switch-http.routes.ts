@@ -7,7 +7,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import { DRAIN_RETRY_AFTER_SECONDS, type Lifecycle } from '../health/lifecycle.js';
-import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
 import type { RoutingMetrics, RoutingService, SwitchForm } from './routing.service.js';
 import { NOT_FOUND } from './xml.js';
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { currentUser, requireAuth } from '../http/auth-guard.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { UnauthorizedError } from '../core/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { SipCredentialService } from './sip-credentials.js';
 

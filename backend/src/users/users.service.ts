@@ -5,7 +5,7 @@ import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../auth/password.js';
 import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
 import type { Sessions } from '../auth/sessions.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import { assertStrongPassword } from './password-policy.js';
 import { toPublicUser, UserEntity, type PublicUser, type Role, type User } from './user.entity.js';
 

@@ -58,3 +58,17 @@ export class ServiceUnavailableError extends AppError {
     super(503, code, message);
   }
 }
+
+/** The thing exists but is not in a state where this can be done (a call not yet connected, …). */
+export class WrongStateError extends AppError {
+  constructor(message: string) {
+    super(409, 'wrong_state', message);
+  }
+}
+
+/** The database could not be reached or refused for a passing reason: the same request may succeed later. */
+export class StorageUnavailableError extends AppError {
+  constructor(message: string) {
+    super(503, 'storage_unavailable', message);
+  }
+}
