@@ -12,7 +12,7 @@ import { loadConfig } from '../backend/src/config.js';
 import { openDatabase } from '../backend/src/db/database.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics/metrics.js';
-import { NOT_FOUND } from '../backend/src/routing/xml.js';
+import { NOT_FOUND } from '../backend/src/switch-http/documents.js';
 import { MemoryState } from '../backend/src/state/memory.js';
 
 const USERS = Number(process.env['BENCH_USERS'] ?? 1_000);

@@ -26,10 +26,11 @@ import { closeConnectionsWhileDraining, refuseWhileDraining, type Lifecycle } fr
 import { didsRouter } from './dids/dids.routes.js';
 import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
-import { RoutingService } from './routing/routing.service.js';
+import { Dialplan } from './routing/dialplan.js';
+import { Directory } from './routing/directory.js';
 import { destinationsRouter } from './routing/destinations.routes.js';
 import { routingSettingsRouter } from './routing/settings.routes.js';
-import { switchHttpRouter } from './routing/switch-http.routes.js';
+import { switchHttpRouter } from './switch-http/switch-http.routes.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
 import { CdrService } from './cdr/cdr.service.js';
@@ -97,7 +98,8 @@ export interface Services {
   calls: CallService;
   sip: SipCredentialService;
   dids: DidService;
-  routing: RoutingService;
+  directory: Directory;
+  dialplan: Dialplan;
   keys: KeyRing;
   blindIndex: BlindIndex;
   cdrIngest: CdrIngest;
@@ -125,17 +127,17 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   });
   const sip = new SipCredentialService({ dataSource, config: deps.config });
   const dids = new DidService({ dataSource, audit, defaultCountry: deps.config.routing.defaultCountry });
-  const routing = new RoutingService({
-    config: deps.config,
+  const directory = new Directory({ sipDomain: deps.config.routing.sipDomain, users, sip });
+  const dialplan = new Dialplan({
+    policy: deps.config.routing,
+    usersContext: deps.config.switch.context,
     users,
-    sip,
     dids,
     counters: deps.state.counters,
     slots: deps.switching.slots,
-    metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
     log: deps.log,
   });
-  users.onChanged((id) => routing.forgetCaller(id));
+  users.onChanged((id) => dialplan.forgetCaller(id));
   const keys = new KeyRing(deps.keyStore ?? dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
   const blindIndex = new BlindIndex(deps.config.encryption.blindIndexKey);
   const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
@@ -150,7 +152,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, routing, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
+  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -172,9 +174,11 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(
     '/freeswitch',
     switchHttpRouter({
-      routing: services.routing,
+      directory: services.directory,
+      dialplan: services.dialplan,
       cdrs: services.cdrs,
       config: config.switchHttp,
+      deployment: { sipDomain: config.routing.sipDomain, usersContext: config.switch.context, gateway: config.routing.gateway, trunkCodecs: config.routing.trunkCodecs },
       lifecycle: deps.lifecycle,
       metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
     }),
@@ -257,7 +261,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
   app.use('/api/analytics', analyticsRouter({ analytics: services.analytics, auth: services.auth }));
   app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
-  app.use('/api/destinations', destinationsRouter({ routing: services.routing, auth: services.auth }));
+  app.use('/api/destinations', destinationsRouter({ dialplan: services.dialplan, auth: services.auth }));
   app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
   app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
   app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));

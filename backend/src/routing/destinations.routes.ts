@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AuthService } from '../auth/auth.service.js';
 import { currentUser, requireAuth } from '../http/auth-guard.js';
 import { parseInput } from '../http/validate.js';
-import type { RoutingService } from './routing.service.js';
+import type { Dialplan } from './dialplan.js';
 
 const previewQuery = z.strictObject({
   number: z
@@ -16,14 +16,14 @@ const previewQuery = z.strictObject({
     .regex(/^[0-9+\s().\-/]+$/, 'digits, a leading +, and spaces, dots, dashes, slashes or brackets only'),
 });
 
-export function destinationsRouter(deps: { routing: RoutingService; auth: AuthService }): Router {
+export function destinationsRouter(deps: { dialplan: Dialplan; auth: AuthService }): Router {
   const r = Router();
   r.use(requireAuth(deps.auth));
 
   r.get('/', async (req, res) => {
     const { number } = parseInput(previewQuery, req.query, 'query');
     const user = currentUser(req);
-    res.set('Cache-Control', 'no-store').json(await deps.routing.preview({ id: user.id, disabled: user.disabled, defaultCountry: user.defaultCountry }, number));
+    res.set('Cache-Control', 'no-store').json(await deps.dialplan.preview({ id: user.id, disabled: user.disabled, defaultCountry: user.defaultCountry }, number));
   });
 
   return r;

@@ -7,6 +7,13 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
+import { UUID } from '../core/ids.js';
+
+/** A user's SIP user name: their id. The one place that says so. */
+export const sipUserOf = (userId: string): string => userId;
+
+/** The user a SIP user name belongs to, or null when it names no user id. */
+export const userIdOfSipUser = (sipUser: string): string | null => (UUID.test(sipUser) ? sipUser : null);
 
 export interface SipCredentials {
   username: string;
@@ -52,12 +59,13 @@ export class SipCredentialService {
     const { routing, auth } = this.deps.config;
     const password = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + auth.refreshTokenTtlSeconds * 1000);
+    const username = sipUserOf(userId);
     await this.deps.dataSource.query(
       `INSERT INTO sip_credentials (user_id, session_id, realm, a1_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (user_id, session_id) DO UPDATE SET realm = EXCLUDED.realm, a1_hash = EXCLUDED.a1_hash, created_at = now(), expires_at = EXCLUDED.expires_at`,
-      [userId, sessionId, routing.sipDomain, a1Hash(userId, routing.sipDomain, password), expiresAt],
+      [userId, sessionId, routing.sipDomain, a1Hash(username, routing.sipDomain, password), expiresAt],
     );
-    return { username: userId, password, domain: routing.sipDomain, wssUrl: routing.wssUrl, iceServers: this.iceServers(userId), expiresAt: expiresAt.toISOString() };
+    return { username, password, domain: routing.sipDomain, wssUrl: routing.wssUrl, iceServers: this.iceServers(userId), expiresAt: expiresAt.toISOString() };
   }
 
   async revoke(userId: string, sessionId?: string): Promise<number> {
