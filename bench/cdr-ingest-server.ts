@@ -6,7 +6,7 @@ import express from 'express';
 import pg from 'pg';
 import { createApp, createServices, createSwitching } from '../backend/src/app.js';
 import { Lifecycle } from '../backend/src/health/lifecycle.js';
-import { createPasswordHasher } from '../backend/src/auth/password.js';
+import { createPasswordHasher } from '../backend/src/crypto/password.js';
 import { loadConfig } from '../backend/src/config.js';
 import { openDatabase } from '../backend/src/db/database.js';
 import { createLogger } from '../backend/src/logger.js';

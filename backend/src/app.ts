@@ -12,7 +12,8 @@ import { AuditService } from './audit/audit.service.js';
 import { AccessTokens } from './auth/access-tokens.js';
 import { authRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
-import type { PasswordHasher } from './auth/password.js';
+import { authGuards } from './http/auth-guard.js';
+import type { PasswordHasher } from './crypto/password.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { Sessions } from './auth/sessions.js';
 import type { Config } from './config.js';
@@ -116,7 +117,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
   const accessTokens = new AccessTokens(deps.config.auth);
   const sessions = new Sessions({ refreshTokens, pubsub: deps.state.pubsub, log: deps.log });
-  const users = new UserService({ dataSource, passwords: deps.passwords, audit, refreshTokens, sessions });
+  const users = new UserService({ dataSource, passwords: deps.passwords, audit, sessions });
   const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, sessions, audit });
   const calls = new CallService({
     switches: deps.switching.switches,
@@ -242,10 +243,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   if (switches.size > 0) readiness.push({ name: 'switches', check: () => switches.readiness(), details: () => switches.states() });
   app.use(healthRouter(readiness, deps.lifecycle));
 
+  // Who may reach what, in one list: the guards stand where the routers are mounted.
+  const { signedIn, admin } = authGuards(services.auth);
   app.use(
     '/api/auth',
     authRouter({
       auth: services.auth,
+      signedIn,
       counters: deps.state.counters,
       secureCookies: config.env === 'production',
       loginRateLimit: config.auth.loginRateLimit,
@@ -253,19 +257,17 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       refreshRateLimit: config.auth.refreshRateLimit,
     }),
   );
-  const privacy = privacyRouters({ privacy: services.privacy, auth: services.auth });
-  app.use('/api/users', privacy.admin);
-  app.use('/api/users', usersRouter({ users: services.users, auth: services.auth }));
-  app.use('/api/me', privacy.me);
-  app.use('/api/me', meRouter({ users: services.users, auth: services.auth }));
-  app.use('/api/history', historyRouter({ history: services.history, users: services.users, auth: services.auth }));
-  app.use('/api/analytics', analyticsRouter({ analytics: services.analytics, auth: services.auth }));
-  app.use('/api/audit', auditRouter({ audit: services.audit, auth: services.auth }));
-  app.use('/api/destinations', destinationsRouter({ dialplan: services.dialplan, auth: services.auth }));
-  app.use('/api/calls', callsRouter({ calls: services.calls, auth: services.auth, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
-  app.use('/api/sip', sipRouter({ sip: services.sip, auth: services.auth }));
-  app.use('/api/dids', didsRouter({ dids: services.dids, auth: services.auth }));
-  app.use('/api/settings/routing', routingSettingsRouter({ config, auth: services.auth }));
+  const privacy = privacyRouters({ privacy: services.privacy });
+  app.use('/api/users', admin, privacy.admin, usersRouter({ users: services.users }));
+  app.use('/api/me', signedIn, privacy.me, meRouter({ users: services.users }));
+  app.use('/api/history', signedIn, historyRouter({ history: services.history, users: services.users }));
+  app.use('/api/analytics', admin, analyticsRouter({ analytics: services.analytics }));
+  app.use('/api/audit', admin, auditRouter({ audit: services.audit }));
+  app.use('/api/destinations', signedIn, destinationsRouter({ dialplan: services.dialplan }));
+  app.use('/api/calls', signedIn, callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
+  app.use('/api/sip', signedIn, sipRouter({ sip: services.sip }));
+  app.use('/api/dids', admin, didsRouter({ dids: services.dids }));
+  app.use('/api/settings/routing', admin, routingSettingsRouter({ config }));
 
   app.use('/api', notFoundHandler);
 

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { createPasswordHasher, type PasswordHasher } from './auth/password.js';
+import { createPasswordHasher, type PasswordHasher } from './crypto/password.js';
 import { createServices, createSwitching } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';

@@ -1,7 +1,7 @@
 // The same repository tests on the embedded database and on real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditService } from '../src/audit/audit.service.js';
-import { createPasswordHasher, type PasswordHasher } from '../src/auth/password.js';
+import { createPasswordHasher, type PasswordHasher } from '../src/crypto/password.js';
 import { RefreshTokenStore } from '../src/auth/refresh-tokens.js';
 import type { Database } from '../src/db/database.js';
 import { ConflictError, NotFoundError } from '../src/core/errors.js';
@@ -26,7 +26,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     passwords = createPasswordHasher(FAST_ARGON2);
     audit = new AuditService(db.dataSource);
     tokens = new RefreshTokenStore(db.dataSource, 3600);
-    users = new UserService({ dataSource: db.dataSource, passwords, audit, refreshTokens: tokens, sessions: new Sessions({ refreshTokens: tokens, pubsub: new MemoryState().pubsub, log: silentLogger }) });
+    users = new UserService({ dataSource: db.dataSource, passwords, audit, sessions: new Sessions({ refreshTokens: tokens, pubsub: new MemoryState().pubsub, log: silentLogger }) });
   });
   afterAll(async () => {
     await passwords?.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../core/errors.js';
-import { ROLES, type Role } from '../users/user.entity.js';
+import { ROLES, type Role } from '../core/identity.js';
 import { UUID } from '../core/ids.js';
 
 /** The only algorithm we sign with and the only one we accept: no `none`, no key confusion. */

@@ -1,6 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { clientIp, currentUser, requireAuth } from '../http/auth-guard.js';
+import { clientIp, currentUser } from '../http/auth-guard.js';
 import { UnauthorizedError, ValidationError } from '../core/errors.js';
 import { rateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
@@ -20,6 +20,8 @@ const emptyBody = z.union([z.undefined(), z.strictObject({})]);
 
 export interface AuthRouterDeps {
   auth: AuthService;
+  /** The signed-in guard, for /me. */
+  signedIn: RequestHandler;
   counters: CounterStore;
   secureCookies: boolean;
   loginRateLimit: { max: number; windowSeconds: number };
@@ -89,7 +91,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
     res.status(204).end();
   });
 
-  r.get('/me', requireAuth(deps.auth), (req, res) => {
+  r.get('/me', deps.signedIn, (req, res) => {
     res.json({ user: currentUser(req) });
   });
 

@@ -3,10 +3,11 @@
 // authenticated request (a disabled or deleted user is out at once).
 import type { AuditService } from '../audit/audit.service.js';
 import { UnauthorizedError } from '../core/errors.js';
-import { toPublicUser, type PublicUser } from '../users/user.entity.js';
+import type { PublicUser } from '../core/identity.js';
+import { toPublicUser } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { AccessTokens } from './access-tokens.js';
-import type { PasswordHasher } from './password.js';
+import type { PasswordHasher } from '../crypto/password.js';
 import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-tokens.js';
 import type { Sessions } from './sessions.js';
 

@@ -7,7 +7,7 @@ const ANN = '00000000-0000-4000-8000-00000000000a';
 const S1 = '00000000-0000-4000-8000-000000000001';
 const S2 = '00000000-0000-4000-8000-000000000002';
 
-/** The refresh-token table as far as sessions ask it: which families are alive, and how often it was asked. */
+/** The refresh-token table as far as sessions use it: which families are alive, how often it was asked, and revoking them. */
 function tokenTable(alive: Set<string>) {
   const asked: string[] = [];
   return {
@@ -16,6 +16,12 @@ function tokenTable(alive: Set<string>) {
     familyIsLive: (familyId: string, userId: string) => {
       asked.push(familyId);
       return Promise.resolve(userId === ANN && alive.has(familyId));
+    },
+    /** Every family here is Ann's. */
+    revokeAllForUser: (userId: string) => {
+      const revoked = userId === ANN ? alive.size : 0;
+      if (userId === ANN) alive.clear();
+      return Promise.resolve(revoked);
     },
   };
 }

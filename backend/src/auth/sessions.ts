@@ -5,6 +5,7 @@
 // ended session's tokens stop working at once on this replica and within
 // LIVE_CACHE_MS on the others; ends are announced to every replica, where the
 // live WebSocket closes what belonged to them.
+import type { EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { PubSub } from '../state/state.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
@@ -23,7 +24,7 @@ const CACHE_SIZE = 10_000;
 const CHANNEL = 'auth:sessions-ended';
 
 interface SessionsDeps {
-  refreshTokens: Pick<RefreshTokenStore, 'familyIsLive'>;
+  refreshTokens: Pick<RefreshTokenStore, 'familyIsLive' | 'revokeAllForUser'>;
   pubsub: PubSub;
   log: Logger;
   now?: () => number;
@@ -64,6 +65,11 @@ export class Sessions {
       this.live.delete(sessionId);
     }
     return alive;
+  }
+
+  /** Ends every session of a user, inside the caller's transaction; say ended() once it is committed. */
+  async revokeAll(userId: string, reason: string, manager: EntityManager): Promise<number> {
+    return this.deps.refreshTokens.revokeAllForUser(userId, reason, manager);
   }
 
   /** Called once the end is committed: takes effect here at once, and is announced to the other replicas. */

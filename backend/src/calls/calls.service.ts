@@ -8,7 +8,7 @@ import { AppError, NotFoundError, ServiceUnavailableError, WrongStateError } fro
 import type { Metrics } from '../metrics/metrics.js';
 import { SwitchUnavailableError } from '../switch/node.js';
 import { NoSwitchAvailableError, type SwitchPool } from '../switch/switches.js';
-import type { PublicUser } from '../users/user.entity.js';
+import type { PublicUser } from '../core/identity.js';
 import { remoteLeg, toPublicCall, type LiveCall, type PublicCall } from './live-call.js';
 import type { LiveCallStore } from './live-call-store.js';
 

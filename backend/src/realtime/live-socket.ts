@@ -13,7 +13,7 @@ import type { CallTracker } from '../calls/call-tracker.js';
 import { toPublicCall, type LiveCall } from '../calls/live-call.js';
 import type { LiveCallStore } from '../calls/live-call-store.js';
 import type { Logger } from '../logger.js';
-import type { PublicUser } from '../users/user.entity.js';
+import type { PublicUser } from '../core/identity.js';
 
 export const LIVE_PATH = '/api/live';
 export const LIVE_PROTOCOL = 'sipcall.v1';

@@ -1,7 +1,5 @@
 import { Router } from 'express';
-import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
-import { requireAuth, requireRole } from '../http/auth-guard.js';
 import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
 
 /**
@@ -9,9 +7,8 @@ import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
  * admins to read. Changing them is a deployment change, so this is read-only;
  * no secret is included.
  */
-export function routingSettingsRouter(deps: { config: Config; auth: AuthService }): Router {
+export function routingSettingsRouter(deps: { config: Config }): Router {
   const r = Router();
-  r.use(requireAuth(deps.auth), requireRole('admin'));
   r.get('/', (_req, res) => {
     const c = deps.config.routing;
     res.set('Cache-Control', 'no-store').json({

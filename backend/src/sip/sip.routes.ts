@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AuthService } from '../auth/auth.service.js';
-import { currentUser, requireAuth } from '../http/auth-guard.js';
+import { currentUser } from '../http/auth-guard.js';
 import { UnauthorizedError } from '../core/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { SipCredentialService } from './sip-credentials.js';
@@ -9,9 +8,8 @@ import type { SipCredentialService } from './sip-credentials.js';
 const emptyBody = z.union([z.undefined(), z.strictObject({})]);
 
 /** The browser's SIP account: fresh credentials for this session, or none. */
-export function sipRouter(deps: { sip: SipCredentialService; auth: AuthService }): Router {
+export function sipRouter(deps: { sip: SipCredentialService }): Router {
   const r = Router();
-  r.use(requireAuth(deps.auth));
 
   r.post('/credentials', async (req, res) => {
     parseInput(emptyBody, req.body, 'body');

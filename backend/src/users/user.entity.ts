@@ -1,28 +1,10 @@
 import { EntitySchema } from 'typeorm';
+import type { PublicUser } from '../core/identity.js';
 
-export const ROLES = ['user', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface User {
-  id: string;
-  /** Always stored lower-case; unique. */
-  email: string;
-  displayName: string;
-  role: Role;
+/** An account as stored: its public view and the hash of its password. */
+export interface User extends PublicUser {
   passwordHash: string;
-  disabled: boolean;
-  /** Internal number other users dial to reach this user's devices. */
-  extension: string | null;
-  /** ISO country that national numbers this user dials belong to (else the system default). */
-  defaultCountry: string | null;
-  /** Numbers in this user's call history are shown masked but for their last digits. */
-  privacyMode: boolean;
-  createdAt: Date;
-  updatedAt: Date;
 }
-
-/** What the API shows of a user: never the password hash. */
-export type PublicUser = Omit<User, 'passwordHash'>;
 
 export function toPublicUser({ passwordHash: _hash, ...rest }: User): PublicUser {
   return rest;

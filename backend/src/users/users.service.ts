@@ -2,12 +2,11 @@
 // same transaction, and the last enabled admin can never be removed.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
-import type { PasswordHasher } from '../auth/password.js';
-import type { RefreshTokenStore } from '../auth/refresh-tokens.js';
-import type { Sessions } from '../auth/sessions.js';
+import type { PasswordHasher } from '../crypto/password.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { assertStrongPassword } from './password-policy.js';
-import { toPublicUser, UserEntity, type PublicUser, type Role, type User } from './user.entity.js';
+import type { PublicUser, Role } from '../core/identity.js';
+import { toPublicUser, UserEntity, type User } from './user.entity.js';
 
 export interface ActionContext {
   actor: AuditActor;
@@ -43,12 +42,22 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
+/** Why an account change ended its sessions. */
+export type SessionEndReason = 'disabled' | 'role_change' | 'password_change';
+
+/** How an account change ends the account's sessions; the sign-in side (auth/) provides it. */
+export interface AccountSessions {
+  /** Revokes every session of the user, inside the change's own transaction. */
+  revokeAll(userId: string, reason: SessionEndReason, manager: EntityManager): Promise<unknown>;
+  /** Once the change is committed: the user's sessions ended (here and on the other replicas). */
+  ended(end: { userId: string }): Promise<void>;
+}
+
 interface UserServiceDeps {
   dataSource: DataSource;
   passwords: PasswordHasher;
   audit: AuditService;
-  refreshTokens: RefreshTokenStore;
-  sessions: Pick<Sessions, 'ended'>;
+  sessions: AccountSessions;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -187,7 +196,7 @@ export class UserService {
       }
       // A disabled account, a new password or a new role ends every session the account had.
       if (changes.disabled === true || changes.passwordHash !== undefined || changes.role !== undefined) {
-        await this.deps.refreshTokens.revokeAllForUser(id, changes.disabled ? 'disabled' : changes.role ? 'role_change' : 'password_change', m);
+        await this.deps.sessions.revokeAll(id, changes.disabled ? 'disabled' : changes.role ? 'role_change' : 'password_change', m);
         sessionsEnded = true;
       }
       return toPublicUser(await m.findOneOrFail(UserEntity, { where: { id } }));

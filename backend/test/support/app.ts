@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import { createApp, createServices, createSwitching, type Services, type Switching } from '../../src/app.js';
 import { Lifecycle } from '../../src/health/lifecycle.js';
-import { createPasswordHasher, type PasswordHasher } from '../../src/auth/password.js';
+import { createPasswordHasher, type PasswordHasher } from '../../src/crypto/password.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
