@@ -13,7 +13,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { MemoryState } from './state/memory.js';
 import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
 import { importSpool } from './cdr/spool.js';
-import { passwordWeakness } from './users/password-policy.js';
+import { passwordWeakness } from './core/password-policy.js';
 
 const EMBEDDED_NOTE = 'With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.';
 

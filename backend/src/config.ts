@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { passwordWeakness } from './users/password-policy.js';
+import { passwordWeakness } from './core/password-policy.js';
 
 export type Environment = 'development' | 'test' | 'production';
 

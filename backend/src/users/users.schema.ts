@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../core/identity.js';
 
-/** Its length; how guessable it is, which depends on whose it is, is checked by users.service (password-policy.ts). */
+/** Its length; how guessable it is, which depends on whose it is, is checked by users.service (core/password-policy.ts). */
 export const passwordSchema = z.string().min(12, 'must be at least 12 characters').max(256, 'must be at most 256 characters');
 
 export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
-import { assertStrongPassword } from './password-policy.js';
+import { assertStrongPassword } from '../core/password-policy.js';
 import type { PublicUser, Role } from '../core/identity.js';
 import { toPublicUser, UserEntity, type User } from './user.entity.js';
 

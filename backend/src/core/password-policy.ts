@@ -4,7 +4,7 @@
 // keyboard walks, sequences, dates — and the account's own email and name.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from './errors.js';
 
 /** zxcvbn's 3: "safely unguessable" online (about 10^8 guesses and more). */
 const MIN_SCORE = 3;
