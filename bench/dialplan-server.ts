@@ -8,7 +8,7 @@ import express from 'express';
 import { createApp, createServices, createSwitching } from '../backend/src/app.js';
 import { Lifecycle } from '../backend/src/health/lifecycle.js';
 import { createPasswordHasher } from '../backend/src/crypto/password.js';
-import { loadConfig } from '../backend/src/config.js';
+import { loadConfig } from '../backend/src/config/load.js';
 import { openDatabase } from '../backend/src/db/database.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics/metrics.js';

@@ -16,7 +16,7 @@ import { authGuards } from './http/auth-guard.js';
 import type { PasswordHasher } from './crypto/password.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { Sessions } from './auth/sessions.js';
-import type { Config } from './config.js';
+import type { Config } from './config/settings.js';
 import type { Database } from './db/database.js';
 import { CallTracker } from './calls/call-tracker.js';
 import { callsRouter } from './calls/calls.routes.js';

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password.js';
 import { createServices, createSwitching } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/load.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';

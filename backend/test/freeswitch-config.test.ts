@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/load.js';
 
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../freeswitch');
 const files = (function walk(dir: string): string[] {

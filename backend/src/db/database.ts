@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntitySchema, type MigrationInterface, type QueryRunner } from 'typeorm';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { migrations } from './migrations/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { createLogger } from '../logger.js';
 import { MemoryState } from '../state/memory.js';
 import type { User } from '../users/user.entity.js';

@@ -3,7 +3,7 @@
 // public context) ring the user who owns the dialled number. The answer is a
 // plan in SIPCall's terms; the switch's door renders it. Anything unexpected is
 // a refusal, never a bridge.
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Dialled } from '../core/phone-numbers.js';
 import type { CounterStore } from '../state/state.js';

@@ -3,7 +3,7 @@ import { MemoryState } from '../state/memory.js';
 import { MemoryCallSlots } from './call-slots.js';
 import { classify } from '../core/phone-numbers.js';
 import { decide, evaluateDestination, type DestinationPolicy } from './policy.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 
 const POLICY: DestinationPolicy = {
   allowedCountries: ['DE', 'AT'],

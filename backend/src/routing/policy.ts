@@ -1,7 +1,7 @@
 // The one place that decides what happens to a call, with a reason for every
 // outcome. Destination policy is a pure function (table-tested); the caps and
 // rate limits that need shared state come after it, in decide().
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import type { CounterStore } from '../state/state.js';
 import type { CallSlots } from './call-slots.js';
 import { BLOCKED_TYPES, FRAUD_PREFIXES, classify, type Dialled } from '../core/phone-numbers.js';

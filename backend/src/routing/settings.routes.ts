@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
 
 /**

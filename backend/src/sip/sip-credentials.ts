@@ -6,7 +6,7 @@
 // hands FreeSWITCH the A1 of the session that produced it.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { UUID } from '../core/ids.js';
 
 /** A user's SIP user name: their id. The one place that says so. */

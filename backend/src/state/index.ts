@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import { MemoryState } from './memory.js';
 import { RedisState } from './redis.js';

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { RequestHandler } from 'express';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
 
 export function switchAuth(config: Config['switchHttp'], rejected: (reason: 'address_not_allowed' | 'bad_credentials') => void): RequestHandler {

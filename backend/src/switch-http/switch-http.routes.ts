@@ -4,7 +4,7 @@
 // cdr/ see SIPCall's own terms only.
 import express, { Router } from 'express';
 import type { Counter, Histogram } from 'prom-client';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { DRAIN_RETRY_AFTER_SECONDS, type Lifecycle } from '../health/lifecycle.js';
 import type { Directory } from '../routing/directory.js';
 import type { Dialplan } from '../routing/dialplan.js';

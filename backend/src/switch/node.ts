@@ -3,7 +3,7 @@
 // line and a gauge. Calls never depend on this link: they are controlled by
 // UUID over inbound ESL, so a lost link loses events, never calls; on every
 // (re)connect the node re-subscribes and asks its owner to reconcile.
-import type { SwitchNodeConfig } from '../config.js';
+import type { SwitchNodeConfig } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { EslClient, EslError } from './esl/client.js';

@@ -1,6 +1,6 @@
 // The set of FreeSWITCH nodes this backend drives: starts them, picks one per
 // new call, finds the one a call lives on, and reports their health.
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EslEvent } from './esl/events.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './load.js';
 
 const SAFE_PRODUCTION = {
   NODE_ENV: 'production',
@@ -91,6 +91,12 @@ describe('configuration in production', () => {
   it('lists every problem at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.join('\n')).toMatch(/JWT_SECRET[\s\S]*ENCRYPTION_MASTER_KEY[\s\S]*FREESWITCH_NODES/);
+  });
+
+  it('names a variable that does not parse together with every other problem, not first and alone', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: '80a', EMERGENCY_POLICY: 'maybe', TRUST_PROXY: 'true' });
+    expect(problems[0]).toBe('PORT: must be a whole number');
+    expect(problems.join('\n')).toMatch(/EMERGENCY_POLICY[\s\S]*JWT_SECRET[\s\S]*ENCRYPTION_MASTER_KEY[\s\S]*FREESWITCH_NODES[\s\S]*TRUST_PROXY=true/);
   });
 
   it('rejects a non-numeric port with the variable name', () => {

@@ -1,0 +1,270 @@
+// The environment's variables: their schema, and the settings made of several
+// variables or of lists (switch nodes, proxies, origins, routing, the
+// bootstrap admin). Every parser adds what is wrong to `problems` and goes on,
+// so one start-up names every problem at once.
+import { z } from 'zod';
+import { passwordWeakness } from '../core/password-policy.js';
+import { MIN_SWITCH_PASSWORD_LENGTH, isKnownDefault, isPatterned } from './secrets.js';
+import type { Config, SwitchNodeConfig } from './settings.js';
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intString(0, 65535).default(8080),
+  TRUST_PROXY: z.string().default('false'),
+  CORS_ORIGINS: z.string().default(''),
+  BODY_LIMIT_KB: intString(1, 10_240).default(100),
+  SHUTDOWN_DRAIN_SECONDS: intString(0, 300).default(5),
+  SIPCALL_STATIC_DIR: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  SIPCALL_DATA_DIR: z.string().min(1).default('./data'),
+  KEYSTORE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('sipcall'),
+  JWT_AUDIENCE: z.string().min(1).default('sipcall-api'),
+  ACCESS_TOKEN_TTL_SECONDS: intString(30, 900).default(600),
+  REFRESH_TOKEN_TTL_DAYS: intString(1, 90).default(30),
+  LOGIN_RATE_LIMIT_MAX: intString(1, 10_000).default(10),
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
+  LOGIN_ACCOUNT_RATE_LIMIT_MAX: intString(1, 10_000).default(20),
+  REFRESH_RATE_LIMIT_MAX: intString(1, 10_000).default(60),
+  REFRESH_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
+  ENCRYPTION_MASTER_KEY: z.string().optional(),
+  ENCRYPTION_RETIRED_KEYS: z.string().default(''),
+  BLIND_INDEX_KEY: z.string().optional(),
+  FREESWITCH_NODES: z.string().optional(),
+  SIP_TRUNK_PASSWORD: z.string().optional(),
+  FREESWITCH_CONTEXT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a dialplan context name').default('default'),
+  SWITCH_HTTP_USER: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('freeswitch'),
+  SWITCH_HTTP_PASSWORD: z.string().optional(),
+  SWITCH_ALLOWED_IPS: z.string().optional(),
+  SIP_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address').default('127.0.0.1'),
+  SIP_WSS_URL: z.string().regex(/^wss?:\/\/\S+$/, 'must be a wss:// URL').default('wss://127.0.0.1:7443'),
+  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE').default('DE'),
+  ALLOWED_DESTINATIONS: z.string().optional(),
+  BLOCKED_PREFIXES: z.string().default(''),
+  EMERGENCY_NUMBERS: z.string().regex(/^[0-9]{2,4}(,[0-9]{2,4})*$/, 'comma-separated short numbers').default('112,110,911,999'),
+  EMERGENCY_POLICY: z.enum(['allow', 'refuse']).default('allow'),
+  MAX_CALL_SECONDS: intString(10, 86_400).default(3600),
+  USER_MAX_CONCURRENT_CALLS: intString(1, 100).default(2),
+  GLOBAL_MAX_CONCURRENT_CALLS: intString(1, 100_000).default(100),
+  USER_CALLS_PER_SECOND: intString(1, 100).default(1),
+  GLOBAL_CALLS_PER_SECOND: intString(1, 10_000).default(10),
+  TRUNK_GATEWAY: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a gateway name').default('trunk'),
+  TRUNK_CODECS: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9@._-]{0,31}(,[A-Za-z0-9][A-Za-z0-9@._-]{0,31}){0,7}$/, 'must be up to 8 codec names, comma-separated (PCMU,PCMA)')
+    .default('PCMU,PCMA'),
+  STUN_URLS: z.string().default(''),
+  TURN_URLS: z.string().default(''),
+  TURN_SECRET: z.string().optional(),
+  TURN_TTL_SECONDS: intString(60, 86_400).default(3600),
+  METRICS_TOKEN: z.string().optional(),
+  METRICS_ALLOWED_IPS: z.string().default('127.0.0.1,::1'),
+  CDR_SPOOL_DIR: z.string().min(1).optional(),
+  CDR_SPOOL_ARCHIVE_DIR: z.string().min(1).optional(),
+  CDR_SPOOL_SWEEP_SECONDS: intString(5, 86_400).default(60),
+  CDR_WORKERS: intString(0, 16).optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
+  SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The same variables, each falling back to what it means when unset if its value does not parse. */
+const lenientSchema = z.object(
+  Object.fromEntries(
+    Object.entries(envSchema.shape).map(([name, schema]: [string, z.ZodType]) => {
+      const unset = schema.safeParse(undefined);
+      return [name, schema.catch(unset.success ? unset.data : undefined)];
+    }),
+  ),
+);
+
+/** The environment's variables; every one that does not parse is a problem. */
+export function parseEnvironment(env: RawEnv, problems: string[]): Env {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return lenientSchema.parse(env) as Env;
+}
+export type RawEnv = Record<string, string | undefined>;
+
+export function blankToUndefined(env: RawEnv): RawEnv {
+  const out: RawEnv = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === undefined || v.trim() === '' ? undefined : v;
+  return out;
+}
+
+const ESL_URL = /^esl:\/\/(?:[^:@/]*):([^@/]+)@([^:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/;
+
+export function switchNodes(value: string | undefined, relaxed: boolean, problems: string[], notices: string[]): SwitchNodeConfig[] {
+  if (value === undefined) {
+    if (relaxed) {
+      notices.push('FREESWITCH_NODES is not set: running without a switch');
+      return [];
+    }
+    problems.push('FREESWITCH_NODES is required: esl://:password@host:port[,esl://…]');
+    return [];
+  }
+  const nodes: SwitchNodeConfig[] = [];
+  value.split(',').forEach((entry, index) => {
+    const where = `FREESWITCH_NODES[${index}]`;
+    const m = ESL_URL.exec(entry.trim());
+    if (!m) {
+      problems.push(`${where} must look like esl://:password@host:port`);
+      return;
+    }
+    const password = decodeURIComponent(m[1]!);
+    const host = m[2]!;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) {
+      problems.push(`${where} has an invalid port ${port}`);
+      return;
+    }
+    if (isKnownDefault(password)) {
+      problems.push(`${where} uses the ESL password "ClueCon" or another known default; set event_socket.conf's password to a random secret`);
+      return;
+    }
+    if (!relaxed && password.length < MIN_SWITCH_PASSWORD_LENGTH) {
+      problems.push(`${where} ESL password is too short: at least ${MIN_SWITCH_PASSWORD_LENGTH} characters are required`);
+      return;
+    }
+    if (!relaxed && isPatterned(password)) {
+      problems.push(`${where} ESL password is not random (a repeated character or pattern); set a random secret`);
+      return;
+    }
+    const name = `${host}:${port}`;
+    if (nodes.some((n) => n.name === name)) {
+      problems.push(`${where} repeats ${name}`);
+      return;
+    }
+    nodes.push({ name, host, port, password });
+  });
+  return nodes;
+}
+
+export function parseTrustProxy(value: string, problems: string[]): Config['http']['trustProxy'] {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  if (v === 'true' || v === 'yes' || v === '*') {
+    problems.push('TRUST_PROXY=true trusts any client-supplied X-Forwarded-For; give a hop count or the proxies\' addresses');
+    return false;
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) problems.push('TRUST_PROXY hop count must be at most 10');
+    return hops;
+  }
+  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const address = /^[0-9a-f.:]+(\/\d{1,3})?$/;
+  const bad = entries.filter((s) => !named.has(s) && !address.test(s));
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push(`TRUST_PROXY must be false, a hop count, or a list of addresses/subnets (bad: ${bad.join(', ') || 'empty'})`);
+    return false;
+  }
+  return entries;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export function parseOrigins(value: string, problems: string[]): string[] {
+  const origins = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!isOrigin(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
+  }
+  return origins;
+}
+
+export function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function parseRouting(e: Env, problems: string[]): Config['routing'] {
+  const destinations = list(e.ALLOWED_DESTINATIONS ?? e.DEFAULT_COUNTRY);
+  const badDestination = destinations.filter((d) => !/^[A-Z]{2}$/.test(d) && !/^\+[0-9]{1,12}$/.test(d));
+  if (badDestination.length > 0) problems.push(`ALLOWED_DESTINATIONS entries must be ISO countries (DE) or +prefixes (+4930): ${badDestination.join(', ')}`);
+  const blocked = list(e.BLOCKED_PREFIXES);
+  const badBlocked = blocked.filter((p) => !/^\+[0-9]{1,12}$/.test(p));
+  if (badBlocked.length > 0) problems.push(`BLOCKED_PREFIXES entries must be +prefixes: ${badBlocked.join(', ')}`);
+  const urls = (value: string, name: string, schemes: RegExp) => {
+    const all = list(value);
+    const bad = all.filter((u) => !schemes.test(u));
+    if (bad.length > 0) problems.push(`${name} entries must look like ${String(schemes)}: ${bad.join(', ')}`);
+    return all;
+  };
+  const turnUrls = urls(e.TURN_URLS, 'TURN_URLS', /^turns?:[^\s,]+$/);
+  let turn: Config['routing']['turn'] = null;
+  if (turnUrls.length > 0 || e.TURN_SECRET !== undefined) {
+    if (turnUrls.length === 0 || e.TURN_SECRET === undefined) problems.push('TURN_URLS and TURN_SECRET go together');
+    else if (e.TURN_SECRET.length < 16 || isKnownDefault(e.TURN_SECRET)) problems.push('TURN_SECRET must be at least 16 characters and not a known default');
+    else turn = { secret: e.TURN_SECRET, urls: turnUrls, ttlSeconds: e.TURN_TTL_SECONDS };
+  }
+  return {
+    sipDomain: e.SIP_DOMAIN,
+    wssUrl: e.SIP_WSS_URL,
+    defaultCountry: e.DEFAULT_COUNTRY,
+    allowedCountries: destinations.filter((d) => /^[A-Z]{2}$/.test(d)),
+    allowedPrefixes: destinations.filter((d) => d.startsWith('+')),
+    blockedPrefixes: blocked,
+    emergencyNumbers: list(e.EMERGENCY_NUMBERS),
+    emergencyPolicy: e.EMERGENCY_POLICY,
+    maxCallSeconds: e.MAX_CALL_SECONDS,
+    userMaxConcurrent: e.USER_MAX_CONCURRENT_CALLS,
+    globalMaxConcurrent: e.GLOBAL_MAX_CONCURRENT_CALLS,
+    userCallsPerSecond: e.USER_CALLS_PER_SECOND,
+    globalCallsPerSecond: e.GLOBAL_CALLS_PER_SECOND,
+    gateway: e.TRUNK_GATEWAY,
+    trunkCodecs: list(e.TRUNK_CODECS),
+    stunUrls: urls(e.STUN_URLS, 'STUN_URLS', /^stuns?:[^\s,]+$/),
+    turn,
+  };
+}
+
+export function parseBootstrapAdmin(e: Env, problems: string[]): Config['bootstrapAdmin'] {
+  const email = e.SIPCALL_BOOTSTRAP_ADMIN_EMAIL;
+  const password = e.SIPCALL_BOOTSTRAP_ADMIN_PASSWORD;
+  if (email === undefined && password === undefined) return null;
+  if (email === undefined || password === undefined) {
+    problems.push('SIPCALL_BOOTSTRAP_ADMIN_EMAIL and SIPCALL_BOOTSTRAP_ADMIN_PASSWORD go together');
+    return null;
+  }
+  if (password.length < 12 || isKnownDefault(password)) {
+    problems.push('SIPCALL_BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters and not a known default');
+    return null;
+  }
+  const displayName = e.SIPCALL_BOOTSTRAP_ADMIN_NAME ?? 'Administrator';
+  const weakness = passwordWeakness(password, { email, displayName });
+  if (weakness) {
+    problems.push(`SIPCALL_BOOTSTRAP_ADMIN_PASSWORD ${weakness}`);
+    return null;
+  }
+  return { email: email.toLowerCase(), password, displayName };
+}
