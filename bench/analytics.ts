@@ -8,7 +8,7 @@
 // query's p95 and its count's p95.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ANALYTICS_SQL, CallAnalytics } from '../backend/src/cdr/analytics.js';
+import { ANALYTICS_SQL, CallAnalytics } from '../backend/src/history/analytics.js';
 import { openDatabase } from '../backend/src/db/database.js';
 import { createLogger } from '../backend/src/logger.js';
 

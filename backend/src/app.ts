@@ -25,6 +25,7 @@ import { openLiveCallStore, type LiveCallStore } from './calls/live-call-store.j
 import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
 import { closeConnectionsWhileDraining, refuseWhileDraining, type Lifecycle } from './health/lifecycle.js';
 import { didsRouter } from './dids/dids.routes.js';
+import { DidRepository } from './dids/did-repository.js';
 import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
 import { Dialplan } from './routing/dialplan.js';
@@ -32,14 +33,16 @@ import { Directory } from './routing/directory.js';
 import { destinationsRouter } from './routing/destinations.routes.js';
 import { routingSettingsRouter } from './routing/settings.routes.js';
 import { switchHttpRouter } from './switch-http/switch-http.routes.js';
+import { SipCredentialRepository } from './sip/credential-repository.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
 import { CdrService } from './cdr/cdr.service.js';
 import { CdrExtractor } from './cdr/extract-pool.js';
-import { CallHistory } from './cdr/history.js';
-import { analyticsRouter, historyRouter, privacyRouters } from './cdr/history.routes.js';
-import { CallAnalytics } from './cdr/analytics.js';
-import { PrivacyService } from './cdr/privacy.js';
+import { CallHistory } from './history/history.js';
+import { SqlCallRecords } from './history/call-records.js';
+import { analyticsRouter, historyRouter, privacyRouters } from './history/history.routes.js';
+import { CallAnalytics } from './history/analytics.js';
+import { PrivacyService } from './history/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
 import { sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
@@ -126,8 +129,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     metrics: deps.metrics,
     context: deps.config.switch.context,
   });
-  const sip = new SipCredentialService({ dataSource, config: deps.config });
-  const dids = new DidService({ dataSource, audit, defaultCountry: deps.config.routing.defaultCountry });
+  const sip = new SipCredentialService({ credentials: new SipCredentialRepository(dataSource), sessions: refreshTokens, config: deps.config });
+  const dids = new DidService({ numbers: new DidRepository(dataSource), users, audit, defaultCountry: deps.config.routing.defaultCountry });
   const directory = new Directory({ sipDomain: deps.config.routing.sipDomain, users, sip });
   const dialplan = new Dialplan({
     policy: deps.config.routing,
@@ -150,8 +153,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
   });
-  const history = new CallHistory({ dataSource, keys, index: blindIndex, defaultCountry: deps.config.routing.defaultCountry });
-  const privacy = new PrivacyService({ dataSource, keys, history, users, audit });
+  const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
+  const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
   return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
 }
@@ -260,7 +263,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const privacy = privacyRouters({ privacy: services.privacy });
   app.use('/api/users', admin, privacy.admin, usersRouter({ users: services.users }));
   app.use('/api/me', signedIn, privacy.me, meRouter({ users: services.users }));
-  app.use('/api/history', signedIn, historyRouter({ history: services.history, users: services.users }));
+  app.use('/api/history', signedIn, historyRouter({ history: services.history }));
   app.use('/api/analytics', admin, analyticsRouter({ analytics: services.analytics }));
   app.use('/api/audit', admin, auditRouter({ audit: services.audit }));
   app.use('/api/destinations', signedIn, destinationsRouter({ dialplan: services.dialplan }));

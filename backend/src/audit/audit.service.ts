@@ -49,6 +49,14 @@ export class AuditService {
     await manager.insert(AuditEntryEntity, row as never);
   }
 
+  /** Every entry a user made or that is about them, oldest first (for their data export). */
+  async about(userId: string): Promise<Array<Record<string, unknown>>> {
+    return this.dataSource.query<Array<Record<string, unknown>>>(
+      `SELECT at, action, outcome, actor_id, actor_email, target_type, target_id, ip, details FROM audit_log WHERE actor_id = $1 OR (target_type = 'user' AND target_id = $1::text) ORDER BY id`,
+      [userId],
+    );
+  }
+
   /** Newest first, keyset-paginated on the identity column so pages never shift. */
   async list(query: AuditQuery): Promise<AuditPage> {
     const qb = this.dataSource.manager

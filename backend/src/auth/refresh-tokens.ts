@@ -67,6 +67,16 @@ export class RefreshTokenStore {
     return rows.length > 0;
   }
 
+  /** Which of these sessions (families) of the user are alive. */
+  async liveFamilies(userId: string, familyIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (familyIds.length === 0) return new Set();
+    const rows = await this.dataSource.query<Array<{ family_id: string }>>(
+      `SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $1 AND family_id = ANY($2::uuid[]) AND revoked_at IS NULL AND expires_at > now()`,
+      [userId, familyIds],
+    );
+    return new Set(rows.map((r) => r.family_id));
+  }
+
   /** The family of a token, if the token is known (used by logout). */
   async familyOf(token: string): Promise<{ userId: string; familyId: string } | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;

@@ -189,6 +189,16 @@ export class CdrIngest {
     );
     return new Set(rows.map((r) => `${r.call_uuid}/${r.leg}`));
   }
+
+  /**
+   * Erasure: a user's records stay as anonymous figures (times, durations,
+   * causes) with nothing left that links them to the user. Their sealed
+   * fields are unreadable already once their data key is gone.
+   */
+  async unlinkUser(userId: string): Promise<number> {
+    const r = await this.options.dataSource.query<[unknown[], number]>(`UPDATE cdrs SET user_id = NULL, destination_idx = NULL, caller_idx = NULL WHERE user_id = $1`, [userId]);
+    return r[1];
+  }
 }
 
 /** PostgreSQL's error code when the database refused a statement; null when it could not be asked. */

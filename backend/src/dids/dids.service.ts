@@ -1,28 +1,22 @@
 // Inbound numbers (DIDs): which user a call from the trunk to a number rings.
-import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import type { ActionContext } from '../users/users.service.js';
 import { classify } from '../core/phone-numbers.js';
+import type { User } from '../users/user.entity.js';
+import type { ActionContext } from '../users/users.service.js';
+import type { Did, DidRepository } from './did-repository.js';
 
-export interface Did {
-  number: string;
-  userId: string;
-  label: string;
-  createdAt: Date;
+export type { Did } from './did-repository.js';
+
+export interface DidServiceDeps {
+  numbers: DidRepository;
+  users: { findById(id: string): Promise<Pick<User, 'id' | 'disabled'> | null> };
+  audit: Pick<AuditService, 'record'>;
+  defaultCountry: string;
 }
-
-interface DidRow {
-  number: string;
-  user_id: string;
-  label: string;
-  created_at: Date;
-}
-
-const toDid = (r: DidRow): Did => ({ number: r.number, userId: r.user_id, label: r.label, createdAt: r.created_at });
 
 export class DidService {
-  constructor(private readonly deps: { dataSource: DataSource; audit: AuditService; defaultCountry: string }) {}
+  constructor(private readonly deps: DidServiceDeps) {}
 
   /** The number in E.164, or null when it is not a phone number. */
   normalise(number: string): string | null {
@@ -30,39 +24,40 @@ export class DidService {
     return c.kind === 'e164' ? c.e164 : null;
   }
 
-  async list(): Promise<Did[]> {
-    return (await this.deps.dataSource.query<DidRow[]>(`SELECT * FROM dids ORDER BY number`)).map(toDid);
+  list(): Promise<Did[]> {
+    return this.deps.numbers.list();
   }
 
+  ofUser(userId: string): Promise<Did[]> {
+    return this.deps.numbers.ofUser(userId);
+  }
+
+  /** The enabled user a call to this number rings, if any. */
   async ownerOf(number: string): Promise<string | null> {
     const e164 = this.normalise(number);
-    if (!e164) return null;
-    const rows = await this.deps.dataSource.query<Array<{ user_id: string }>>(
-      `SELECT d.user_id FROM dids d JOIN users u ON u.id = d.user_id WHERE d.number = $1 AND NOT u.disabled`,
-      [e164],
-    );
-    return rows[0]?.user_id ?? null;
+    const did = e164 ? await this.deps.numbers.byNumber(e164) : null;
+    if (!did) return null;
+    const owner = await this.deps.users.findById(did.userId);
+    return owner && !owner.disabled ? owner.id : null;
   }
 
   async assign(input: { number: string; userId: string; label: string }, ctx: ActionContext): Promise<Did> {
     const e164 = this.normalise(input.number);
     if (!e164) throw new ValidationError('Not a phone number', [{ path: 'body.number', message: 'must be a valid phone number' }]);
-    return this.deps.dataSource.transaction(async (m) => {
-      const user = await m.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1`, [input.userId]);
-      if (user.length === 0) throw new NotFoundError('User');
-      const rows = await m.query<DidRow[]>(`INSERT INTO dids (number, user_id, label) VALUES ($1, $2, $3) ON CONFLICT (number) DO NOTHING RETURNING *`, [e164, input.userId, input.label]);
-      if (rows.length === 0) throw new ConflictError('This number is assigned already', 'did_taken');
+    return this.deps.numbers.transaction(async (tx, m) => {
+      const did = await tx.insert({ number: e164, userId: input.userId, label: input.label });
+      if (did === 'no_user') throw new NotFoundError('User');
+      if (did === 'taken') throw new ConflictError('This number is assigned already', 'did_taken');
       await this.deps.audit.record({ action: 'did.assign', outcome: 'ok', ...ctx, target: { type: 'did', id: e164 }, details: { userId: input.userId } }, m);
-      return toDid(rows[0]!);
+      return did;
     });
   }
 
   async remove(number: string, ctx: ActionContext): Promise<void> {
     const e164 = this.normalise(number);
     if (!e164) throw new NotFoundError('DID');
-    await this.deps.dataSource.transaction(async (m) => {
-      const r = await m.query<[unknown[], number]>(`DELETE FROM dids WHERE number = $1`, [e164]);
-      if (r[1] === 0) throw new NotFoundError('DID');
+    await this.deps.numbers.transaction(async (tx, m) => {
+      if (!(await tx.delete(e164))) throw new NotFoundError('DID');
       await this.deps.audit.record({ action: 'did.remove', outcome: 'ok', ...ctx, target: { type: 'did', id: e164 } }, m);
     });
   }

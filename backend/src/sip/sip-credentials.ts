@@ -5,9 +5,9 @@
 // at once, the directory answer verifies the request's digest itself and
 // hands FreeSWITCH the A1 of the session that produced it.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import type { Config } from '../config/settings.js';
 import { UUID } from '../core/ids.js';
+import type { SipCredentialRepository } from './credential-repository.js';
 
 /** A user's SIP user name: their id. The one place that says so. */
 export const sipUserOf = (userId: string): string => userId;
@@ -49,10 +49,22 @@ export function digestResponse(a1: string, d: Omit<DigestAttempt, 'response' | '
   return d.qop ? md5(`${a1}:${d.nonce}:${d.nc ?? ''}:${d.cnonce ?? ''}:${d.qop}:${ha2}`) : md5(`${a1}:${d.nonce}:${ha2}`);
 }
 
+/** Which of a user's sessions are still signed in; the sign-in side (auth/) knows. */
+export interface LiveSessions {
+  liveFamilies(userId: string, sessionIds: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+/** The most credentials a digest is checked against: one per recent session. */
+const MAX_CANDIDATES = 20;
+
+export interface SipCredentialServiceDeps {
+  credentials: SipCredentialRepository;
+  sessions: LiveSessions;
+  config: Pick<Config, 'routing' | 'auth'>;
+}
+
 export class SipCredentialService {
-  constructor(
-    private readonly deps: { dataSource: DataSource; config: Pick<Config, 'routing' | 'auth'> },
-  ) {}
+  constructor(private readonly deps: SipCredentialServiceDeps) {}
 
   /** New credentials for this session; the session's previous password stops working. */
   async issue(userId: string, sessionId: string): Promise<SipCredentials> {
@@ -60,41 +72,35 @@ export class SipCredentialService {
     const password = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + auth.refreshTokenTtlSeconds * 1000);
     const username = sipUserOf(userId);
-    await this.deps.dataSource.query(
-      `INSERT INTO sip_credentials (user_id, session_id, realm, a1_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (user_id, session_id) DO UPDATE SET realm = EXCLUDED.realm, a1_hash = EXCLUDED.a1_hash, created_at = now(), expires_at = EXCLUDED.expires_at`,
-      [userId, sessionId, routing.sipDomain, a1Hash(username, routing.sipDomain, password), expiresAt],
-    );
+    await this.deps.credentials.put(userId, { sessionId, realm: routing.sipDomain, a1Hash: a1Hash(username, routing.sipDomain, password), expiresAt });
     return { username, password, domain: routing.sipDomain, wssUrl: routing.wssUrl, iceServers: this.iceServers(userId), expiresAt: expiresAt.toISOString() };
   }
 
-  async revoke(userId: string, sessionId?: string): Promise<number> {
-    const r = await this.deps.dataSource.query<[unknown[], number]>(
-      sessionId === undefined ? `DELETE FROM sip_credentials WHERE user_id = $1` : `DELETE FROM sip_credentials WHERE user_id = $1 AND session_id = $2`,
-      sessionId === undefined ? [userId] : [userId, sessionId],
-    );
-    return r[1];
+  revoke(userId: string, sessionId?: string): Promise<number> {
+    return this.deps.credentials.remove(userId, sessionId);
   }
 
   /**
    * The A1 hashes FreeSWITCH may check this attempt against: the one whose
    * digest matches, or the newest (then the switch refuses the attempt). Only
-   * sessions that are still alive count.
+   * sessions that are still signed in count.
    */
   async a1For(userId: string, attempt: DigestAttempt | null): Promise<string | null> {
-    const rows = await this.deps.dataSource.query<Array<{ a1_hash: string; realm: string }>>(
-      `SELECT c.a1_hash, c.realm FROM sip_credentials c
-        WHERE c.user_id = $1 AND c.expires_at > now()
-          AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = c.session_id AND t.revoked_at IS NULL AND t.expires_at > now())
-        ORDER BY c.created_at DESC LIMIT 20`,
-      [userId],
-    );
-    if (rows.length === 0) return null;
+    const unexpired = await this.deps.credentials.unexpired(userId, MAX_CANDIDATES * 5);
+    if (unexpired.length === 0) return null;
+    const live = await this.deps.sessions.liveFamilies(userId, unexpired.map((c) => c.sessionId));
+    const candidates = unexpired.filter((c) => live.has(c.sessionId)).slice(0, MAX_CANDIDATES);
+    if (candidates.length === 0) return null;
     if (attempt) {
-      const match = rows.find((r) => r.realm === attempt.realm && digestResponse(r.a1_hash, attempt) === attempt.response.toLowerCase());
-      if (match) return match.a1_hash;
+      const match = candidates.find((c) => c.realm === attempt.realm && digestResponse(c.a1Hash, attempt) === attempt.response.toLowerCase());
+      if (match) return match.a1Hash;
     }
-    return rows[0]!.a1_hash;
+    return candidates[0]!.a1Hash;
+  }
+
+  /** The sessions a user holds SIP credentials for (for their data export). */
+  async sessionsOf(userId: string): Promise<Array<{ sessionId: string; createdAt: Date; expiresAt: Date }>> {
+    return (await this.deps.credentials.of(userId)).map(({ sessionId, createdAt, expiresAt }) => ({ sessionId, createdAt, expiresAt }));
   }
 
   /** STUN as configured; TURN with REST-style ephemeral credentials (HMAC-SHA1, expiring) when configured. */
