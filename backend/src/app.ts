@@ -4,35 +4,36 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { auditRouter } from './audit/audit.routes.js';
+import { auditApi, auditRouter } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
 import { AccessTokens } from './auth/access-tokens.js';
-import { authRouter } from './auth/auth.routes.js';
+import { authApi, authRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { authGuards } from './http/auth-guard.js';
+import { ApiDescription, type Operations } from './http/openapi.js';
 import type { PasswordHasher } from './crypto/password.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { Sessions } from './auth/sessions.js';
 import type { Config } from './config/settings.js';
 import type { Database } from './db/database.js';
 import { CallTracker } from './calls/call-tracker.js';
-import { callsRouter } from './calls/calls.routes.js';
+import { callsApi, callsRouter } from './calls/calls.routes.js';
 import { CallService } from './calls/calls.service.js';
 import { openLiveCallStore, type LiveCallStore } from './calls/live-call-store.js';
-import { healthRouter, type ReadinessCheck } from './health/health.routes.js';
+import { healthApi, healthRouter, type ReadinessCheck } from './health/health.routes.js';
 import { closeConnectionsWhileDraining, refuseWhileDraining, type Lifecycle } from './health/lifecycle.js';
-import { didsRouter } from './dids/dids.routes.js';
+import { didsApi, didsRouter } from './dids/dids.routes.js';
 import { DidRepository } from './dids/did-repository.js';
 import { DidService } from './dids/dids.service.js';
 import { openCallSlots, type CallSlots } from './routing/call-slots.js';
 import { Dialplan } from './routing/dialplan.js';
 import { Directory } from './routing/directory.js';
-import { destinationsRouter } from './routing/destinations.routes.js';
-import { routingSettingsRouter } from './routing/settings.routes.js';
-import { switchHttpRouter } from './switch-http/switch-http.routes.js';
+import { destinationsApi, destinationsRouter } from './routing/destinations.routes.js';
+import { routingSettingsApi, routingSettingsRouter } from './routing/settings.routes.js';
+import { switchHttpApi, switchHttpRouter } from './switch-http/switch-http.routes.js';
 import { SipCredentialRepository } from './sip/credential-repository.js';
 import { SipCredentialService } from './sip/sip-credentials.js';
 import { CdrIngest } from './cdr/cdr-ingest.js';
@@ -40,19 +41,19 @@ import { CdrService } from './cdr/cdr.service.js';
 import { CdrExtractor } from './cdr/extract-pool.js';
 import { CallHistory } from './history/history.js';
 import { SqlCallRecords } from './history/call-records.js';
-import { analyticsRouter, historyRouter, privacyRouters } from './history/history.routes.js';
+import { analyticsApi, analyticsRouter, historyApi, historyRouter, privacyAdminApi, privacyMeApi, privacyRouters } from './history/history.routes.js';
 import { CallAnalytics } from './history/analytics.js';
 import { PrivacyService } from './history/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
-import { sipRouter } from './sip/sip.routes.js';
+import { sipApi, sipRouter } from './sip/sip.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { SharedState } from './state/state.js';
 import { SwitchPool } from './switch/switches.js';
-import { meRouter, usersRouter } from './users/users.routes.js';
+import { meApi, meRouter, usersApi, usersRouter } from './users/users.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
-import { metricsRouter } from './metrics/metrics.routes.js';
+import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
 
 export interface AppDeps {
@@ -160,6 +161,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** The API's version: the one the live socket's subprotocol (sipcall.v1) names. */
+const API_VERSION = '1';
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)): Express {
   const { config, log } = deps;
@@ -168,9 +171,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.set('trust proxy', config.http.trustProxy);
   app.set('query parser', 'simple');
 
+  // The API's description grows as routers are mounted, with the access each is mounted behind.
+  const api = new ApiDescription({ title: 'SIPCall', version: API_VERSION, description: 'Telephony control plane around FreeSWITCH: who may call what, live call control, encrypted call records.' });
+
   app.use(httpMetrics(deps.metrics));
   app.use(closeConnectionsWhileDraining(deps.lifecycle));
   app.use(metricsRouter({ metrics: deps.metrics, token: config.metrics.token, allowedIps: config.metrics.allowedIps }));
+  api.add('', 'monitoring', 'operations', metricsApi);
 
   // The switches' endpoint comes first: machine to machine, a thousand requests a
   // second at peak, it needs neither browser security headers nor a log line per
@@ -187,6 +194,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       metrics: { decisions: deps.metrics.routingDecisions, rejected: deps.metrics.switchHttpRejected, seconds: deps.metrics.routingSeconds },
     }),
   );
+  api.add('/freeswitch', 'switch', 'switch', switchHttpApi);
   app.use(
     pinoHttp({
       logger: log,
@@ -245,32 +253,43 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // should still send this replica the web app and the API.
   if (switches.size > 0) readiness.push({ name: 'switches', check: () => switches.readiness(), details: () => switches.states() });
   app.use(healthRouter(readiness, deps.lifecycle));
+  api.add('', 'public', 'operations', healthApi);
 
-  // Who may reach what, in one list: the guards stand where the routers are mounted.
-  const { signedIn, admin } = authGuards(services.auth);
-  app.use(
-    '/api/auth',
-    authRouter({
-      auth: services.auth,
-      signedIn,
-      counters: deps.state.counters,
-      secureCookies: config.env === 'production',
-      loginRateLimit: config.auth.loginRateLimit,
-      accountLoginRateLimit: config.auth.accountLoginRateLimit,
-      refreshRateLimit: config.auth.refreshRateLimit,
-    }),
-  );
+  // Who may reach what, in one list: each router is mounted behind its guard,
+  // and described in the API document with the same access.
+  const guards = authGuards(services.auth);
+  const guard: Record<'public' | 'signed-in' | 'admin', RequestHandler[]> = { public: [], 'signed-in': [guards.signedIn], admin: guards.admin };
+  const mount = (prefix: string, access: keyof typeof guard, tag: string, ...parts: Array<[Router, Operations]>) => {
+    app.use(prefix, ...guard[access], ...parts.map(([router]) => router));
+    for (const [, operations] of parts) api.add(prefix, access, tag, operations);
+  };
+  const authRoutes = authRouter({
+    auth: services.auth,
+    signedIn: guards.signedIn,
+    counters: deps.state.counters,
+    secureCookies: config.env === 'production',
+    loginRateLimit: config.auth.loginRateLimit,
+    accountLoginRateLimit: config.auth.accountLoginRateLimit,
+    refreshRateLimit: config.auth.refreshRateLimit,
+  });
   const privacy = privacyRouters({ privacy: services.privacy });
-  app.use('/api/users', admin, privacy.admin, usersRouter({ users: services.users }));
-  app.use('/api/me', signedIn, privacy.me, meRouter({ users: services.users }));
-  app.use('/api/history', signedIn, historyRouter({ history: services.history }));
-  app.use('/api/analytics', admin, analyticsRouter({ analytics: services.analytics }));
-  app.use('/api/audit', admin, auditRouter({ audit: services.audit }));
-  app.use('/api/destinations', signedIn, destinationsRouter({ dialplan: services.dialplan }));
-  app.use('/api/calls', signedIn, callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }));
-  app.use('/api/sip', signedIn, sipRouter({ sip: services.sip }));
-  app.use('/api/dids', admin, didsRouter({ dids: services.dids }));
-  app.use('/api/settings/routing', admin, routingSettingsRouter({ config }));
+  mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi]);
+  mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi]);
+  mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi]);
+  mount('/api/history', 'signed-in', 'call records', [historyRouter({ history: services.history }), historyApi]);
+  mount('/api/analytics', 'admin', 'call records', [analyticsRouter({ analytics: services.analytics }), analyticsApi]);
+  mount('/api/audit', 'admin', 'audit', [auditRouter({ audit: services.audit }), auditApi]);
+  mount('/api/destinations', 'signed-in', 'routing', [destinationsRouter({ dialplan: services.dialplan }), destinationsApi]);
+  mount('/api/calls', 'signed-in', 'calls', [callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }), callsApi]);
+  mount('/api/sip', 'signed-in', 'sip', [sipRouter({ sip: services.sip }), sipApi]);
+  mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
+  mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
+
+  api.add('', 'public', 'operations', { 'GET /api/openapi.json': { summary: 'This description of the API (OpenAPI 3.1)' } });
+  const description = api.document();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json(description);
+  });
 
   app.use('/api', notFoundHandler);
 

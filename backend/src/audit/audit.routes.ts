@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { isRowId, parseInput } from '../http/validate.js';
 import type { AuditService } from './audit.service.js';
+import type { Operations } from '../http/openapi.js';
 
 const listAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -10,6 +11,10 @@ const listAuditQuery = z.strictObject({
   actorId: z.uuid().optional(),
   targetId: z.string().min(1).max(64).optional(),
 });
+
+export const auditApi: Operations = {
+  'GET /': { summary: 'The audit trail, newest first, page by page', query: listAuditQuery, responses: { 200: '{ items, nextCursor }' } },
+};
 
 export function auditRouter(deps: { audit: AuditService }): Router {
   const r = Router();

@@ -7,6 +7,7 @@ import { parseInput } from '../http/validate.js';
 import type { CounterStore } from '../state/state.js';
 import type { AuthService, Session } from './auth.service.js';
 import { SignInLimits } from './sign-in-limits.js';
+import type { Operations } from '../http/openapi.js';
 
 /** The refresh token lives only in this cookie: httpOnly, same-site, scoped to the auth routes. */
 export const REFRESH_COOKIE = 'sipcall_refresh';
@@ -29,6 +30,13 @@ export interface AuthRouterDeps {
   accountLoginRateLimit: { max: number; windowSeconds: number };
   refreshRateLimit: { max: number; windowSeconds: number };
 }
+
+export const authApi: Operations = {
+  'POST /login': { summary: 'Sign in: an access token, and the refresh token in an httpOnly cookie', body: loginSchema, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'Wrong email or password', 429: 'Too many failed sign-ins' } },
+  'POST /refresh': { summary: 'A new access token for the refresh cookie (which is spent and replaced)', body: emptyBody, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'No live session', 429: 'Too many refreshes' } },
+  'POST /logout': { summary: 'End this session', body: emptyBody, responses: { 204: 'Signed out' } },
+  'GET /me': { summary: 'The signed-in user', access: 'signed-in', responses: { 200: '{ user }' } },
+};
 
 export function authRouter(deps: AuthRouterDeps): Router {
   const r = Router();

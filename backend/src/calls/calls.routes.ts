@@ -4,10 +4,26 @@ import { clientIp, currentUser } from '../http/auth-guard.js';
 import { parseInput } from '../http/validate.js';
 import type { Actor, CallService } from './calls.service.js';
 import { callIdParams, clickToCallBody, dtmfBody, holdBody, transferBody } from './calls.schema.js';
+import type { Operations } from '../http/openapi.js';
 
-const emptyObject = z.strictObject({});
+/** No body, or an empty object. */
+const noBody = z.union([z.undefined(), z.strictObject({})]);
 
 const actorOf = (req: Request): Actor => ({ user: currentUser(req), ip: clientIp(req) });
+
+export const callsApi: Operations = {
+  'GET /': { summary: 'Live calls: one’s own, or all for an admin', responses: { 200: '{ calls }' } },
+  'POST /': {
+    summary: 'Click-to-call: ring one’s own devices, then the destination',
+    body: clickToCallBody,
+    responses: { 201: 'Answered at once', 202: 'Ringing; the live socket tells the rest', 409: 'Refused at once (not registered, busy …)', 503: 'No switch, or draining' },
+  },
+  'GET /:id': { summary: 'One live call', params: callIdParams, responses: { 200: '{ call }', 404: 'No such call (or not one’s own)' } },
+  'POST /:id/hangup': { summary: 'Hang up', params: callIdParams, body: noBody, responses: { 204: 'Hung up', 404: 'No such call' } },
+  'POST /:id/hold': { summary: 'Hold or resume', params: callIdParams, body: holdBody, responses: { 204: 'Done', 404: 'No such call', 409: 'Not answered' } },
+  'POST /:id/transfer': { summary: 'Transfer the far end', params: callIdParams, body: transferBody, responses: { 204: 'Transferred', 404: 'No such call', 409: 'Not answered' } },
+  'POST /:id/dtmf': { summary: 'Send DTMF digits', params: callIdParams, body: dtmfBody, responses: { 204: 'Sent', 404: 'No such call', 409: 'Not answered' } },
+};
 
 /** Live calls: a user sees and controls their own, an admin any. */
 export function callsRouter(deps: { calls: CallService; refuseNewCalls: RequestHandler }): Router {
@@ -30,7 +46,7 @@ export function callsRouter(deps: { calls: CallService; refuseNewCalls: RequestH
 
   r.post('/:id/hangup', async (req, res) => {
     const { id } = parseInput(callIdParams, req.params, 'params');
-    parseInput(emptyObject, req.body ?? {}, 'body');
+    parseInput(noBody, req.body, 'body');
     await deps.calls.hangup(actorOf(req), id);
     res.status(204).end();
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clientIp, currentUser } from '../http/auth-guard.js';
 import { parseInput } from '../http/validate.js';
 import type { DidService } from './dids.service.js';
+import type { Operations } from '../http/openapi.js';
 
 const assignBody = z.strictObject({
   number: z.string().min(3).max(32),
@@ -10,6 +11,12 @@ const assignBody = z.strictObject({
   label: z.string().trim().max(200).default(''),
 });
 const numberParams = z.strictObject({ number: z.string().min(3).max(32) });
+
+export const didsApi: Operations = {
+  'GET /': { summary: 'Inbound numbers and whom they ring', responses: { 200: '{ dids }' } },
+  'POST /': { summary: 'Give a user an inbound number', body: assignBody, responses: { 201: '{ did }', 404: 'No such user', 409: 'The number is assigned already' } },
+  'DELETE /:number': { summary: 'Take an inbound number back', params: numberParams, responses: { 204: 'Removed', 404: 'No such number' } },
+};
 
 /** Admin management of inbound numbers. */
 export function didsRouter(deps: { dids: DidService }): Router {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Lifecycle } from './lifecycle.js';
+import type { Operations } from '../http/openapi.js';
 
 /** A named dependency the process needs to serve requests: database, shared state, and the switch nodes when there are any. */
 export interface ReadinessCheck {
@@ -27,6 +28,11 @@ async function runCheck(c: ReadinessCheck): Promise<CheckResult> {
     return { name: c.name, status: 'down', error: err instanceof Error ? err.message : String(err), ...(c.details ? { details: c.details() } : {}) };
   }
 }
+
+export const healthApi: Operations = {
+  'GET /healthz': { summary: 'Liveness: the process answers', responses: { 200: '{ status: "ok" }' } },
+  'GET /readyz': { summary: 'Readiness: database, shared state and switches answer, and the process is not draining', responses: { 200: 'Ready, with each check', 503: 'Not ready or draining, with each check' } },
+};
 
 export function healthRouter(checks: readonly ReadinessCheck[], lifecycle: Lifecycle): Router {
   const r = Router();

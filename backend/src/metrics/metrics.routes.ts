@@ -3,6 +3,11 @@ import { isIP } from 'node:net';
 import { Router } from 'express';
 import { ForbiddenError } from '../core/errors.js';
 import type { Metrics } from './metrics.js';
+import type { Operations } from '../http/openapi.js';
+
+export const metricsApi: Operations = {
+  'GET /metrics': { summary: 'Prometheus metrics (text exposition format)', responses: { 200: 'The metrics', 403: 'Neither the token nor an allowed address' } },
+};
 
 /** `/metrics` for Prometheus: allowed by bearer token (METRICS_TOKEN) or by source address (METRICS_ALLOWED_IPS). */
 export function metricsRouter(deps: { metrics: Metrics; token: string | null; allowedIps: readonly string[] }): Router {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { currentUser } from '../http/auth-guard.js';
 import { parseInput } from '../http/validate.js';
 import type { Dialplan } from './dialplan.js';
+import type { Operations } from '../http/openapi.js';
 
 const previewQuery = z.strictObject({
   number: z
@@ -14,6 +15,10 @@ const previewQuery = z.strictObject({
     .max(40)
     .regex(/^[0-9+\s().\-/]+$/, 'digits, a leading +, and spaces, dots, dashes, slashes or brackets only'),
 });
+
+export const destinationsApi: Operations = {
+  'GET /': { summary: 'Where a number being typed would go, and whether policy lets it (nothing is counted or reserved)', query: previewQuery },
+};
 
 export function destinationsRouter(deps: { dialplan: Dialplan }): Router {
   const r = Router();

@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import type { Config } from '../config/settings.js';
 import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
+import type { Operations } from '../http/openapi.js';
+
+export const routingSettingsApi: Operations = {
+  'GET /': { summary: 'The routing policy and trunk as configured, without secrets' },
+};
 
 /**
  * The routing policy and trunk as configured (environment variables), for

@@ -4,8 +4,14 @@ import { currentUser } from '../http/auth-guard.js';
 import { UnauthorizedError } from '../core/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { SipCredentialService } from './sip-credentials.js';
+import type { Operations } from '../http/openapi.js';
 
 const emptyBody = z.union([z.undefined(), z.strictObject({})]);
+
+export const sipApi: Operations = {
+  'POST /credentials': { summary: 'SIP credentials for this session (the previous ones stop working), with STUN/TURN servers', body: emptyBody },
+  'DELETE /credentials': { summary: 'Drop this session’s SIP credentials', responses: { 204: 'Dropped' } },
+};
 
 /** The browser's SIP account: fresh credentials for this session, or none. */
 export function sipRouter(deps: { sip: SipCredentialService }): Router {

@@ -11,6 +11,7 @@ import type { Dialplan } from '../routing/dialplan.js';
 import { NOT_FOUND, directoryDocument, planDocument, type Deployment } from './documents.js';
 import { parseSwitchForm, type SwitchRequest } from './requests.js';
 import { switchAuth } from './switch-auth.js';
+import type { Operations } from '../http/openapi.js';
 
 /** Longest form accepted: the real dialplan requests are about 6 KB. */
 const FORM_LIMIT = '64kb';
@@ -37,6 +38,17 @@ export interface SwitchHttpDeps {
   lifecycle: Lifecycle;
   metrics: SwitchHttpMetrics;
 }
+
+export const switchHttpApi: Operations = {
+  'POST /xml': {
+    summary: 'mod_xml_curl: a directory or dialplan question (form-encoded), answered as the switch’s XML',
+    responses: { 200: 'The answer, or "not found" (the switch falls back to its static configuration)', 403: 'An address that may not call', 401: 'Wrong credentials', 413: 'Form too large', 503: 'Draining: no new call decisions' },
+  },
+  'POST /cdr': {
+    summary: 'mod_json_cdr: one call record (JSON, or a form with it in `cdr`); answered once it is durably stored',
+    responses: { 200: 'Stored, or stored already', 400: 'Not a call record', 403: 'An address that may not call', 401: 'Wrong credentials', 413: 'Record too large', 503: 'Not stored now: the switch posts it again' },
+  },
+};
 
 export function switchHttpRouter(deps: SwitchHttpDeps): Router {
   const { metrics } = deps;

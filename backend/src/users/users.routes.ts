@@ -5,11 +5,20 @@ import type { Request } from 'express';
 import type { ActionContext, UserService } from './users.service.js';
 import { z } from 'zod';
 import { countrySchema, createUserSchema, listUsersQuery, updateUserSchema, userIdParams } from './users.schema.js';
+import type { Operations } from '../http/openapi.js';
 
 function actionContext(req: Request): ActionContext {
   const user = currentUser(req);
   return { actor: { id: user.id, email: user.email }, ip: clientIp(req) };
 }
+
+export const usersApi: Operations = {
+  'GET /': { summary: 'Accounts, page by page', query: listUsersQuery },
+  'POST /': { summary: 'Create an account', body: createUserSchema, responses: { 201: 'Created: { user }', 409: 'The email or extension is taken' } },
+  'GET /:id': { summary: 'One account', params: userIdParams, responses: { 200: '{ user }', 404: 'No such user' } },
+  'PATCH /:id': { summary: 'Change an account (a new role, password or disabling ends its sessions)', params: userIdParams, body: updateUserSchema, responses: { 200: '{ user }', 404: 'No such user', 409: 'Taken, or the last admin' } },
+  'DELETE /:id': { summary: 'Delete an account', params: userIdParams, responses: { 204: 'Deleted', 404: 'No such user', 409: 'The last admin' } },
+};
 
 /** Admin management of accounts. */
 export function usersRouter(deps: { users: UserService }): Router {
@@ -48,6 +57,10 @@ const settingsBody = z.strictObject({
   privacyMode: z.boolean().optional(),
   defaultCountry: countrySchema.nullable().optional(),
 });
+
+export const meApi: Operations = {
+  'PATCH /': { summary: 'Change one’s own settings', body: settingsBody, responses: { 200: '{ user }' } },
+};
 
 /** A user's own settings. */
 export function meRouter(deps: { users: UserService }): Router {
