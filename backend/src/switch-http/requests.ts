@@ -35,7 +35,7 @@ const hex32 = z.string().regex(/^[0-9a-fA-F]{32}$/);
 const CONTEXT = /^[A-Za-z0-9_-]{1,64}$/;
 
 const directoryForm = z
-  .looseObject({
+  .object({
     section: z.literal('directory'),
     user: text,
     domain: text,
@@ -75,7 +75,7 @@ const directoryForm = z
   });
 
 const dialplanForm = z
-  .looseObject({
+  .object({
     section: z.literal('dialplan'),
     'Hunt-Context': text,
     'Caller-Context': text,
