@@ -8,6 +8,7 @@ import { ValidationError } from '../core/errors.js';
 import { isQueryDate, isRowId } from '../http/validate.js';
 import { classify } from '../core/phone-numbers.js';
 import { cdrField } from './cdr-ingest.js';
+import type { CallRecord } from '@sipcall/contract';
 
 export interface HistoryQuery {
   limit: number;
@@ -21,31 +22,16 @@ export interface HistoryQuery {
   userId: string | null;
 }
 
-export interface HistoryItem {
-  id: string;
-  callUuid: string;
-  userId: string | null;
-  direction: string;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string;
-  durationS: number;
-  billsec: number;
-  hangupCause: string;
-  sipStatus: number | null;
-  decision: string | null;
-  reason: string | null;
-  country: string | null;
-  destination: string | null;
-  caller: string | null;
-}
+/** One record as the history answers it: the contract's call record. */
+export type HistoryItem = CallRecord;
 
 interface Row {
   id: string;
   call_uuid: string;
   leg: string;
   user_id: string | null;
-  direction: string;
+  /** Written by parse.ts, which knows no other. */
+  direction: CallRecord['direction'];
   started_at: Date;
   answered_at: Date | null;
   ended_at: Date;

@@ -1,4 +1,5 @@
 // Inbound numbers (DIDs): which user a call from the trunk to a number rings.
+import type { Assert, Did as DidOnTheWire, JsonOf, Same } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
@@ -11,6 +12,7 @@ export interface Did {
   label: string;
   createdAt: Date;
 }
+type _Checked = Assert<Same<JsonOf<Did>, DidOnTheWire>>;
 
 interface DidRow {
   number: string;

@@ -11,10 +11,13 @@ import type { CounterStore } from '../state/state.js';
 import type { User } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { CallSlots } from './call-slots.js';
-import type { Dialled } from '../core/phone-numbers.js';
-import { decide, destinationFor, refuse, type Caller, type Decision, type Reason } from './policy.js';
+import type { DestinationPreview } from '@sipcall/contract';
+import { decide, destinationFor, refuse, type Caller, type Decision } from './policy.js';
 import { NOT_FOUND, dialplan, document, el, safeText, type Action } from './xml.js';
 import { UUID } from '../core/ids.js';
+
+/** What `GET /api/destinations` answers about a number being typed. */
+export type { DestinationPreview };
 
 /** The form mod_xml_curl posts, as validated strings. */
 export type SwitchForm = Readonly<Record<string, string>>;
@@ -279,14 +282,4 @@ function digestOf(form: SwitchForm): DigestAttempt | null {
     cnonce: form['sip_auth_cnonce'],
     nc: form['sip_auth_nc'],
   };
-}
-
-/** What `GET /api/destinations` answers about a number being typed. */
-export interface DestinationPreview {
-  kind: Dialled['kind'];
-  /** E.164 for a phone number, the digits for an extension or emergency number, null when not callable. */
-  number: string | null;
-  country: string | null;
-  allowed: boolean;
-  reason: Reason;
 }

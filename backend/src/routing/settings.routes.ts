@@ -1,3 +1,4 @@
+import type { RoutingSettings } from '@sipcall/contract';
 import { Router } from 'express';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
@@ -34,7 +35,7 @@ export function routingSettingsRouter(deps: { config: Config; auth: AuthService 
       globalCallsPerSecond: c.globalCallsPerSecond,
       stunUrls: c.stunUrls,
       turnUrls: c.turn?.urls ?? [],
-    });
+    } satisfies RoutingSettings);
   });
   return r;
 }

@@ -6,16 +6,11 @@
 // hands FreeSWITCH the A1 of the session that produced it.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { SipCredentials } from '@sipcall/contract';
 import type { Config } from '../config.js';
 
-export interface SipCredentials {
-  username: string;
-  password: string;
-  domain: string;
-  wssUrl: string;
-  iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
-  expiresAt: string;
-}
+/** What a browser gets to register with (POST /api/sip/credentials). */
+export type { SipCredentials };
 
 /** The digest fields mod_xml_curl passes along with a directory lookup for sip_auth. */
 export interface DigestAttempt {

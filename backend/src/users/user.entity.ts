@@ -1,6 +1,7 @@
+import type { Assert, JsonOf, Role as RoleOnTheWire, Same, User as UserOnTheWire } from '@sipcall/contract';
 import { EntitySchema } from 'typeorm';
 
-export const ROLES = ['user', 'admin'] as const;
+export const ROLES = ['user', 'admin'] as const satisfies readonly RoleOnTheWire[];
 export type Role = (typeof ROLES)[number];
 
 export interface User {
@@ -23,6 +24,7 @@ export interface User {
 
 /** What the API shows of a user: never the password hash. */
 export type PublicUser = Omit<User, 'passwordHash'>;
+type _Checked = Assert<Same<JsonOf<PublicUser>, UserOnTheWire>>;
 
 export function toPublicUser({ passwordHash: _hash, ...rest }: User): PublicUser {
   return rest;
