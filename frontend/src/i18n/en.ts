@@ -1,4 +1,9 @@
 // English strings, the catalogue every other language is checked against.
+import type { CallDirection, LiveCallState, RefusalReason } from '@sipcall/contract';
+
+/** Words the API's own lists need: a reason, state or direction the contract adds fails here until it has them. */
+type ContractWords = `dialpad.reason.${RefusalReason}` | `live.callState.${LiveCallState}` | `history.direction.${CallDirection}`;
+
 export const en = {
   'app.name': 'SIPCall',
   'app.loading': 'Loading…',
@@ -269,6 +274,6 @@ export const en = {
   'users.empty': 'No users match.',
   'users.search': 'Search by name or email',
   'error.generic': 'Something went wrong: {message}',
-} as const;
+} as const satisfies Record<string, string> & Record<ContractWords, string>;
 
 export type MessageKey = keyof typeof en;

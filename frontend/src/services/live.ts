@@ -1,7 +1,7 @@
 // The live-calls WebSocket (/api/live): a snapshot on connect, then each change.
-import type { LiveCall } from './calls';
+import type { LiveCall, LiveMessage, LiveProtocol } from '@sipcall/contract';
 
-export type LiveMessage = { type: 'snapshot'; calls: LiveCall[] } | { type: 'call'; call: LiveCall } | { type: 'call_ended'; call: LiveCall; cause: string };
+const PROTOCOL: LiveProtocol = 'sipcall.v1';
 
 export interface LiveHandlers {
   message(message: LiveMessage): void;
@@ -31,7 +31,7 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
 
 export function openLive(token: string, handlers: LiveHandlers): { close(): void } {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/api/live`, ['sipcall.v1', `bearer.${token}`]);
+  const socket = new WebSocket(`${scheme}://${location.host}/api/live`, [PROTOCOL, `bearer.${token}`]);
   socket.onopen = () => handlers.open();
   socket.onmessage = (ev) => {
     const m = parseLiveMessage(ev.data);

@@ -1,7 +1,7 @@
-import type { User } from './auth';
+import type { SettingsPatch, User } from '@sipcall/contract';
 import { apiRequest } from './http';
 
-export const updateMySettings = (token: string, patch: { privacyMode?: boolean; defaultCountry?: string | null }) =>
+export const updateMySettings = (token: string, patch: SettingsPatch) =>
   apiRequest<{ user: User }>('/api/me', { method: 'PATCH', token, body: patch }).then((r) => r.user);
 
 /** Everything held about the signed-in user, opened (GDPR export). */

@@ -2,7 +2,7 @@
 // every account, loaded once per visit, page by page.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { User } from '../services/auth';
+import type { User } from '@sipcall/contract';
 import * as api from '../services/users';
 import { useSessionStore } from './session';
 

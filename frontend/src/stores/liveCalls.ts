@@ -2,9 +2,9 @@
 // reconnects (with a fresh token) when it drops.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LiveCall } from '../services/calls';
+import type { LiveCall, LiveMessage } from '@sipcall/contract';
 import * as callsApi from '../services/calls';
-import { openLive, type LiveMessage } from '../services/live';
+import { openLive } from '../services/live';
 import { useSessionStore } from './session';
 
 const RETRY_MS = [1000, 2000, 5000, 10_000];

@@ -1,3 +1,4 @@
+import type { SipCredentials } from '@sipcall/contract';
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,7 @@ import { usePhoneStore } from './phone';
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 
-const CREDS: sipApi.SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
+const CREDS: SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
 
 const registered = registeredPhone;
 

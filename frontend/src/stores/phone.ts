@@ -1,6 +1,7 @@
 // The browser phone: registration with the session's SIP account, and the
 // one call in progress (outgoing or incoming) with every state it can be in.
 // Components read this store; the SIP library stays behind sip/phone.ts.
+import type { SipCredentials } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { t } from '../i18n';
 import { computed, ref, shallowRef, watch } from 'vue';
@@ -66,7 +67,7 @@ export const usePhoneStore = defineStore('phone', () => {
     if (phone || session.status !== 'signedIn' || !session.user) return;
     startError.value = null;
     registration.value = 'connecting';
-    let creds: sipApi.SipCredentials;
+    let creds: SipCredentials;
     try {
       creds = await session.authorized((token) => sipApi.fetchCredentials(token));
     } catch {

@@ -1,21 +1,15 @@
+import type { Session } from '@sipcall/contract';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as auth from '../services/auth';
 import { ApiError } from '../services/http';
+import { makeUser } from '../test/fixtures';
 import { useSessionStore } from './session';
 
 vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn() }));
 
-const user: auth.User = {
-  id: 'u1',
-  email: 'ann@example.com',
-  displayName: 'Ann',
-  role: 'admin',
-  disabled: false,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
-const session = (token: string): auth.Session => ({ user, accessToken: token, expiresIn: 600 });
+const user = makeUser({ role: 'admin', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
+const session = (token: string): Session => ({ user, accessToken: token, tokenType: 'Bearer', expiresIn: 600 });
 
 describe('session store', () => {
   beforeEach(() => {
@@ -53,7 +47,7 @@ describe('session store', () => {
   });
 
   it('sends one refresh for many concurrent callers, never two with the same cookie', async () => {
-    let resolve!: (s: auth.Session) => void;
+    let resolve!: (s: Session) => void;
     vi.mocked(auth.refresh).mockReturnValue(new Promise((r) => (resolve = r)));
     const store = useSessionStore();
     const all = Promise.all([store.restore(), store.restore(), store.restore()]);

@@ -2,6 +2,7 @@
 // only in an httpOnly cookie. Refreshes are single-flight, and across tabs
 // serialised with a Web Lock, because presenting a spent refresh token twice
 // ends the session by design.
+import type { Session, User } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import * as auth from '../services/auth';
@@ -10,14 +11,14 @@ import { ApiError } from '../services/http';
 export type SessionStatus = 'unknown' | 'signedOut' | 'signedIn';
 
 export const useSessionStore = defineStore('session', () => {
-  const user = ref<auth.User | null>(null);
+  const user = ref<User | null>(null);
   const accessToken = ref<string | null>(null);
   const status = ref<SessionStatus>('unknown');
   const isAdmin = computed(() => user.value?.role === 'admin');
   let refreshing: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  function apply(session: auth.Session) {
+  function apply(session: Session) {
     user.value = session.user;
     accessToken.value = session.accessToken;
     status.value = 'signedIn';

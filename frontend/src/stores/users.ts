@@ -1,7 +1,7 @@
 // The admin's view of accounts: a paged, searchable list and the changes made to it.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { User } from '../services/auth';
+import type { NewUser, User, UserPatch } from '@sipcall/contract';
 import * as api from '../services/users';
 import { useSessionStore } from './session';
 
@@ -25,13 +25,13 @@ export const useUsersStore = defineStore('users', () => {
     }
   }
 
-  async function create(user: api.NewUser) {
+  async function create(user: NewUser) {
     const created = await session.authorized((token) => api.createUser(token, user));
     items.value = [...items.value, created].sort((a, b) => a.email.localeCompare(b.email));
     return created;
   }
 
-  async function update(id: string, patch: api.UserPatch) {
+  async function update(id: string, patch: UserPatch) {
     const updated = await session.authorized((token) => api.updateUser(token, id, patch));
     items.value = items.value.map((u) => (u.id === id ? updated : u));
   }

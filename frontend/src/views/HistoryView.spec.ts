@@ -1,3 +1,4 @@
+import type { CallRecord } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -5,6 +6,7 @@ import * as api from '../services/history';
 import { ApiError } from '../services/http';
 import { dayBoundary } from '../stores/history';
 import { useSessionStore } from '../stores/session';
+import { makeUser } from '../test/fixtures';
 import HistoryView from './HistoryView.vue';
 
 vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
@@ -12,7 +14,7 @@ vi.mock('../services/users', () => ({
   listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
 }));
 
-const record = (over: Partial<api.CallRecord>): api.CallRecord => ({
+const record = (over: Partial<CallRecord>): CallRecord => ({
   id: '1',
   callUuid: 'c1',
   userId: 'u1',
@@ -36,7 +38,7 @@ function mountView(privacyMode = false, role: 'user' | 'admin' = 'user') {
   const session = useSessionStore();
   session.accessToken = 'token';
   session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role, disabled: false, privacyMode, createdAt: '', updatedAt: '' };
+  session.user = makeUser({ role, privacyMode });
   return mount(HistoryView);
 }
 
