@@ -3,5 +3,5 @@ import { apiRequest } from './http';
 
 export type HistoryFilter = Omit<HistoryQuery, 'cursor' | 'limit'>;
 
-export const listHistory = (token: string, filter: HistoryFilter, cursor?: string, limit = 50) =>
-  apiRequest<HistoryPage>('/api/history', { token, query: { ...filter, cursor, limit } });
+export const listHistory = (filter: HistoryFilter, cursor?: string, limit = 50) =>
+  apiRequest<HistoryPage>('/api/history', { query: { ...filter, cursor, limit } });

@@ -63,8 +63,8 @@ export const useDialerStore = defineStore('dialer', () => {
     previewError.value = null;
     if (number === '') return;
     timer = setTimeout(() => {
-      session
-        .authorized((token) => api.previewDestination(token, number))
+      api
+        .previewDestination(number)
         .then((p) => {
           if (mine === sequence) preview.value = p;
         })

@@ -53,7 +53,7 @@ export const useHistoryStore = defineStore('history', () => {
     loading.value = true;
     error.value = null;
     try {
-      const page = await session.authorized((token) => api.listHistory(token, query(), more ? (nextCursor.value ?? undefined) : undefined));
+      const page = await api.listHistory(query(), more ? (nextCursor.value ?? undefined) : undefined);
       if (mine !== sequence) return;
       items.value = more ? [...items.value, ...page.items] : page.items;
       nextCursor.value = page.nextCursor;

@@ -197,7 +197,7 @@ describe('phone store', () => {
     await store.disconnect();
     expect(phone.calls[0]!.actions).toEqual(['hangup']);
     expect(phone.stopped).toBe(1);
-    expect(sipApi.revokeCredentials).toHaveBeenCalledWith('token');
+    expect(sipApi.revokeCredentials).toHaveBeenCalledTimes(1);
     expect(store.registration).toBe('offline');
   });
 });

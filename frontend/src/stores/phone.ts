@@ -69,7 +69,7 @@ export const usePhoneStore = defineStore('phone', () => {
     registration.value = 'connecting';
     let creds: SipCredentials;
     try {
-      creds = await session.authorized((token) => sipApi.fetchCredentials(token));
+      creds = await sipApi.fetchCredentials();
     } catch {
       registration.value = 'failed';
       startError.value = 'credentials';
@@ -95,7 +95,7 @@ export const usePhoneStore = defineStore('phone', () => {
       authRetried = true;
       registration.value = 'reconnecting';
       try {
-        const creds = await session.authorized((token) => sipApi.fetchCredentials(token));
+        const creds = await sipApi.fetchCredentials();
         phone?.setPassword(creds.password);
         phone?.start();
         return;
@@ -114,7 +114,7 @@ export const usePhoneStore = defineStore('phone', () => {
     if (active) active.hangup();
     if (p) await p.stop();
     registration.value = 'offline';
-    if (revoke && session.status === 'signedIn') await session.authorized((token) => sipApi.revokeCredentials(token)).catch(() => undefined);
+    if (revoke && session.status === 'signedIn') await sipApi.revokeCredentials().catch(() => undefined);
   }
 
   /** Starts over with fresh credentials (the Retry after a failed registration). */

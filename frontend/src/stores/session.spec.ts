@@ -2,7 +2,7 @@ import type { Session } from '@sipcall/contract';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as auth from '../services/auth';
-import { ApiError } from '../services/http';
+import { ApiError, apiRequest } from '../services/http';
 import { makeUser } from '../test/fixtures';
 import { useSessionStore } from './session';
 
@@ -56,25 +56,27 @@ describe('session store', () => {
     expect(auth.refresh).toHaveBeenCalledTimes(1);
   });
 
-  it('renews an expired token once and retries the call', async () => {
+  it('lends its token to every API request and renews an expired one through the refresh cookie', async () => {
     vi.mocked(auth.login).mockResolvedValue(session('old'));
     vi.mocked(auth.refresh).mockResolvedValue(session('new'));
     const store = useSessionStore();
     await store.login('ann@example.com', 'pw');
-    const call = vi.fn(async (token: string) => {
-      if (token === 'old') throw new ApiError(401, 'token_expired', 'expired');
-      return `ok with ${token}`;
-    });
-    expect(await store.authorized(call)).toBe('ok with new');
-    expect(call).toHaveBeenCalledTimes(2);
-  });
-
-  it('does not retry a call refused for another reason', async () => {
-    vi.mocked(auth.login).mockResolvedValue(session('t'));
-    const store = useSessionStore();
-    await store.login('ann@example.com', 'pw');
-    await expect(store.authorized(async () => Promise.reject(new ApiError(403, 'forbidden', 'no')))).rejects.toMatchObject({ status: 403 });
-    expect(auth.refresh).not.toHaveBeenCalled();
+    const sent: Array<string | undefined> = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const authorization = (init.headers as Record<string, string>)['Authorization'];
+        sent.push(authorization);
+        return authorization === 'Bearer old' ? Response.json({ error: { code: 'token_expired', message: 'expired' } }, { status: 401 }) : Response.json({ ok: true });
+      }),
+    );
+    try {
+      expect(await apiRequest('/api/me')).toEqual({ ok: true });
+      expect(sent).toEqual(['Bearer old', 'Bearer new']);
+      expect(store.accessToken).toBe('new');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('is signed out after logout even when the server cannot be reached', async () => {

@@ -6,7 +6,7 @@ import type { Session, User } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import * as auth from '../services/auth';
-import { ApiError } from '../services/http';
+import { ApiError, setTokenSource } from '../services/http';
 
 export type SessionStatus = 'unknown' | 'signedOut' | 'signedIn';
 
@@ -63,18 +63,10 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Runs an API call with the current token, renewing it once if it expired. */
-  async function authorized<T>(call: (token: string) => Promise<T>): Promise<T> {
-    if (!accessToken.value) throw new ApiError(401, 'unauthorized', 'Not signed in');
-    try {
-      return await call(accessToken.value);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 401 || !(await restore()) || !accessToken.value) throw err;
-      return call(accessToken.value);
-    }
-  }
+  // Every API request carries this session's token and renews it here.
+  setTokenSource({ current: () => accessToken.value, renew: restore });
 
-  return { user, accessToken, status, isAdmin, login, restore, logout, authorized };
+  return { user, accessToken, status, isAdmin, login, restore, logout };
 });
 
 function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {

@@ -64,7 +64,7 @@ describe('DialpadPanel', () => {
     await settle();
     // asked once, for what was there when typing paused
     expect(calls.previewDestination).toHaveBeenCalledTimes(1);
-    expect(calls.previewDestination).toHaveBeenCalledWith('token', '03012');
+    expect(calls.previewDestination).toHaveBeenCalledWith('03012');
     expect(wrapper.get('.dialpad__preview').text()).toBe('+49301234567 · Germany');
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
   });

@@ -90,7 +90,7 @@ describe('LiveCallsView', () => {
     expect(callsApi.hangupCall).not.toHaveBeenCalled();
     await button.trigger('click');
     await flushPromises();
-    expect(callsApi.hangupCall).toHaveBeenCalledWith('token', 'a-leg');
+    expect(callsApi.hangupCall).toHaveBeenCalledWith('a-leg');
     expect(confirm).toHaveBeenCalledTimes(2);
   });
 
