@@ -24,6 +24,8 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
       // Interface methods return promises whether or not this implementation awaits.
       '@typescript-eslint/require-await': 'off',
+      // The contract has no run-time code: the compiled backend never loads it.
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '@sipcall/contract', allowTypeImports: true, message: 'The contract is types only: import type.' }] }],
     },
   },
   {

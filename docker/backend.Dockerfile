@@ -3,9 +3,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
+COPY contract/package.json contract/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
 RUN npm ci --no-audit --no-fund
+COPY contract contract
 COPY backend backend
 COPY frontend frontend
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

@@ -36,9 +36,9 @@ function buildIfStale(workspace, output, inputs) {
 
 const cli = process.argv[2] === '--cli';
 const buildOnly = process.argv[2] === '--build';
-buildIfStale('backend', 'backend/dist/main.js', ['backend/src', 'backend/package.json', 'backend/tsconfig.build.json', 'tsconfig.base.json']);
+buildIfStale('backend', 'backend/dist/main.js', ['backend/src', 'backend/package.json', 'backend/tsconfig.build.json', 'tsconfig.base.json', 'contract']);
 if (!cli) {
-  buildIfStale('frontend', 'frontend/dist/index.html', ['frontend/src', 'frontend/public', 'frontend/index.html', 'frontend/vite.config.ts', 'frontend/package.json']);
+  buildIfStale('frontend', 'frontend/dist/index.html', ['frontend/src', 'frontend/public', 'frontend/index.html', 'frontend/vite.config.ts', 'frontend/package.json', 'contract']);
 }
 
 if (buildOnly) process.exit(0);

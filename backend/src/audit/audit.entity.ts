@@ -1,6 +1,7 @@
+import type { Assert, AuditAction, AuditEntry as AuditEntryOnTheWire, AuditOutcome as AuditOutcomeOnTheWire, JsonOf, NamesEvery, Same } from '@sipcall/contract';
 import { EntitySchema } from 'typeorm';
 
-export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const;
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const satisfies readonly AuditOutcomeOnTheWire[];
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export interface AuditEntry {
@@ -11,13 +12,16 @@ export interface AuditEntry {
   actorId: string | null;
   /** Kept beside the id so the trail still reads after the actor is deleted. */
   actorEmail: string | null;
-  action: string;
+  /** One of the contract's list, which the admin's filter offers. */
+  action: AuditAction;
   outcome: AuditOutcome;
   targetType: string | null;
   targetId: string | null;
   ip: string | null;
   details: Record<string, unknown>;
 }
+
+type _Checked = [Assert<Same<JsonOf<AuditEntry>, AuditEntryOnTheWire>>, Assert<NamesEvery<AuditOutcomeOnTheWire, typeof AUDIT_OUTCOMES>>];
 
 export const AuditEntryEntity = new EntitySchema<AuditEntry>({
   name: 'AuditEntry',

@@ -1,5 +1,6 @@
 // The audit trail: who did what to whom, from where, and how it ended.
 // Entries are written in the same transaction as the change they describe.
+import type { AuditAction } from '@sipcall/contract';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntryEntity, type AuditEntry, type AuditOutcome } from './audit.entity.js';
 
@@ -9,7 +10,7 @@ export interface AuditActor {
 }
 
 export interface AuditRecord {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   actor?: AuditActor | null;
   target?: { type: string; id: string } | null;

@@ -1,8 +1,10 @@
 // A live call as the registry keeps it: one record per call, keyed by its
 // first leg's UUID, with the legs the switch bridged to it.
-export const CALL_STATES = ['ringing', 'early', 'answered', 'held', 'hangup'] as const;
-export type CallState = (typeof CALL_STATES)[number];
-export type CallDirection = 'outbound' | 'inbound';
+import type { Assert, LiveCallDirection, LiveCallState, LiveCall as LiveCallOnTheWire, NamesEvery, Same } from '@sipcall/contract';
+
+export const CALL_STATES = ['ringing', 'early', 'answered', 'held', 'hangup'] as const satisfies readonly LiveCallState[];
+export type CallState = LiveCallState;
+export type CallDirection = LiveCallDirection;
 
 export interface LiveCall {
   /** UUID of the first leg (the user's, or the caller's for inbound calls). */
@@ -25,6 +27,7 @@ export interface LiveCall {
 
 /** What browsers and the API see: no internal bookkeeping. */
 export type PublicCall = Omit<LiveCall, 'lastEventUs'>;
+type _Checked = [Assert<Same<PublicCall, LiveCallOnTheWire>>, Assert<NamesEvery<LiveCallState, typeof CALL_STATES>>];
 
 export function toPublicCall({ lastEventUs: _seen, ...call }: LiveCall): PublicCall {
   return call;

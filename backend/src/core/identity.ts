@@ -2,7 +2,9 @@
 // of an account, as sign-in establishes it and every route reads it. The
 // account itself (and its password hash) belongs to users/.
 
-export const ROLES = ['user', 'admin'] as const;
+import type { Assert, JsonOf, Role as RoleOnTheWire, Same, User as UserOnTheWire } from '@sipcall/contract';
+
+export const ROLES = ['user', 'admin'] as const satisfies readonly RoleOnTheWire[];
 export type Role = (typeof ROLES)[number];
 
 /** What the API shows of an account; never its password hash. */
@@ -22,3 +24,4 @@ export interface PublicUser {
   createdAt: Date;
   updatedAt: Date;
 }
+type _Checked = Assert<Same<JsonOf<PublicUser>, UserOnTheWire>>;

@@ -1,4 +1,5 @@
 // Inbound numbers (DIDs): which user a call from the trunk to a number rings.
+import type { Assert, Did as DidOnTheWire, JsonOf, Same } from '@sipcall/contract';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import { classify } from '../core/phone-numbers.js';
@@ -7,6 +8,7 @@ import type { ActionContext } from '../users/users.service.js';
 import type { Did, DidRepository } from './did-repository.js';
 
 export type { Did } from './did-repository.js';
+type _Checked = Assert<Same<JsonOf<Did>, DidOnTheWire>>;
 
 export interface DidServiceDeps {
   numbers: DidRepository;

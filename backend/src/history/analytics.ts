@@ -2,6 +2,7 @@
 // first legs of calls in a time range: volume and success (ASR, ACD), hangup
 // causes, destination countries, minutes per user and day, and the peak of
 // concurrent calls per hour. No personal field is read.
+import type { Analytics } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
 
 export interface AnalyticsQuery {
@@ -10,15 +11,8 @@ export interface AnalyticsQuery {
   granularity: 'hour' | 'day';
 }
 
-export interface Analytics {
-  range: { from: string; to: string; granularity: string };
-  totals: { calls: number; answered: number; asr: number | null; acdSeconds: number | null; minutes: number };
-  volume: Array<{ bucket: string; calls: number; answered: number; asr: number | null; acdSeconds: number | null; minutes: number }>;
-  hangupCauses: Array<{ cause: string; calls: number; answered: number }>;
-  topCountries: Array<{ country: string; calls: number; minutes: number }>;
-  minutesByUserDay: Array<{ userId: string; day: string; calls: number; minutes: number }>;
-  concurrentPeak: Array<{ hour: string; peak: number }>;
-}
+/** The report GET /api/analytics answers. */
+export type { Analytics };
 
 /** The queries, by name: the benchmark times each one. */
 export const ANALYTICS_SQL = {

@@ -1,5 +1,6 @@
 // The call records as the read side sees them: one query per question, over
 // the table cdr/ writes. Nothing here opens a sealed field; history.ts does.
+import type { CallRecord } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
 
 /** One leg's record as stored; numbers still sealed. */
@@ -8,7 +9,8 @@ export interface CallRecordRow {
   call_uuid: string;
   leg: string;
   user_id: string | null;
-  direction: string;
+  /** Written by cdr/parse.ts, which knows no other. */
+  direction: CallRecord['direction'];
   started_at: Date;
   answered_at: Date | null;
   ended_at: Date;

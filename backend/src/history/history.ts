@@ -2,6 +2,7 @@
 // newest first, page by page, filtered by date, direction, outcome and exact
 // number. Numbers are opened with their owner's key (an erased user's read as
 // null); a number filter goes through the blind index only.
+import type { CallRecord } from '@sipcall/contract';
 import { cdrField } from '../cdr/cdr-ingest.js';
 import type { Role } from '../core/identity.js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
@@ -23,24 +24,8 @@ export interface HistoryQuery {
   userId: string | null;
 }
 
-export interface HistoryItem {
-  id: string;
-  callUuid: string;
-  userId: string | null;
-  direction: string;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string;
-  durationS: number;
-  billsec: number;
-  hangupCause: string;
-  sipStatus: number | null;
-  decision: string | null;
-  reason: string | null;
-  country: string | null;
-  destination: string | null;
-  caller: string | null;
-}
+/** One record as the history answers it: the contract's call record. */
+export type HistoryItem = CallRecord;
 
 /** All but the last three digits hidden: `+49*******456`. */
 export function maskNumber(n: string | null): string | null {

@@ -4,6 +4,7 @@
 // must be this site or one on the CORS allowlist, anything else gets 403.
 // A socket lives no longer than the token it was opened with, and closes as
 // soon as its session ends (sign-out, a disabled or deleted user) on any replica.
+import type { LiveCloseCode, LiveMessage, LiveProtocol } from '@sipcall/contract';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { PublicUser } from '../core/identity.js';
 
 export const LIVE_PATH = '/api/live';
-export const LIVE_PROTOCOL = 'sipcall.v1';
+export const LIVE_PROTOCOL = 'sipcall.v1' satisfies LiveProtocol;
 const BEARER_PREFIX = 'bearer.';
 
 interface Client {
@@ -26,8 +27,8 @@ interface Client {
 }
 
 /** Close codes the app acts on: sign in again (4001: token expired, reconnect with a fresh one; 4003: session over). */
-export const CLOSE_TOKEN_EXPIRED = 4001;
-export const CLOSE_SESSION_ENDED = 4003;
+export const CLOSE_TOKEN_EXPIRED = 4001 satisfies LiveCloseCode;
+export const CLOSE_SESSION_ENDED = 4003 satisfies LiveCloseCode;
 
 export interface LiveSocketDeps {
   auth: Pick<AuthService, 'authenticate'>;
@@ -110,7 +111,7 @@ export class LiveSocket {
     }
   }
 
-  private push(call: LiveCall, message: object): void {
+  private push(call: LiveCall, message: LiveMessage): void {
     for (const c of this.clients) {
       if (c.user.role === 'admin' || c.user.id === call.userId) send(c.socket, message);
     }
@@ -129,7 +130,7 @@ export class LiveSocket {
   }
 }
 
-function send(socket: WebSocket, message: object): void {
+function send(socket: WebSocket, message: LiveMessage): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 

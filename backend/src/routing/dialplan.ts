@@ -3,14 +3,14 @@
 // public context) ring the user who owns the dialled number. The answer is a
 // plan in SIPCall's terms; the switch's door renders it. Anything unexpected is
 // a refusal, never a bridge.
+import type { DestinationPreview } from '@sipcall/contract';
 import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
-import type { Dialled } from '../core/phone-numbers.js';
 import type { CounterStore } from '../state/state.js';
 import type { User } from '../users/user.entity.js';
 import { userIdOfSipUser } from '../sip/sip-credentials.js';
 import type { CallSlots } from './call-slots.js';
-import { decide, destinationFor, refuse, type Caller, type Decision, type Reason } from './policy.js';
+import { decide, destinationFor, refuse, type Caller, type Decision } from './policy.js';
 
 /** A dialplan request as the switch's door decoded it (context and call id already well-formed). */
 export interface DialplanRequest {
@@ -38,14 +38,7 @@ export interface CallPlan {
 export type DialplanAnswer = { routed: true; plan: CallPlan } | { routed: false; reason: 'unknown_context' };
 
 /** What `GET /api/destinations` answers about a number being typed. */
-export interface DestinationPreview {
-  kind: Dialled['kind'];
-  /** E.164 for a phone number, the digits for an extension or emergency number, null when not callable. */
-  number: string | null;
-  country: string | null;
-  allowed: boolean;
-  reason: Reason;
-}
+export type { DestinationPreview };
 
 /** The context the external (trunk) profile sends calls to. */
 export const PUBLIC_CONTEXT = 'public';

@@ -5,30 +5,13 @@ import type { Config } from '../config/settings.js';
 import type { CounterStore } from '../state/state.js';
 import type { CallSlots } from './call-slots.js';
 import { BLOCKED_TYPES, FRAUD_PREFIXES, classify, type Dialled } from '../core/phone-numbers.js';
+import type { RefusalReason, RoutingReason } from '@sipcall/contract';
 
-export const REASONS = [
-  'allowed',
-  'extension',
-  'emergency',
-  'did',
-  'invalid_number',
-  'destination_not_allowed',
-  'premium_rate',
-  'fraud_prefix',
-  'emergency_refused',
-  'unknown_caller',
-  'unknown_extension',
-  'unknown_did',
-  'user_cap',
-  'global_cap',
-  'user_cps',
-  'global_cps',
-  'routing_error',
-] as const;
-export type Reason = (typeof REASONS)[number];
+/** Every outcome's name: the contract lists them, for the dialplan's X-SIPCall-Reason, the records and the preview. */
+export type Reason = RoutingReason;
 
 /** The SIP answer a refusal gets, so the browser can explain it. */
-export const REFUSALS: Record<Exclude<Reason, 'allowed' | 'extension' | 'emergency' | 'did'>, { status: number; text: string }> = {
+export const REFUSALS: Record<RefusalReason, { status: number; text: string }> = {
   invalid_number: { status: 404, text: 'Not Found' },
   unknown_extension: { status: 404, text: 'Not Found' },
   unknown_did: { status: 404, text: 'Not Found' },

@@ -1,3 +1,4 @@
+import type { RoutingSettings } from '@sipcall/contract';
 import { Router } from 'express';
 import type { Config } from '../config/settings.js';
 import { FRAUD_PREFIXES } from '../core/phone-numbers.js';
@@ -36,7 +37,7 @@ export function routingSettingsRouter(deps: { config: Config }): Router {
       globalCallsPerSecond: c.globalCallsPerSecond,
       stunUrls: c.stunUrls,
       turnUrls: c.turn?.urls ?? [],
-    });
+    } satisfies RoutingSettings);
   });
   return r;
 }

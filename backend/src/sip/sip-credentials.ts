@@ -5,6 +5,7 @@
 // at once, the directory answer verifies the request's digest itself and
 // hands FreeSWITCH the A1 of the session that produced it.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { SipCredentials } from '@sipcall/contract';
 import type { Config } from '../config/settings.js';
 import { UUID } from '../core/ids.js';
 import type { SipCredentialRepository } from './credential-repository.js';
@@ -15,14 +16,8 @@ export const sipUserOf = (userId: string): string => userId;
 /** The user a SIP user name belongs to, or null when it names no user id. */
 export const userIdOfSipUser = (sipUser: string): string | null => (UUID.test(sipUser) ? sipUser : null);
 
-export interface SipCredentials {
-  username: string;
-  password: string;
-  domain: string;
-  wssUrl: string;
-  iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
-  expiresAt: string;
-}
+/** What a browser gets to register with (POST /api/sip/credentials). */
+export type { SipCredentials };
 
 /** The digest fields mod_xml_curl passes along with a directory lookup for sip_auth. */
 export interface DigestAttempt {

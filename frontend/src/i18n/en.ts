@@ -1,4 +1,20 @@
 // English strings, the catalogue every other language is checked against.
+import type { CallDirection, LiveCallState, RefusalReason } from '@sipcall/contract';
+import type { CallState } from '../sip/call-session';
+import type { RegistrationState } from '../sip/phone';
+
+/**
+ * Words every closed list needs, the API's (refusal reasons, live-call states,
+ * call directions) and the phone's (call and registration states): a member
+ * added to one fails here until it has its words.
+ */
+type ListWords =
+  | `dialpad.reason.${RefusalReason}`
+  | `live.callState.${LiveCallState}`
+  | `history.direction.${CallDirection}`
+  | `call.state.${CallState}`
+  | `phone.state.${RegistrationState}`;
+
 export const en = {
   'app.name': 'SIPCall',
   'app.loading': 'Loading…',
@@ -269,6 +285,6 @@ export const en = {
   'users.empty': 'No users match.',
   'users.search': 'Search by name or email',
   'error.generic': 'Something went wrong: {message}',
-} as const;
+} as const satisfies Record<string, string> & Record<ListWords, string>;
 
 export type MessageKey = keyof typeof en;

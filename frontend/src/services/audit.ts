@@ -1,17 +1,4 @@
+import type { AuditPage, AuditQuery } from '@sipcall/contract';
 import { apiRequest } from './http';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  outcome: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
-
-export const listAudit = (token: string, query: { action?: string; cursor?: string; limit?: number }) =>
-  apiRequest<{ items: AuditEntry[]; nextCursor: string | null }>('/api/audit', { token, query });
+export const listAudit = (query: AuditQuery) => apiRequest<AuditPage>('/api/audit', { query: { ...query } });

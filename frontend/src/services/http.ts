@@ -1,5 +1,6 @@
-// Plain fetch over the REST API. Errors come back as ApiError with the
-// backend's stable code, so views can explain them in words.
+// Plain fetch over the REST API. Requests carry the session's access token and
+// renew it once when it expired, so callers just call the API. Errors come back
+// as ApiError with the backend's stable code, so views can explain them in words.
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -11,17 +12,55 @@ export class ApiError extends Error {
   }
 }
 
+/** Where the access token comes from: the session store plugs itself in. */
+export interface TokenSource {
+  /** The access token, or null when no one is signed in. */
+  current(): string | null;
+  /** Trades the refresh cookie for a new token: false when the session is over. */
+  renew(): Promise<boolean>;
+}
+
+let tokens: TokenSource | null = null;
+
+export function setTokenSource(source: TokenSource | null): void {
+  tokens = source;
+}
+
+/** The access token now, for what cannot send a header (the live WebSocket). */
+export const accessToken = (): string | null => tokens?.current() ?? null;
+
+/** A fresh access token (after a refresh), or null when the session is over. */
+export async function renewedAccessToken(): Promise<string | null> {
+  return (await tokens?.renew()) ? accessToken() : null;
+}
+
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
-  token?: string | null;
   query?: Record<string, string | number | undefined>;
+  /** Sign-in, refresh and sign-out go on the refresh cookie alone, without the access token. */
+  anonymous?: boolean;
 }
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (options.anonymous) return send<T>(path, options, null);
+  const token = accessToken();
+  if (!token) throw new ApiError(401, 'unauthorized', 'Not signed in');
+  try {
+    return await send<T>(path, options, token);
+  } catch (err) {
+    // An expired token: renew it once and try again; any other refusal stands.
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    const fresh = await renewedAccessToken();
+    if (!fresh) throw err;
+    return send<T>(path, options, fresh);
+  }
+}
+
+async function send<T>(path: string, options: RequestOptions, token: string | null): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.token) headers['Authorization'] = `Bearer ${options.token}`;
+  if (token) headers['Authorization'] = `Bearer ${token}`;
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') search.set(k, String(v));
   const url = search.size > 0 ? `${path}?${search}` : path;

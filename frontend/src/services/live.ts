@@ -1,7 +1,8 @@
 // The live-calls WebSocket (/api/live): a snapshot on connect, then each change.
-import type { LiveCall } from './calls';
+import type { LiveCall, LiveMessage, LiveProtocol } from '@sipcall/contract';
+import { accessToken } from './http';
 
-export type LiveMessage = { type: 'snapshot'; calls: LiveCall[] } | { type: 'call'; call: LiveCall } | { type: 'call_ended'; call: LiveCall; cause: string };
+const PROTOCOL: LiveProtocol = 'sipcall.v1';
 
 export interface LiveHandlers {
   message(message: LiveMessage): void;
@@ -29,9 +30,12 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
   return null;
 }
 
-export function openLive(token: string, handlers: LiveHandlers): { close(): void } {
+/** Opens the socket with the session's access token (a browser cannot add a header to it); null when no one is signed in. */
+export function openLive(handlers: LiveHandlers): { close(): void } | null {
+  const token = accessToken();
+  if (!token) return null;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/api/live`, ['sipcall.v1', `bearer.${token}`]);
+  const socket = new WebSocket(`${scheme}://${location.host}/api/live`, [PROTOCOL, `bearer.${token}`]);
   socket.onopen = () => handlers.open();
   socket.onmessage = (ev) => {
     const m = parseLiveMessage(ev.data);

@@ -1,14 +1,6 @@
+import type { SipCredentials } from '@sipcall/contract';
 import { apiRequest } from './http';
 
-/** This session's SIP account (POST /api/sip/credentials); every request rotates the password. */
-export interface SipCredentials {
-  username: string;
-  password: string;
-  domain: string;
-  wssUrl: string;
-  iceServers: RTCIceServer[];
-  expiresAt: string;
-}
-
-export const fetchCredentials = (token: string) => apiRequest<SipCredentials>('/api/sip/credentials', { method: 'POST', token });
-export const revokeCredentials = (token: string) => apiRequest<void>('/api/sip/credentials', { method: 'DELETE', token });
+/** This session's SIP account; every request rotates the password. */
+export const fetchCredentials = () => apiRequest<SipCredentials>('/api/sip/credentials', { method: 'POST' });
+export const revokeCredentials = () => apiRequest<void>('/api/sip/credentials', { method: 'DELETE' });

@@ -1,29 +1,12 @@
-import type { Role, User } from './auth';
+import type { NewUser, User, UserPage, UserPatch, UserQuery } from '@sipcall/contract';
 import { apiRequest } from './http';
 
-export interface UserPage {
-  items: User[];
-  nextCursor: string | null;
-}
+export const listUsers = (query: UserQuery = {}) => apiRequest<UserPage>('/api/users', { query: { ...query } });
 
-export interface NewUser {
-  email: string;
-  displayName: string;
-  role: Role;
-  password: string;
-  extension?: string;
-}
+export const createUser = (user: NewUser) =>
+  apiRequest<{ user: User }>('/api/users', { method: 'POST', body: user }).then((r) => r.user);
 
-export type UserPatch = Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string; extension?: string | null };
+export const updateUser = (id: string, patch: UserPatch) =>
+  apiRequest<{ user: User }>(`/api/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch }).then((r) => r.user);
 
-export const listUsers = (token: string, query: { limit?: number; cursor?: string; q?: string } = {}) =>
-  apiRequest<UserPage>('/api/users', { token, query });
-
-export const createUser = (token: string, user: NewUser) =>
-  apiRequest<{ user: User }>('/api/users', { method: 'POST', token, body: user }).then((r) => r.user);
-
-export const updateUser = (token: string, id: string, patch: UserPatch) =>
-  apiRequest<{ user: User }>(`/api/users/${encodeURIComponent(id)}`, { method: 'PATCH', token, body: patch }).then((r) => r.user);
-
-export const deleteUser = (token: string, id: string) =>
-  apiRequest<void>(`/api/users/${encodeURIComponent(id)}`, { method: 'DELETE', token });
+export const deleteUser = (id: string) => apiRequest<void>(`/api/users/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,6 +1,7 @@
 // The dialpad's state: what is typed, what the backend says it would become,
 // the numbers called recently (kept in this browser, per user), and placing a
 // call from this browser's phone.
+import type { DestinationPreview } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../services/http';
@@ -18,7 +19,7 @@ export const useDialerStore = defineStore('dialer', () => {
   const session = useSessionStore();
   const phone = usePhoneStore();
   const input = ref('');
-  const preview = ref<api.DestinationPreview | null>(null);
+  const preview = ref<DestinationPreview | null>(null);
   const previewError = ref<string | null>(null);
   /** Why the last attempt could not start (`not_registered`, `busy`). */
   const callError = ref<string | null>(null);
@@ -62,8 +63,8 @@ export const useDialerStore = defineStore('dialer', () => {
     previewError.value = null;
     if (number === '') return;
     timer = setTimeout(() => {
-      session
-        .authorized((token) => api.previewDestination(token, number))
+      api
+        .previewDestination(number)
         .then((p) => {
           if (mine === sequence) preview.value = p;
         })

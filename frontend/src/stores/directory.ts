@@ -2,14 +2,12 @@
 // every account, loaded once per visit, page by page.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { User } from '../services/auth';
+import type { User } from '@sipcall/contract';
 import * as api from '../services/users';
-import { useSessionStore } from './session';
 
 const MAX_PAGES = 20;
 
 export const useDirectoryStore = defineStore('directory', () => {
-  const session = useSessionStore();
   const users = ref(new Map<string, User>());
   let loading: Promise<void> | null = null;
 
@@ -18,7 +16,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       const all = new Map<string, User>();
       let cursor: string | undefined;
       for (let i = 0; i < MAX_PAGES; i++) {
-        const page = await session.authorized((token) => api.listUsers(token, { limit: 200, cursor }));
+        const page = await api.listUsers({ limit: 200, cursor });
         for (const u of page.items) all.set(u.id, u);
         if (!page.nextCursor) break;
         cursor = page.nextCursor;

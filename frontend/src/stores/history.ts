@@ -1,4 +1,5 @@
 // The call history page: filters, pages fetched by cursor, and the on-screen privacy toggle.
+import type { CallDirection, CallRecord } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { ApiError } from '../services/http';
@@ -9,7 +10,7 @@ export interface HistoryFilterForm {
   number: string;
   from: string;
   to: string;
-  direction: '' | 'outbound' | 'inbound' | 'internal';
+  direction: '' | CallDirection;
   /** Admins: one user's calls ('' for everyone's). */
   userId: string;
 }
@@ -26,7 +27,7 @@ export function dayBoundary(day: string, end: boolean): string | undefined {
 export const useHistoryStore = defineStore('history', () => {
   const session = useSessionStore();
   const filter = reactive<HistoryFilterForm>({ number: '', from: '', to: '', direction: '', userId: '' });
-  const items = ref<api.CallRecord[]>([]);
+  const items = ref<CallRecord[]>([]);
   const nextCursor = ref<string | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
@@ -52,7 +53,7 @@ export const useHistoryStore = defineStore('history', () => {
     loading.value = true;
     error.value = null;
     try {
-      const page = await session.authorized((token) => api.listHistory(token, query(), more ? (nextCursor.value ?? undefined) : undefined));
+      const page = await api.listHistory(query(), more ? (nextCursor.value ?? undefined) : undefined);
       if (mine !== sequence) return;
       items.value = more ? [...items.value, ...page.items] : page.items;
       nextCursor.value = page.nextCursor;

@@ -2,15 +2,14 @@
 // reconnects (with a fresh token) when it drops.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LiveCall } from '../services/calls';
+import type { LiveCall, LiveMessage } from '@sipcall/contract';
 import * as callsApi from '../services/calls';
-import { openLive, type LiveMessage } from '../services/live';
-import { useSessionStore } from './session';
+import { accessToken, renewedAccessToken } from '../services/http';
+import { openLive } from '../services/live';
 
 const RETRY_MS = [1000, 2000, 5000, 10_000];
 
 export const useLiveCallsStore = defineStore('liveCalls', () => {
-  const session = useSessionStore();
   const calls = ref(new Map<string, LiveCall>());
   const connection = ref<'closed' | 'connecting' | 'open'>('closed');
   const list = computed(() => [...calls.value.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)));
@@ -29,13 +28,12 @@ export const useLiveCallsStore = defineStore('liveCalls', () => {
 
   async function connect() {
     wanted = true;
-    if (socket || !session.accessToken) return;
+    if (socket || !accessToken()) return;
     connection.value = 'connecting';
     // A fresh token: the socket closes when the one it opened with expires.
-    if (attempt > 0) await session.restore().catch(() => false);
-    const token = session.accessToken;
-    if (!wanted || !token) return;
-    socket = openLive(token, {
+    if (attempt > 0) await renewedAccessToken().catch(() => null);
+    if (!wanted) return;
+    socket = openLive({
       open: () => {
         attempt = 0;
         connection.value = 'open';
@@ -60,7 +58,7 @@ export const useLiveCallsStore = defineStore('liveCalls', () => {
   }
 
   async function hangup(id: string) {
-    await session.authorized((token) => callsApi.hangupCall(token, id));
+    await callsApi.hangupCall(id);
   }
 
   return { calls, list, connection, apply, connect, disconnect, hangup };

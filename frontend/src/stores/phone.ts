@@ -1,36 +1,18 @@
-// The browser phone: registration with the session's SIP account, and the
-// one call in progress (outgoing or incoming) with every state it can be in.
-// Components read this store; the SIP library stays behind sip/phone.ts.
+// The browser phone: registration with the session's SIP account, and the one
+// call in progress (sip/call-session.ts) with the ring of an incoming one
+// (sip/incoming-alert.ts). The SIP library stays behind sip/phone.ts.
+import type { SipCredentials } from '@sipcall/contract';
 import { defineStore } from 'pinia';
-import { t } from '../i18n';
 import { computed, ref, shallowRef, watch } from 'vue';
-import { outcomeOf, type Outcome } from '../sip/call-outcome';
-import { readQuality, type CallQuality } from '../sip/call-quality';
-import { createJsSipPhone } from '../sip/jssip-phone';
-import type { CallEnd, RegistrationState, SipCall, SipPhone } from '../sip/phone';
-import { startRingtone, type Ringtone } from '../sip/ringtone';
 import * as sipApi from '../services/sip';
+import type { CallQuality } from '../sip/call-quality';
+import { CallSession, type CallView } from '../sip/call-session';
+import { alertIncoming, type IncomingAlert } from '../sip/incoming-alert';
+import { createJsSipPhone } from '../sip/jssip-phone';
+import type { RegistrationState, SipCall, SipPhone } from '../sip/phone';
 import { useDevicesStore } from './devices';
 import { useSessionStore } from './session';
 
-export type CallState = 'incoming' | 'calling' | 'ringing' | 'early' | 'connected' | 'held' | 'ended';
-
-export interface CallView {
-  direction: 'outgoing' | 'incoming';
-  remote: string;
-  remoteName: string | null;
-  state: CallState;
-  startedAt: number;
-  connectedAt: number | null;
-  endedAt: number | null;
-  muted: boolean;
-  /** Held by us (we sent hold) and/or by them. */
-  heldLocal: boolean;
-  heldRemote: boolean;
-  outcome: Outcome | null;
-}
-
-const STATS_EVERY_MS = 2000;
 /** How long an ended call stays on screen with its outcome. */
 const ENDED_VISIBLE_MS = 5000;
 
@@ -39,20 +21,19 @@ export const usePhoneStore = defineStore('phone', () => {
   const devices = useDevicesStore();
   const registration = ref<RegistrationState>('offline');
   const registrationDetail = ref<string | null>(null);
+  const startError = ref<string | null>(null);
   const call = ref<CallView | null>(null);
   const remoteStream = shallowRef<MediaStream | null>(null);
   const quality = ref<CallQuality | null>(null);
   const now = ref(Date.now());
-  const startError = ref<string | null>(null);
 
   let phone: SipPhone | null = null;
-  let active: SipCall | null = null;
-  let ringtone: Ringtone | null = null;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  let statsTimer: ReturnType<typeof setInterval> | undefined;
-  let clearTimer: ReturnType<typeof setTimeout> | undefined;
   let authRetried = false;
-  let notification: Notification | null = null;
+  /** The call in progress; null once it ended. */
+  let current: CallSession | null = null;
+  let alert: IncomingAlert | null = null;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let clearTimer: ReturnType<typeof setTimeout> | undefined;
 
   const busy = computed(() => call.value !== null && call.value.state !== 'ended');
   const elapsedS = computed(() => {
@@ -61,14 +42,16 @@ export const usePhoneStore = defineStore('phone', () => {
     return Math.max(0, Math.floor(((c.endedAt ?? now.value) - c.connectedAt) / 1000));
   });
 
+  // --- registration -----------------------------------------------------------
+
   /** Registers this browser as one of the user's phones. Safe to call again. */
   async function connect() {
     if (phone || session.status !== 'signedIn' || !session.user) return;
     startError.value = null;
     registration.value = 'connecting';
-    let creds: sipApi.SipCredentials;
+    let creds: SipCredentials;
     try {
-      creds = await session.authorized((token) => sipApi.fetchCredentials(token));
+      creds = await sipApi.fetchCredentials();
     } catch {
       registration.value = 'failed';
       startError.value = 'credentials';
@@ -78,10 +61,7 @@ export const usePhoneStore = defineStore('phone', () => {
     authRetried = false;
     phone = createJsSipPhone(
       { username: creds.username, password: creds.password, domain: creds.domain, wssUrl: creds.wssUrl, iceServers: creds.iceServers, displayName: session.user.displayName },
-      {
-        registration: (state, detail) => void onRegistration(state, detail),
-        incoming: onIncoming,
-      },
+      { registration: (state, detail) => void onRegistration(state, detail), incoming: onIncoming },
     );
     phone.start();
   }
@@ -94,7 +74,7 @@ export const usePhoneStore = defineStore('phone', () => {
       authRetried = true;
       registration.value = 'reconnecting';
       try {
-        const creds = await session.authorized((token) => sipApi.fetchCredentials(token));
+        const creds = await sipApi.fetchCredentials();
         phone?.setPassword(creds.password);
         phone?.start();
         return;
@@ -110,10 +90,10 @@ export const usePhoneStore = defineStore('phone', () => {
   async function disconnect(revoke = true) {
     const p = phone;
     phone = null;
-    if (active) active.hangup();
+    current?.hangup();
     if (p) await p.stop();
     registration.value = 'offline';
-    if (revoke && session.status === 'signedIn') await session.authorized((token) => sipApi.revokeCredentials(token)).catch(() => undefined);
+    if (revoke && session.status === 'signedIn') await sipApi.revokeCredentials().catch(() => undefined);
   }
 
   /** Starts over with fresh credentials (the Retry after a failed registration). */
@@ -129,10 +109,11 @@ export const usePhoneStore = defineStore('phone', () => {
     },
   );
 
+  // --- the call -----------------------------------------------------------------
+
   function place(number: string): boolean {
     if (!phone || registration.value !== 'registered' || busy.value) return false;
-    const sip = phone.call(number, devices.audioConstraints());
-    track(sip, 'calling');
+    track(phone.call(number, devices.audioConstraints()));
     return true;
   }
 
@@ -141,136 +122,60 @@ export const usePhoneStore = defineStore('phone', () => {
       sip.reject(true);
       return;
     }
-    track(sip, 'incoming');
-    ringtone = startRingtone();
-    notify(sip);
+    track(sip);
+    if (current) alert = alertIncoming(sip);
   }
 
-  function track(sip: SipCall, state: CallState) {
+  function track(sip: SipCall) {
     clearTimeout(clearTimer);
-    active = sip;
     remoteStream.value = null;
     quality.value = null;
-    call.value = {
-      direction: sip.direction,
-      remote: sip.remote,
-      remoteName: sip.remoteName,
-      state,
-      startedAt: Date.now(),
-      connectedAt: null,
-      endedAt: null,
-      muted: false,
-      heldLocal: false,
-      heldRemote: false,
-      outcome: null,
-    };
-    const mine = (f: () => void) => () => {
-      if (active === sip) f();
-    };
-    sip.listen({
-      // An incoming call stays `incoming` while we send our own 180 Ringing.
-      progress: (early) => mine(() => sip.direction === 'outgoing' && update({ state: early ? 'early' : 'ringing' }))(),
-      connected: mine(() => {
-        stopAlerting();
-        update({ state: 'connected', connectedAt: Date.now() });
-        startClocks(sip);
-      }),
-      hold: (held, by) =>
-        mine(() => {
-          const c = call.value;
-          if (!c) return;
-          const heldLocal = by === 'local' ? held : c.heldLocal;
-          const heldRemote = by === 'remote' ? held : c.heldRemote;
-          update({ heldLocal, heldRemote, state: heldLocal || heldRemote ? 'held' : 'connected' });
-        })(),
-      remoteStream: (stream) => mine(() => (remoteStream.value = stream))(),
-      ended: (end) => mine(() => finish(end))(),
+    // An ended session says nothing more, so only the one in progress is ever heard.
+    const s = new CallSession(sip, {
+      changed: show,
+      remoteStream: (stream) => (remoteStream.value = stream),
+      quality: (q) => (quality.value = q),
     });
+    call.value = s.view;
+    current = s.ended ? null : s;
   }
 
-  function update(patch: Partial<CallView>) {
-    if (call.value) call.value = { ...call.value, ...patch };
+  function show(view: CallView) {
+    call.value = view;
+    if (view.state !== 'incoming') stopAlert();
+    if (view.state === 'ended') {
+      current = null;
+      clearInterval(ticker);
+      ticker = undefined;
+      clearTimer = setTimeout(dismiss, ENDED_VISIBLE_MS);
+    } else if (view.connectedAt !== null && ticker === undefined) {
+      now.value = Date.now();
+      ticker = setInterval(() => (now.value = Date.now()), 1000);
+    }
   }
 
-  function finish(end: CallEnd) {
-    const c = call.value;
-    stopAlerting();
-    stopClocks();
-    active = null;
-    remoteStream.value = null;
-    if (!c) return;
-    update({ state: 'ended', endedAt: Date.now(), outcome: outcomeOf(end, c.connectedAt !== null) });
-    clearTimer = setTimeout(() => {
-      if (call.value?.state === 'ended') call.value = null;
-    }, ENDED_VISIBLE_MS);
+  function stopAlert() {
+    alert?.stop();
+    alert = null;
   }
 
-  function startClocks(sip: SipCall) {
-    stopClocks();
-    now.value = Date.now();
-    ticker = setInterval(() => (now.value = Date.now()), 1000);
-    let counters: Parameters<typeof readQuality>[1] = null;
-    statsTimer = setInterval(() => {
-      void sip.stats().then((report) => {
-        if (!report || active !== sip) return;
-        const sample = readQuality(report.values() as Iterable<Record<string, unknown>>, counters);
-        counters = sample.counters;
-        quality.value = sample.quality;
-      });
-    }, STATS_EVERY_MS);
-  }
-  function stopClocks() {
-    clearInterval(ticker);
-    clearInterval(statsTimer);
-  }
-  function stopAlerting() {
-    ringtone?.stop();
-    ringtone = null;
-    notification?.close();
-    notification = null;
-  }
-
-  function notify(sip: SipCall) {
-    if (typeof document === 'undefined' || !document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const from = sip.remoteName ? `${sip.remoteName} (${sip.remote})` : sip.remote;
-    notification = new Notification(t('call.notification', { from }), { tag: 'sipcall-incoming', requireInteraction: true });
-    notification.onclick = () => window.focus();
-  }
-
-  const answer = () => {
-    if (call.value?.state === 'incoming') active?.answer(devices.audioConstraints());
-  };
-  const reject = () => {
-    if (call.value?.state === 'incoming') active?.reject(false);
-  };
-  const hangup = () => active?.hangup();
-  function toggleMute() {
-    if (!active || !call.value) return;
-    const muted = !call.value.muted;
-    active.mute(muted);
-    update({ muted });
-  }
-  function toggleHold() {
-    const c = call.value;
-    if (!active || !c || (c.state !== 'connected' && c.state !== 'held')) return;
-    active.hold(!c.heldLocal);
-  }
-  function dtmf(tone: string) {
-    if (active && (call.value?.state === 'connected' || call.value?.state === 'early')) active.dtmf(tone, devices.dtmfMethod);
-  }
-  function transfer(number: string) {
-    if (active && call.value && (call.value.state === 'connected' || call.value.state === 'held')) active.transfer(number);
-  }
+  const answer = () => current?.answer(devices.audioConstraints());
+  const reject = () => current?.reject();
+  const hangup = () => current?.hangup();
+  const toggleMute = () => current?.toggleMute();
+  const toggleHold = () => current?.toggleHold();
+  const dtmf = (tone: string) => current?.dtmf(tone, devices.dtmfMethod);
+  const transfer = (number: string) => current?.transfer(number);
   function dismiss() {
     if (call.value?.state === 'ended') call.value = null;
   }
   /** Switches the microphone of the call in progress (the choice is also kept for the next calls). */
   async function useMicrophone(deviceId: string) {
     devices.microphoneId = deviceId;
-    if (!active || !navigator.mediaDevices) return;
+    if (!current || !navigator.mediaDevices) return;
     const stream = await navigator.mediaDevices.getUserMedia({ audio: devices.audioConstraints() });
     const [track] = stream.getAudioTracks();
-    if (track) await active.useMicrophone(track);
+    if (track) await current?.useMicrophone(track);
   }
 
   return {

@@ -1,21 +1,15 @@
+import type { Session } from '@sipcall/contract';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as auth from '../services/auth';
-import { ApiError } from '../services/http';
+import { ApiError, apiRequest } from '../services/http';
+import { makeUser } from '../test/fixtures';
 import { useSessionStore } from './session';
 
 vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn() }));
 
-const user: auth.User = {
-  id: 'u1',
-  email: 'ann@example.com',
-  displayName: 'Ann',
-  role: 'admin',
-  disabled: false,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
-const session = (token: string): auth.Session => ({ user, accessToken: token, expiresIn: 600 });
+const user = makeUser({ role: 'admin', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
+const session = (token: string): Session => ({ user, accessToken: token, tokenType: 'Bearer', expiresIn: 600 });
 
 describe('session store', () => {
   beforeEach(() => {
@@ -53,7 +47,7 @@ describe('session store', () => {
   });
 
   it('sends one refresh for many concurrent callers, never two with the same cookie', async () => {
-    let resolve!: (s: auth.Session) => void;
+    let resolve!: (s: Session) => void;
     vi.mocked(auth.refresh).mockReturnValue(new Promise((r) => (resolve = r)));
     const store = useSessionStore();
     const all = Promise.all([store.restore(), store.restore(), store.restore()]);
@@ -62,25 +56,27 @@ describe('session store', () => {
     expect(auth.refresh).toHaveBeenCalledTimes(1);
   });
 
-  it('renews an expired token once and retries the call', async () => {
+  it('lends its token to every API request and renews an expired one through the refresh cookie', async () => {
     vi.mocked(auth.login).mockResolvedValue(session('old'));
     vi.mocked(auth.refresh).mockResolvedValue(session('new'));
     const store = useSessionStore();
     await store.login('ann@example.com', 'pw');
-    const call = vi.fn(async (token: string) => {
-      if (token === 'old') throw new ApiError(401, 'token_expired', 'expired');
-      return `ok with ${token}`;
-    });
-    expect(await store.authorized(call)).toBe('ok with new');
-    expect(call).toHaveBeenCalledTimes(2);
-  });
-
-  it('does not retry a call refused for another reason', async () => {
-    vi.mocked(auth.login).mockResolvedValue(session('t'));
-    const store = useSessionStore();
-    await store.login('ann@example.com', 'pw');
-    await expect(store.authorized(async () => Promise.reject(new ApiError(403, 'forbidden', 'no')))).rejects.toMatchObject({ status: 403 });
-    expect(auth.refresh).not.toHaveBeenCalled();
+    const sent: Array<string | undefined> = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const authorization = (init.headers as Record<string, string>)['Authorization'];
+        sent.push(authorization);
+        return authorization === 'Bearer old' ? Response.json({ error: { code: 'token_expired', message: 'expired' } }, { status: 401 }) : Response.json({ ok: true });
+      }),
+    );
+    try {
+      expect(await apiRequest('/api/me')).toEqual({ ok: true });
+      expect(sent).toEqual(['Bearer old', 'Bearer new']);
+      expect(store.accessToken).toBe('new');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('is signed out after logout even when the server cannot be reached', async () => {

@@ -2,22 +2,23 @@
 // only in an httpOnly cookie. Refreshes are single-flight, and across tabs
 // serialised with a Web Lock, because presenting a spent refresh token twice
 // ends the session by design.
+import type { Session, User } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import * as auth from '../services/auth';
-import { ApiError } from '../services/http';
+import { ApiError, setTokenSource } from '../services/http';
 
 export type SessionStatus = 'unknown' | 'signedOut' | 'signedIn';
 
 export const useSessionStore = defineStore('session', () => {
-  const user = ref<auth.User | null>(null);
+  const user = ref<User | null>(null);
   const accessToken = ref<string | null>(null);
   const status = ref<SessionStatus>('unknown');
   const isAdmin = computed(() => user.value?.role === 'admin');
   let refreshing: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  function apply(session: auth.Session) {
+  function apply(session: Session) {
     user.value = session.user;
     accessToken.value = session.accessToken;
     status.value = 'signedIn';
@@ -62,18 +63,10 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Runs an API call with the current token, renewing it once if it expired. */
-  async function authorized<T>(call: (token: string) => Promise<T>): Promise<T> {
-    if (!accessToken.value) throw new ApiError(401, 'unauthorized', 'Not signed in');
-    try {
-      return await call(accessToken.value);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 401 || !(await restore()) || !accessToken.value) throw err;
-      return call(accessToken.value);
-    }
-  }
+  // Every API request carries this session's token and renews it here.
+  setTokenSource({ current: () => accessToken.value, renew: restore });
 
-  return { user, accessToken, status, isAdmin, login, restore, logout, authorized };
+  return { user, accessToken, status, isAdmin, login, restore, logout };
 });
 
 function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {

@@ -1,12 +1,10 @@
 // The admin's view of accounts: a paged, searchable list and the changes made to it.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { User } from '../services/auth';
+import type { NewUser, User, UserPatch } from '@sipcall/contract';
 import * as api from '../services/users';
-import { useSessionStore } from './session';
 
 export const useUsersStore = defineStore('users', () => {
-  const session = useSessionStore();
   const items = ref<User[]>([]);
   const nextCursor = ref<string | null>(null);
   const query = ref('');
@@ -15,9 +13,7 @@ export const useUsersStore = defineStore('users', () => {
   async function load(more = false) {
     loading.value = true;
     try {
-      const page = await session.authorized((token) =>
-        api.listUsers(token, { limit: 50, q: query.value.trim() || undefined, cursor: more ? (nextCursor.value ?? undefined) : undefined }),
-      );
+      const page = await api.listUsers({ limit: 50, q: query.value.trim() || undefined, cursor: more ? (nextCursor.value ?? undefined) : undefined });
       items.value = more ? [...items.value, ...page.items] : page.items;
       nextCursor.value = page.nextCursor;
     } finally {
@@ -25,19 +21,19 @@ export const useUsersStore = defineStore('users', () => {
     }
   }
 
-  async function create(user: api.NewUser) {
-    const created = await session.authorized((token) => api.createUser(token, user));
+  async function create(user: NewUser) {
+    const created = await api.createUser(user);
     items.value = [...items.value, created].sort((a, b) => a.email.localeCompare(b.email));
     return created;
   }
 
-  async function update(id: string, patch: api.UserPatch) {
-    const updated = await session.authorized((token) => api.updateUser(token, id, patch));
+  async function update(id: string, patch: UserPatch) {
+    const updated = await api.updateUser(id, patch);
     items.value = items.value.map((u) => (u.id === id ? updated : u));
   }
 
   async function remove(id: string) {
-    await session.authorized((token) => api.deleteUser(token, id));
+    await api.deleteUser(id);
     items.value = items.value.filter((u) => u.id !== id);
   }
 

@@ -1,14 +1,15 @@
 // A signed-in session for component and store tests (the active testing Pinia).
-import type { User } from '../services/auth';
+import type { User } from '@sipcall/contract';
 import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
 import { phones, type FakePhone } from './fake-phone';
+import { makeUser } from './fixtures';
 
 export function signedIn(user: Partial<User> = {}) {
   const session = useSessionStore();
   session.accessToken = 'token';
   session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '', ...user };
+  session.user = makeUser(user);
   return session;
 }
 

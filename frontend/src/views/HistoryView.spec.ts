@@ -1,3 +1,4 @@
+import type { CallRecord } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -5,6 +6,7 @@ import * as api from '../services/history';
 import { ApiError } from '../services/http';
 import { dayBoundary } from '../stores/history';
 import { useSessionStore } from '../stores/session';
+import { makeUser } from '../test/fixtures';
 import HistoryView from './HistoryView.vue';
 
 vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
@@ -12,7 +14,7 @@ vi.mock('../services/users', () => ({
   listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
 }));
 
-const record = (over: Partial<api.CallRecord>): api.CallRecord => ({
+const record = (over: Partial<CallRecord>): CallRecord => ({
   id: '1',
   callUuid: 'c1',
   userId: 'u1',
@@ -36,7 +38,7 @@ function mountView(privacyMode = false, role: 'user' | 'admin' = 'user') {
   const session = useSessionStore();
   session.accessToken = 'token';
   session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role, disabled: false, privacyMode, createdAt: '', updatedAt: '' };
+  session.user = makeUser({ role, privacyMode });
   return mount(HistoryView);
 }
 
@@ -86,10 +88,10 @@ describe('HistoryView', () => {
     await wrapper.get('form select').setValue('outbound');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(vi.mocked(api.listHistory).mock.calls[1]).toEqual(['token', { number: '030 1234567', from: dayBoundary('2026-11-01', false), to: dayBoundary('2026-11-02', true), direction: 'outbound' }, undefined]);
+    expect(vi.mocked(api.listHistory).mock.calls[1]).toEqual([{ number: '030 1234567', from: dayBoundary('2026-11-01', false), to: dayBoundary('2026-11-02', true), direction: 'outbound' }, undefined]);
     await wrapper.get('button.button:not([type=submit])').trigger('click'); // Clear
     await flushPromises();
-    expect(vi.mocked(api.listHistory).mock.calls[2]![1]).toEqual({});
+    expect(vi.mocked(api.listHistory).mock.calls[2]![0]).toEqual({});
   });
 
   it('asks for the next page with the cursor and appends it', async () => {
@@ -99,7 +101,7 @@ describe('HistoryView', () => {
     const more = wrapper.findAll('button').find((b) => b.text() === 'Show more')!;
     await more.trigger('click');
     await flushPromises();
-    expect(vi.mocked(api.listHistory).mock.calls[1]![2]).toBe('next-1');
+    expect(vi.mocked(api.listHistory).mock.calls[1]![1]).toBe('next-1');
     expect(wrapper.findAll('tbody tr')).toHaveLength(2);
   });
 
@@ -118,7 +120,7 @@ describe('HistoryView', () => {
     await wrapper.findAll('form select')[1]!.setValue('u2');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(vi.mocked(api.listHistory).mock.calls.at(-1)![1]).toEqual({ userId: 'u2' });
+    expect(vi.mocked(api.listHistory).mock.calls.at(-1)![0]).toEqual({ userId: 'u2' });
   });
 
   it('reads only well-formed days', () => {

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import * as auth from '../services/auth';
 import { ApiError } from '../services/http';
+import { makeUser } from '../test/fixtures';
 import LoginView from './LoginView.vue';
 
 vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn() }));
@@ -53,8 +54,9 @@ describe('LoginView', () => {
 
   it('goes home after signing in and forgets the typed password', async () => {
     vi.mocked(auth.login).mockResolvedValue({
-      user: { id: 'u', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' },
+      user: makeUser({ id: 'u' }),
       accessToken: 't',
+      tokenType: 'Bearer',
       expiresIn: 600,
     });
     const { wrapper, router } = await mountLogin();

@@ -1,3 +1,4 @@
+import type { DestinationPreview } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,20 +7,21 @@ import * as sipApi from '../../services/sip';
 import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
 import { phones } from '../../test/fake-phone';
+import { makeUser } from '../../test/fixtures';
 import DialpadPanel from './DialpadPanel.vue';
 
 vi.mock('../../services/calls', () => ({ previewDestination: vi.fn() }));
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
-const ALLOWED: calls.DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
-const PREMIUM: calls.DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
+const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
+const PREMIUM: DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
 
 function mountDialpad() {
   const session = useSessionStore();
   session.accessToken = 'token';
   session.status = 'signedIn';
-  session.user = { id: 'u1', email: 'ann@example.com', displayName: 'Ann', role: 'user', disabled: false, createdAt: '', updatedAt: '' };
+  session.user = makeUser();
   return mount(DialpadPanel);
 }
 
@@ -62,7 +64,7 @@ describe('DialpadPanel', () => {
     await settle();
     // asked once, for what was there when typing paused
     expect(calls.previewDestination).toHaveBeenCalledTimes(1);
-    expect(calls.previewDestination).toHaveBeenCalledWith('token', '03012');
+    expect(calls.previewDestination).toHaveBeenCalledWith('03012');
     expect(wrapper.get('.dialpad__preview').text()).toBe('+49301234567 · Germany');
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
   });

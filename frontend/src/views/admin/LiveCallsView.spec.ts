@@ -1,3 +1,4 @@
+import type { LiveCall } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -5,6 +6,7 @@ import * as callsApi from '../../services/calls';
 import { parseLiveMessage } from '../../services/live';
 import * as usersApi from '../../services/users';
 import { useSessionStore } from '../../stores/session';
+import { makeUser } from '../../test/fixtures';
 import LiveCallsView from './LiveCallsView.vue';
 
 vi.mock('../../services/calls', () => ({ hangupCall: vi.fn() }));
@@ -31,7 +33,7 @@ class FakeSocket {
   }
 }
 
-const CALL: callsApi.LiveCall = {
+const CALL: LiveCall = {
   id: 'a-leg',
   node: 'fs1:8021',
   legs: ['a-leg', 'b-leg'],
@@ -48,7 +50,7 @@ describe('LiveCallsView', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     vi.stubGlobal('WebSocket', FakeSocket);
-    vi.mocked(usersApi.listUsers).mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null });
+    vi.mocked(usersApi.listUsers).mockResolvedValue({ items: [makeUser({ id: 'u2', email: 'bob@example.com', displayName: 'Bob' })], nextCursor: null });
     vi.mocked(callsApi.hangupCall).mockReset().mockResolvedValue(undefined);
     const session = useSessionStore();
     session.accessToken = 'token';
@@ -88,7 +90,7 @@ describe('LiveCallsView', () => {
     expect(callsApi.hangupCall).not.toHaveBeenCalled();
     await button.trigger('click');
     await flushPromises();
-    expect(callsApi.hangupCall).toHaveBeenCalledWith('token', 'a-leg');
+    expect(callsApi.hangupCall).toHaveBeenCalledWith('a-leg');
     expect(confirm).toHaveBeenCalledTimes(2);
   });
 

@@ -1,0 +1,50 @@
+// The audit trail: who did what to whom, from where, and how it ended.
+
+/** Everything the trail records; the admin's filter offers each. */
+export type AuditAction =
+  | 'auth.login'
+  | 'auth.logout'
+  | 'auth.refresh_reuse'
+  | 'user.create'
+  | 'user.update'
+  | 'user.role_change'
+  | 'user.settings'
+  | 'user.delete'
+  | 'user.export'
+  | 'user.erase'
+  | 'did.assign'
+  | 'did.remove'
+  | 'call.hangup'
+  | 'call.hold'
+  | 'call.unhold'
+  | 'call.transfer'
+  | 'call.dtmf';
+
+export type AuditOutcome = 'ok' | 'failed' | 'denied';
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** Null for anonymous actions (a failed login for an unknown email) and the command line. */
+  actorId: string | null;
+  /** Kept beside the id so the trail still reads after the actor is deleted. */
+  actorEmail: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+/** GET /api/audit (admin), newest first. */
+export interface AuditQuery {
+  action?: AuditAction;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}

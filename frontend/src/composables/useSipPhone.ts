@@ -1,0 +1,38 @@
+// The browser phone as components see it: its registration, the call in
+// progress and what can be done with it now. Components come here rather than
+// to the phone store or sip/; the SIP library stays behind sip/phone.ts.
+import { storeToRefs } from 'pinia';
+import { computed, reactive } from 'vue';
+import { usePhoneStore } from '../stores/phone';
+
+export function useSipPhone() {
+  const phone = usePhoneStore();
+  const { registration, registrationDetail, startError, call, busy, elapsedS, remoteStream, quality } = storeToRefs(phone);
+  /** Connected or on hold: the other party is there to hold, mute, transfer or measure. */
+  const live = computed(() => call.value?.state === 'connected' || call.value?.state === 'held');
+
+  return reactive({
+    registration,
+    registrationDetail,
+    startError,
+    call,
+    busy,
+    live,
+    elapsedS,
+    remoteStream,
+    quality,
+    connect: phone.connect,
+    disconnect: phone.disconnect,
+    reconnect: phone.reconnect,
+    place: phone.place,
+    answer: phone.answer,
+    reject: phone.reject,
+    hangup: phone.hangup,
+    toggleMute: phone.toggleMute,
+    toggleHold: phone.toggleHold,
+    dtmf: phone.dtmf,
+    transfer: phone.transfer,
+    dismiss: phone.dismiss,
+    useMicrophone: phone.useMicrophone,
+  });
+}

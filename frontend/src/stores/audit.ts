@@ -1,0 +1,48 @@
+// The audit trail for admins: newest first, every action or one, page by page.
+import type { AuditAction, AuditEntry } from '@sipcall/contract';
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import * as api from '../services/audit';
+
+/** Every action the trail records, in the order the filter offers them: the contract's list makes a missing or unknown one an error here. */
+export const AUDIT_ACTIONS = Object.keys({
+  'auth.login': true,
+  'auth.logout': true,
+  'auth.refresh_reuse': true,
+  'user.create': true,
+  'user.update': true,
+  'user.role_change': true,
+  'user.settings': true,
+  'user.delete': true,
+  'user.export': true,
+  'user.erase': true,
+  'did.assign': true,
+  'did.remove': true,
+  'call.hangup': true,
+  'call.hold': true,
+  'call.unhold': true,
+  'call.transfer': true,
+  'call.dtmf': true,
+} satisfies Record<AuditAction, true>) as AuditAction[];
+
+const PAGE_SIZE = 100;
+
+export const useAuditStore = defineStore('audit', () => {
+  const items = ref<AuditEntry[]>([]);
+  const nextCursor = ref<string | null>(null);
+
+  /** The first page for this filter (null: every action), or with `more` the next one appended. */
+  async function load(action: AuditAction | null, more = false) {
+    const page = await api.listAudit({ action: action ?? undefined, cursor: more ? (nextCursor.value ?? undefined) : undefined, limit: PAGE_SIZE });
+    items.value = more ? [...items.value, ...page.items] : page.items;
+    nextCursor.value = page.nextCursor;
+  }
+
+  /** Forgets the entries shown: each visit to the page starts from none. */
+  function reset() {
+    items.value = [];
+    nextCursor.value = null;
+  }
+
+  return { items, nextCursor, load, reset };
+});
