@@ -3,6 +3,7 @@
 // header is decoded when first read, so events nobody needs cost little.
 import type { EslFrame } from './frames.js';
 import { EslProtocolError } from './frames.js';
+import { urlDecode } from '../url-decode.js';
 
 export type EventFormat = 'json' | 'plain' | 'xml';
 
@@ -400,14 +401,4 @@ function fromXml(body: Buffer): { headers: EventHeaders; body: string | null } {
 
 function xmlUnescape(s: string): string {
   return s.includes('&') ? s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!) : s;
-}
-
-/** FreeSWITCH's URL encoding: %XX escapes, `+` left as is. A bad escape is kept literally. */
-export function urlDecode(value: string): string {
-  if (!value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  }
 }
