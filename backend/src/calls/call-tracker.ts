@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EslEvent, EventHeaders } from '../switch/esl/events.js';
+import { CALL_EVENT_NAMES } from '../switch/event-names.js';
 import type { SwitchNode } from '../switch/node.js';
 import type { SwitchPool } from '../switch/switches.js';
 import type { CallDirection, CallState, LiveCall } from './live-call.js';
@@ -20,16 +21,7 @@ export interface CallListener {
   ended?(call: LiveCall, cause: string): void;
 }
 
-const TRACKED = new Set([
-  'CHANNEL_CREATE',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_ANSWER',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_HOLD',
-  'CHANNEL_UNHOLD',
-  'CHANNEL_HANGUP_COMPLETE',
-]);
+const TRACKED = new Set<string>(CALL_EVENT_NAMES);
 
 
 // `show channels as json` as the switch answers it: checked at the edge like any input.

@@ -3,6 +3,7 @@
 // header is decoded when first read, so events nobody needs cost little.
 import type { EslFrame } from './frames.js';
 import { EslProtocolError } from './frames.js';
+import { CHANNEL_EVENT_NAMES, type ChannelEventName } from '../event-names.js';
 import { urlDecode } from '../url-decode.js';
 
 export type EventFormat = 'json' | 'plain' | 'xml';
@@ -125,30 +126,6 @@ function parseObject(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export const CHANNEL_EVENT_NAMES = [
-  'CHANNEL_CREATE',
-  'CHANNEL_OUTGOING',
-  'CHANNEL_ORIGINATE',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_ANSWER',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
-  'CHANNEL_HOLD',
-  'CHANNEL_UNHOLD',
-  'CHANNEL_HANGUP',
-  'CHANNEL_HANGUP_COMPLETE',
-  'CHANNEL_DESTROY',
-  'CHANNEL_STATE',
-  'CHANNEL_CALLSTATE',
-  'CHANNEL_EXECUTE',
-  'CHANNEL_EXECUTE_COMPLETE',
-  'CHANNEL_PARK',
-  'CHANNEL_UNPARK',
-  'CALL_UPDATE',
-  'CODEC',
-] as const;
-export type ChannelEventName = (typeof CHANNEL_EVENT_NAMES)[number];
 const CHANNEL_EVENTS = new Set<string>(CHANNEL_EVENT_NAMES);
 
 interface Base {
