@@ -4,7 +4,18 @@
 // audit-logged; a call that is unknown or not yours is a 404, never a 500.
 import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError, NotFoundError, ServiceUnavailableError, WrongStateError } from '../core/errors.js';
+import {
+  CallRejectedError,
+  NoAnswerError,
+  NotFoundError,
+  NotRegisteredError,
+  OriginateFailedError,
+  PhoneBusyError,
+  ServiceUnavailableError,
+  SwitchRefusedError,
+  WrongStateError,
+  type AppError,
+} from '../core/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { SwitchUnavailableError } from '../switch/node.js';
 import { NoSwitchAvailableError, type SwitchPool } from '../switch/switches.js';
@@ -33,13 +44,14 @@ interface CallServiceDeps {
 /** The SIP user name a SIPCall user registers with: their id, which carries no personal data. */
 export const sipUserOf = (userId: string) => userId;
 
-const ORIGINATE_ERRORS: Record<string, [number, string, string]> = {
-  USER_NOT_REGISTERED: [409, 'not_registered', 'You have no registered phone or browser to ring first'],
-  USER_BUSY: [409, 'busy', 'Your phone is busy'],
-  NO_ANSWER: [409, 'no_answer', 'Your phone did not answer'],
-  NO_USER_RESPONSE: [409, 'no_answer', 'Your phone did not answer'],
-  CALL_REJECTED: [403, 'rejected', 'The call was refused'],
-};
+/** Why the user's own phone did not take a click-to-call, by the switch's hangup cause. */
+const ORIGINATE_ERRORS = new Map<string, () => AppError>([
+  ['USER_NOT_REGISTERED', () => new NotRegisteredError()],
+  ['USER_BUSY', () => new PhoneBusyError()],
+  ['NO_ANSWER', () => new NoAnswerError()],
+  ['NO_USER_RESPONSE', () => new NoAnswerError()],
+  ['CALL_REJECTED', () => new CallRejectedError()],
+]);
 
 export class CallService {
   constructor(private readonly deps: CallServiceDeps) {}
@@ -89,8 +101,7 @@ export class CallService {
     if (!body.startsWith('+OK')) {
       this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'refused' });
       const cause = body.replace(/^-ERR\s*/, '');
-      const [status, code, message] = ORIGINATE_ERRORS[cause] ?? [502, 'originate_failed', `The switch could not place the call (${cause || 'no reason given'})`];
-      throw new AppError(status, code, message);
+      throw ORIGINATE_ERRORS.get(cause)?.() ?? new OriginateFailedError(cause);
     }
     this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'ok' });
     const call = await this.deps.store.get(id);
@@ -138,7 +149,7 @@ export class CallService {
     }
     if (!reply.startsWith('+OK')) {
       this.deps.metrics.callControl.inc({ action, outcome: 'refused' });
-      throw new AppError(409, 'switch_refused', `The switch refused: ${reply.trim().replace(/^-ERR\s*/, '').slice(0, 200)}`);
+      throw new SwitchRefusedError(reply.trim().replace(/^-ERR\s*/, '').slice(0, 200));
     }
     this.deps.metrics.callControl.inc({ action, outcome: 'ok' });
     if (call.userId !== actor.user.id) {
