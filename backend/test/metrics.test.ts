@@ -3,7 +3,8 @@
 import request from 'supertest';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capacityShortfalls, parseCallsCount, parseStatus, pollSwitchStats } from '../src/switch/switch-stats.js';
+import { parseCallsCount, parseStatus } from '../src/switch/commands.js';
+import { capacityShortfalls, pollSwitchStats } from '../src/switch/switch-stats.js';
 import { silentLogger } from './support/logger.js';
 import { FrameParser } from '../src/switch/esl/frames.js';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
