@@ -7,7 +7,8 @@ import { CallTracker, ENDED_UNOBSERVED } from '../src/calls/call-tracker.js';
 import type { LiveCall } from '../src/calls/live-call.js';
 import { MemoryLiveCallStore, RedisLiveCallStore, type LiveCallStore } from '../src/calls/live-call-store.js';
 import type { ChannelSummary } from '../src/switch/commands.js';
-import { decodeEvent, eventFormatOf, type EslEvent } from '../src/switch/esl/events.js';
+import { eventFormatOf } from '../src/switch/esl/events.js';
+import { decodeChannelEvent, type ChannelEvent } from '../src/switch/events.js';
 import { FrameParser } from '../src/switch/esl/frames.js';
 import { createMetrics } from '../src/metrics/metrics.js';
 import { TEST_REDIS_URL } from './support/env.js';
@@ -17,11 +18,13 @@ import { silentLogger } from './support/logger.js';
 const A = '6e957363-cd81-4598-a9f1-b880e9399fb9';
 const B = 'f269d731-a67c-4fa6-877a-c42455552f16';
 
-function capturedEvents(name: string): EslEvent[] {
+/** The channel events of a capture, typed as the switch node hands them on. */
+function capturedEvents(name: string): ChannelEvent[] {
   const frames = new FrameParser().push(capture(name, 'freeswitch-http'));
   return frames.flatMap((f) => {
     const format = eventFormatOf(f);
-    return format && f.body ? [decodeEvent(format, f.body)] : [];
+    const event = format && f.body ? decodeChannelEvent(format, f.body) : null;
+    return event ? [event] : [];
   });
 }
 

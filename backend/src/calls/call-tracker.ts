@@ -4,10 +4,9 @@
 // that started, changed or ended while the link was down are right after it.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { isFromTrunk } from '../switch/channel.js';
 import { showChannels, type ChannelSummary } from '../switch/commands.js';
-import type { EslEvent, EventHeaders } from '../switch/esl/events.js';
 import { CALL_EVENT_NAMES } from '../switch/event-names.js';
+import type { ChannelEvent } from '../switch/events.js';
 import type { SwitchNode } from '../switch/node.js';
 import type { SwitchPool } from '../switch/switches.js';
 import type { CallDirection, CallState, LiveCall } from './live-call.js';
@@ -64,15 +63,14 @@ export class CallTracker {
   }
 
   /** Applies one channel event. Public for the benchmark, which drives it directly. */
-  async apply(node: string, event: EslEvent): Promise<void> {
-    if (!('uuid' in event) || !event.uuid) return;
+  async apply(node: string, event: ChannelEvent): Promise<void> {
+    if (!event.uuid) return;
     const { store } = this.deps;
-    const h = event.headers;
-    const at = eventTime(h);
+    const at = event.timestampUs ?? Date.now() * 1000;
 
     if (event.name === 'CHANNEL_CREATE') {
       if (await store.callIdOfLeg(event.uuid)) return; // already known (reconciled, or a replayed event)
-      const parent = h.get('variable_originating_leg_uuid') ?? (h.get('Call-Direction') === 'outbound' ? h.get('Other-Leg-Unique-ID') : undefined);
+      const parent = event.originatorUuid;
       const parentCall = parent ? await this.callOf(parent) : null;
       if (parentCall) {
         await this.save({ ...parentCall, legs: [...parentCall.legs, event.uuid], lastEventUs: at });
@@ -82,12 +80,12 @@ export class CallTracker {
         id: event.uuid,
         node,
         legs: [event.uuid],
-        direction: directionOf(h.get('variable_sipcall_direction'), isFromTrunk(h.get('Call-Direction'), h.get('Channel-Name'))),
-        userId: userIdOf(h.get('variable_sipcall_user_id') ?? h.get('variable_accountcode')),
-        destination: h.get('variable_sipcall_destination') ?? h.get('Caller-Destination-Number') ?? '',
-        callerNumber: h.get('Caller-Caller-ID-Number') ?? '',
+        direction: directionOf(event.sipcall.direction, event.fromTrunk),
+        userId: userIdOf(event.sipcall.userId ?? event.accountcode),
+        destination: event.sipcall.destination ?? event.destinationNumber ?? '',
+        callerNumber: event.callerNumber ?? '',
         state: 'ringing',
-        startedAt: usToIso(Number(h.get('Caller-Channel-Created-Time')) || at),
+        startedAt: usToIso(event.createdUs ?? at),
         answeredAt: null,
         lastEventUs: at,
       };
@@ -102,7 +100,7 @@ export class CallTracker {
     if (!found) return; // a channel we do not track (its call ended, or it predates us: reconcile covers that)
     const isFirstLeg = event.uuid === found.id;
     // The routing decision sets the normalised number after the channel was created; take it when it shows.
-    const decided = isFirstLeg ? h.get('variable_sipcall_destination') : undefined;
+    const decided = isFirstLeg ? event.sipcall.destination : null;
     const call = decided && decided !== found.destination ? { ...found, destination: decided } : found;
 
     switch (event.name) {
@@ -183,7 +181,7 @@ export class CallTracker {
         id: r.uuid,
         node,
         legs: [r.uuid],
-        direction: directionOf(undefined, r.fromTrunk),
+        direction: directionOf(null, r.fromTrunk),
         userId: userIdOf(r.accountcode),
         destination: r.destination,
         callerNumber: r.callerNumber,
@@ -231,11 +229,6 @@ export class CallTracker {
   }
 }
 
-function eventTime(h: EventHeaders): number {
-  const t = Number(h.get('Event-Date-Timestamp'));
-  return Number.isFinite(t) && t > 0 ? t : Date.now() * 1000;
-}
-
 function usToIso(us: number): string {
   return new Date(Math.floor(us / 1000)).toISOString();
 }
@@ -245,9 +238,8 @@ function userIdOf(value: string | null | undefined): string | null {
 }
 
 /** What SIPCall set on the channel, if anything; otherwise a call the trunk brought in is inbound, and everything else a user started. */
-function directionOf(declared: string | undefined, fromTrunk: boolean): CallDirection {
-  if (declared === 'inbound' || declared === 'outbound') return declared;
-  return fromTrunk ? 'inbound' : 'outbound';
+function directionOf(declared: CallDirection | null, fromTrunk: boolean): CallDirection {
+  return declared ?? (fromTrunk ? 'inbound' : 'outbound');
 }
 
 /** Hangup causes are FreeSWITCH's fixed vocabulary; anything else is folded so labels stay bounded. */

@@ -7,8 +7,8 @@ import type { SwitchNodeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { EslClient, EslError } from './esl/client.js';
-import type { EslEvent } from './esl/events.js';
 import { SUBSCRIBED_EVENTS } from './event-names.js';
+import { channelEventOf, type ChannelEvent } from './events.js';
 
 export const NODE_STATES = ['connecting', 'ready', 'lost', 'reconnecting', 'stopped'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
@@ -38,7 +38,8 @@ export interface SwitchNodeOptions {
   metrics: Metrics;
   /** Runs after every successful (re)connect and subscribe, before the node counts as ready. */
   onConnected(node: SwitchNode): Promise<void>;
-  onEvent(node: SwitchNode, event: EslEvent): void;
+  /** Every channel event the switch sends, typed. */
+  onEvent(node: SwitchNode, event: ChannelEvent): void;
   backoff?: Backoff;
   commandTimeoutMs?: number;
   random?: () => number;
@@ -117,7 +118,10 @@ export class SwitchNode {
         await client.close();
         return;
       }
-      client.onAny((event) => this.options.onEvent(this, event));
+      client.onAny((event) => {
+        const channel = channelEventOf(event);
+        if (channel) this.options.onEvent(this, channel);
+      });
       client.onClose((reason) => this.onLost(client!, reason));
       this.client = client;
       // Subclasses follow CUSTOM in the same command.

@@ -134,45 +134,45 @@ interface Base {
   readonly sequence: number;
 }
 
-export interface ChannelEvent extends Base {
+export interface EslChannelEvent extends Base {
   readonly name: Exclude<ChannelEventName, 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE' | 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE'>;
   readonly uuid: string;
 }
-export interface HangupEvent extends Base {
+export interface EslHangupEvent extends Base {
   readonly name: 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE';
   readonly uuid: string;
   readonly cause: string;
 }
-export interface BridgeEvent extends Base {
+export interface EslBridgeEvent extends Base {
   readonly name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE';
   readonly uuid: string;
   readonly otherUuid: string | null;
 }
-export interface DtmfEvent extends Base {
+export interface EslDtmfEvent extends Base {
   readonly name: 'DTMF';
   readonly uuid: string;
   readonly digit: string;
 }
-export interface BackgroundJobEvent extends Base {
+export interface EslBackgroundJobEvent extends Base {
   readonly name: 'BACKGROUND_JOB';
   readonly jobUuid: string;
   readonly body: string;
 }
-export interface HeartbeatEvent extends Base {
+export interface EslHeartbeatEvent extends Base {
   readonly name: 'HEARTBEAT';
 }
-export interface RegistrationEvent extends Base {
+export interface EslRegistrationEvent extends Base {
   readonly name: 'sofia::register' | 'sofia::unregister';
   readonly user: string;
   readonly realm: string;
 }
-export interface GatewayStateEvent extends Base {
+export interface EslGatewayStateEvent extends Base {
   readonly name: 'sofia::gateway_state';
   readonly gateway: string;
   readonly state: string;
 }
 /** Anything else the switch sends; `eventName` and `subclass` say what it is. */
-export interface OtherEvent extends Base {
+export interface EslOtherEvent extends Base {
   readonly name: 'OTHER';
   readonly eventName: string;
   readonly subclass: string | null;
@@ -180,15 +180,15 @@ export interface OtherEvent extends Base {
 }
 
 export type EslEvent =
-  | ChannelEvent
-  | HangupEvent
-  | BridgeEvent
-  | DtmfEvent
-  | BackgroundJobEvent
-  | HeartbeatEvent
-  | RegistrationEvent
-  | GatewayStateEvent
-  | OtherEvent;
+  | EslChannelEvent
+  | EslHangupEvent
+  | EslBridgeEvent
+  | EslDtmfEvent
+  | EslBackgroundJobEvent
+  | EslHeartbeatEvent
+  | EslRegistrationEvent
+  | EslGatewayStateEvent
+  | EslOtherEvent;
 
 export type EslEventName = EslEvent['name'];
 /** The event type whose name is N (channel events share one shape for many names). */
@@ -257,7 +257,7 @@ function typed(headers: EventHeaders, inner: string | null | undefined): EslEven
     if (name === 'CHANNEL_BRIDGE' || name === 'CHANNEL_UNBRIDGE') {
       return { name, uuid: headers.get('Unique-ID') ?? '', otherUuid: headers.get('Other-Leg-Unique-ID') ?? null, headers, sequence };
     }
-    return { name: name as ChannelEvent['name'], uuid: headers.get('Unique-ID') ?? '', headers, sequence };
+    return { name: name as EslChannelEvent['name'], uuid: headers.get('Unique-ID') ?? '', headers, sequence };
   }
   switch (name) {
     case 'DTMF':
