@@ -17,6 +17,8 @@ import modesl from 'modesl';
 import { CallTracker } from '../backend/src/calls/call-tracker.js';
 import { MemoryLiveCallStore } from '../backend/src/calls/live-call-store.js';
 import { EslClient } from '../backend/src/switch/esl/client.js';
+import { CALL_EVENT_NAMES } from '../backend/src/switch/event-names.js';
+import { channelEventOf } from '../backend/src/switch/events.js';
 import { SwitchPool } from '../backend/src/switch/switches.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics/metrics.js';
@@ -80,8 +82,8 @@ async function ours(port: number, format: Format, total: number): Promise<number
   });
   // The registry attached as in production: the tracked events decoded and applied, the rest skipped.
   const tracker = new CallTracker({ store: new MemoryLiveCallStore(), metrics: createMetrics(), log });
-  for (const name of ['CHANNEL_CREATE', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'CHANNEL_HANGUP_COMPLETE'] as const) {
-    client.on(name, (e) => void tracker.apply('bench', e as Parameters<CallTracker['apply']>[1]));
+  for (const name of CALL_EVENT_NAMES) {
+    client.on(name, (e) => void tracker.apply('bench', channelEventOf(e)!));
   }
   const started = performance.now();
   await client.subscribe(['ALL'], format);

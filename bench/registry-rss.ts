@@ -5,14 +5,14 @@ import { CallTracker } from '../backend/src/calls/call-tracker.js';
 import { MemoryLiveCallStore } from '../backend/src/calls/live-call-store.js';
 import { createLogger } from '../backend/src/logger.js';
 import { createMetrics } from '../backend/src/metrics/metrics.js';
-import { decodeEvent } from '../backend/src/switch/esl/events.js';
+import { decodeChannelEvent } from '../backend/src/switch/events.js';
 
 const store = new MemoryLiveCallStore();
 const tracker = new CallTracker({ store, metrics: createMetrics(), log: createLogger('silent') });
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const uuid = (n: number, leg: number) => `${hex(n, 8)}-${hex(leg, 4)}-4000-8000-${hex(n * 7, 12)}`;
 
-const event = (fields: Record<string, string>) => decodeEvent('json', Buffer.from(JSON.stringify(fields)));
+const event = (fields: Record<string, string>) => decodeChannelEvent('json', Buffer.from(JSON.stringify(fields)))!;
 let t = 1_795_237_083_000_000;
 for (let i = 0; i < 10_000; i++) {
   const a = uuid(i, 1);

@@ -6,7 +6,9 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallTracker, ENDED_UNOBSERVED } from '../src/calls/call-tracker.js';
 import type { LiveCall } from '../src/calls/live-call.js';
 import { MemoryLiveCallStore, RedisLiveCallStore, type LiveCallStore } from '../src/calls/live-call-store.js';
-import { decodeEvent, eventFormatOf, type EslEvent } from '../src/switch/esl/events.js';
+import type { ChannelSummary } from '../src/switch/commands.js';
+import { eventFormatOf } from '../src/switch/esl/events.js';
+import { decodeChannelEvent, type ChannelEvent } from '../src/switch/events.js';
 import { FrameParser } from '../src/switch/esl/frames.js';
 import { createMetrics } from '../src/metrics/metrics.js';
 import { TEST_REDIS_URL } from './support/env.js';
@@ -16,11 +18,13 @@ import { silentLogger } from './support/logger.js';
 const A = '6e957363-cd81-4598-a9f1-b880e9399fb9';
 const B = 'f269d731-a67c-4fa6-877a-c42455552f16';
 
-function capturedEvents(name: string): EslEvent[] {
+/** The channel events of a capture, typed as the switch node hands them on. */
+function capturedEvents(name: string): ChannelEvent[] {
   const frames = new FrameParser().push(capture(name, 'freeswitch-http'));
   return frames.flatMap((f) => {
     const format = eventFormatOf(f);
-    return format && f.body ? [decodeEvent(format, f.body)] : [];
+    const event = format && f.body ? decodeChannelEvent(format, f.body) : null;
+    return event ? [event] : [];
   });
 }
 
@@ -138,17 +142,17 @@ describe.each(stores)('call tracker (%s store)', (_kind, make) => {
     const freshB = '00000000-0000-4000-8000-000000000004';
     await store.put(call({ id: gone, legs: [gone] }));
     await store.put(call({ id: stays, legs: [stays], state: 'ringing' }));
-    const row = (uuid: string, over: Record<string, string> = {}) => ({ uuid, direction: 'inbound', created_epoch: '1795237083', name: 'sofia/internal/u@x', cid_num: '1000', dest: '4930', accountcode: '', callstate: 'ACTIVE', call_uuid: uuid, ...over });
-    const result = await tracker.reconcileRows('fs1:8021', [
+    const row = (uuid: string, over: Partial<ChannelSummary> = {}): ChannelSummary => ({ uuid, callUuid: uuid, fromTrunk: false, createdUs: 1795237083e6, callerNumber: '1000', destination: '4930', accountcode: null, callState: 'answered', ...over });
+    const result = await tracker.reconcileChannels('fs1:8021', [
       row(stays),
       row(fresh, { accountcode: '33333333-3333-4333-8333-333333333333' }),
-      row(freshB, { direction: 'outbound', name: 'sofia/external/4930', call_uuid: fresh }),
+      row(freshB, { callUuid: fresh }),
     ]);
     expect(result).toEqual({ kept: 1, added: 1, ended: 1 });
     expect(ended.map(([c, cause]) => [c.id, cause])).toEqual([[gone, ENDED_UNOBSERVED]]);
     expect((await store.get(stays))?.state).toBe('answered');
     expect(await store.get(fresh)).toMatchObject({ legs: [fresh, freshB], userId: '33333333-3333-4333-8333-333333333333', state: 'answered', startedAt: '2026-11-21T04:58:03.000Z' });
     // a second reconciliation with the same rows changes nothing
-    expect(await tracker.reconcileRows('fs1:8021', [row(stays), row(fresh), row(freshB, { call_uuid: fresh })])).toEqual({ kept: 2, added: 0, ended: 0 });
+    expect(await tracker.reconcileChannels('fs1:8021', [row(stays), row(fresh), row(freshB, { callUuid: fresh })])).toEqual({ kept: 2, added: 0, ended: 0 });
   });
 });

@@ -2,10 +2,11 @@
 // moves a call along (ringing → early → answered ⇄ held → gone), and every
 // (re)connect reconciles the registry with `show channels as json`, so calls
 // that started, changed or ended while the link was down are right after it.
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { EslEvent, EventHeaders } from '../switch/esl/events.js';
+import { showChannels, type ChannelSummary } from '../switch/commands.js';
+import { CALL_EVENT_NAMES } from '../switch/event-names.js';
+import type { ChannelEvent } from '../switch/events.js';
 import type { SwitchNode } from '../switch/node.js';
 import type { SwitchPool } from '../switch/switches.js';
 import type { CallDirection, CallState, LiveCall } from './live-call.js';
@@ -20,38 +21,7 @@ export interface CallListener {
   ended?(call: LiveCall, cause: string): void;
 }
 
-const TRACKED = new Set([
-  'CHANNEL_CREATE',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_ANSWER',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_HOLD',
-  'CHANNEL_UNHOLD',
-  'CHANNEL_HANGUP_COMPLETE',
-]);
-
-
-// `show channels as json` as the switch answers it: checked at the edge like any input.
-const channelRows = z.object({
-  row_count: z.number().int().min(0),
-  rows: z
-    .array(
-      z.looseObject({
-        uuid: z.string().regex(UUID),
-        direction: z.string(),
-        created_epoch: z.string(),
-        name: z.string(),
-        cid_num: z.string(),
-        dest: z.string(),
-        accountcode: z.string().optional(),
-        callstate: z.string(),
-        call_uuid: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
-type ChannelRow = NonNullable<z.infer<typeof channelRows>['rows']>[number];
+const TRACKED = new Set<string>(CALL_EVENT_NAMES);
 
 export class CallTracker {
   private readonly listeners = new Set<CallListener>();
@@ -93,15 +63,14 @@ export class CallTracker {
   }
 
   /** Applies one channel event. Public for the benchmark, which drives it directly. */
-  async apply(node: string, event: EslEvent): Promise<void> {
-    if (!('uuid' in event) || !event.uuid) return;
+  async apply(node: string, event: ChannelEvent): Promise<void> {
+    if (!event.uuid) return;
     const { store } = this.deps;
-    const h = event.headers;
-    const at = eventTime(h);
+    const at = event.timestampUs ?? Date.now() * 1000;
 
     if (event.name === 'CHANNEL_CREATE') {
       if (await store.callIdOfLeg(event.uuid)) return; // already known (reconciled, or a replayed event)
-      const parent = h.get('variable_originating_leg_uuid') ?? (h.get('Call-Direction') === 'outbound' ? h.get('Other-Leg-Unique-ID') : undefined);
+      const parent = event.originatorUuid;
       const parentCall = parent ? await this.callOf(parent) : null;
       if (parentCall) {
         await this.save({ ...parentCall, legs: [...parentCall.legs, event.uuid], lastEventUs: at });
@@ -111,12 +80,12 @@ export class CallTracker {
         id: event.uuid,
         node,
         legs: [event.uuid],
-        direction: directionOf(h.get('Channel-Name') ?? '', h.get('Call-Direction') ?? '', h.get('variable_sipcall_direction')),
-        userId: userIdOf(h.get('variable_sipcall_user_id') ?? h.get('variable_accountcode')),
-        destination: h.get('variable_sipcall_destination') ?? h.get('Caller-Destination-Number') ?? '',
-        callerNumber: h.get('Caller-Caller-ID-Number') ?? '',
+        direction: directionOf(event.sipcall.direction, event.fromTrunk),
+        userId: userIdOf(event.sipcall.userId ?? event.accountcode),
+        destination: event.sipcall.destination ?? event.destinationNumber ?? '',
+        callerNumber: event.callerNumber ?? '',
         state: 'ringing',
-        startedAt: usToIso(Number(h.get('Caller-Channel-Created-Time')) || at),
+        startedAt: usToIso(event.createdUs ?? at),
         answeredAt: null,
         lastEventUs: at,
       };
@@ -131,7 +100,7 @@ export class CallTracker {
     if (!found) return; // a channel we do not track (its call ended, or it predates us: reconcile covers that)
     const isFirstLeg = event.uuid === found.id;
     // The routing decision sets the normalised number after the channel was created; take it when it shows.
-    const decided = isFirstLeg ? h.get('variable_sipcall_destination') : undefined;
+    const decided = isFirstLeg ? event.sipcall.destination : null;
     const call = decided && decided !== found.destination ? { ...found, destination: decided } : found;
 
     switch (event.name) {
@@ -171,21 +140,16 @@ export class CallTracker {
   /** Rebuilds this node's part of the registry from the switch's own list of channels. */
   async reconcile(node: SwitchNode): Promise<void> {
     const started = performance.now();
-    const raw = await node.api('show channels as json', { timeoutMs: 30_000 });
-    let rows: ChannelRow[];
-    try {
-      rows = channelRows.parse(JSON.parse(raw)).rows ?? [];
-    } catch (err) {
-      throw new Error(`unexpected answer to show channels: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, { cause: err });
-    }
-    const result = await this.reconcileRows(node.name, rows);
+    const listed = await showChannels(node, { timeoutMs: 30_000 });
+    if (!listed.ok) throw new Error(`unexpected answer to show channels: ${listed.reason}`);
+    const result = await this.reconcileChannels(node.name, listed.channels);
     this.deps.log.info({ node: node.name, ...result, ms: Math.round(performance.now() - started) }, 'live calls reconciled');
   }
 
-  /** The pure part of reconciliation, given the switch's channel rows. */
-  async reconcileRows(node: string, rows: ChannelRow[]): Promise<{ kept: number; added: number; ended: number }> {
+  /** The pure part of reconciliation, given the switch's channels. */
+  async reconcileChannels(node: string, channels: readonly ChannelSummary[]): Promise<{ kept: number; added: number; ended: number }> {
     const { store } = this.deps;
-    const byUuid = new Map(rows.map((r) => [r.uuid, r]));
+    const byUuid = new Map(channels.map((c) => [c.uuid, c]));
     const now = Date.now() * 1000;
     let kept = 0;
     let ended = 0;
@@ -203,32 +167,32 @@ export class CallTracker {
           return;
         }
         kept++;
-        const state = stateOf(first.callstate, call.state);
+        const state = first.callState ?? call.state;
         if (state !== call.state || legs.length !== call.legs.length) await this.save({ ...call, legs, state, lastEventUs: Math.max(now, call.lastEventUs) });
       }),
     );
 
     // Channels we have never seen: first legs become calls, their far legs join them.
-    const fresh = rows.filter((r) => !claimed.has(r.uuid));
-    const isFarLeg = (r: ChannelRow) => !!r.call_uuid && r.call_uuid !== r.uuid && byUuid.has(r.call_uuid);
+    const fresh = channels.filter((c) => !claimed.has(c.uuid));
+    const isFarLeg = (r: ChannelSummary) => r.callUuid !== null && r.callUuid !== r.uuid && byUuid.has(r.callUuid);
     const created = new Map<string, LiveCall>();
     for (const r of fresh.filter((x) => !isFarLeg(x))) {
       created.set(r.uuid, {
         id: r.uuid,
         node,
         legs: [r.uuid],
-        direction: directionOf(r.name, r.direction, undefined),
+        direction: directionOf(null, r.fromTrunk),
         userId: userIdOf(r.accountcode),
-        destination: r.dest,
-        callerNumber: r.cid_num,
-        state: stateOf(r.callstate, 'ringing'),
-        startedAt: usToIso(Number(r.created_epoch) * 1e6 || now),
+        destination: r.destination,
+        callerNumber: r.callerNumber,
+        state: r.callState ?? 'ringing',
+        startedAt: usToIso(r.createdUs ?? now),
         answeredAt: null,
         lastEventUs: now,
       });
     }
     for (const r of fresh.filter(isFarLeg)) {
-      const parent = created.get(r.call_uuid!) ?? (await this.callOf(r.call_uuid!));
+      const parent = created.get(r.callUuid!) ?? (await this.callOf(r.callUuid!));
       if (!parent) continue;
       const updated = { ...parent, legs: [...parent.legs, r.uuid] };
       if (created.has(parent.id)) created.set(parent.id, updated);
@@ -265,39 +229,17 @@ export class CallTracker {
   }
 }
 
-function eventTime(h: EventHeaders): number {
-  const t = Number(h.get('Event-Date-Timestamp'));
-  return Number.isFinite(t) && t > 0 ? t : Date.now() * 1000;
-}
-
 function usToIso(us: number): string {
   return new Date(Math.floor(us / 1000)).toISOString();
 }
 
-function userIdOf(value: string | undefined): string | null {
+function userIdOf(value: string | null | undefined): string | null {
   return value && UUID.test(value) ? value.toLowerCase() : null;
 }
 
-/** A call the trunk brought in arrives on the external profile; everything else a user started. */
-function directionOf(channelName: string, callDirection: string, declared: string | undefined): CallDirection {
-  if (declared === 'inbound' || declared === 'outbound') return declared;
-  return callDirection === 'inbound' && channelName.startsWith('sofia/external/') ? 'inbound' : 'outbound';
-}
-
-function stateOf(callstate: string, fallback: CallState): CallState {
-  switch (callstate) {
-    case 'RINGING':
-    case 'DOWN':
-      return 'ringing';
-    case 'EARLY':
-      return 'early';
-    case 'ACTIVE':
-      return 'answered';
-    case 'HELD':
-      return 'held';
-    default:
-      return fallback;
-  }
+/** What SIPCall set on the channel, if anything; otherwise a call the trunk brought in is inbound, and everything else a user started. */
+function directionOf(declared: CallDirection | null, fromTrunk: boolean): CallDirection {
+  return declared ?? (fromTrunk ? 'inbound' : 'outbound');
 }
 
 /** Hangup causes are FreeSWITCH's fixed vocabulary; anything else is folded so labels stay bounded. */

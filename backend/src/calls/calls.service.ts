@@ -1,13 +1,27 @@
 // Call control for users (their own calls) and admins (any call): list,
 // click-to-call, hang up, hold, blind transfer, DTMF. Every action is one
-// exact ESL command by call UUID; an admin acting on someone else's call is
-// audit-logged; a call that is unknown or not yours is a 404, never a 500.
+// switch command by call UUID (switch/commands.ts); an admin acting on
+// someone else's call is audit-logged; a call that is unknown or not yours
+// is a 404, never a 500.
 import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError, NotFoundError, ServiceUnavailableError, WrongStateError } from '../core/errors.js';
+import {
+  CallRejectedError,
+  NoAnswerError,
+  NotFoundError,
+  NotRegisteredError,
+  OriginateFailedError,
+  PhoneBusyError,
+  ServiceUnavailableError,
+  SwitchRefusedError,
+  WrongStateError,
+  type AppError,
+} from '../core/errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { hangup, hold, originate, sendDtmf, transferBridgedLeg, type CommandTarget, type ControlResult } from '../switch/commands.js';
+import type { HangupCause } from '../switch/hangup-causes.js';
 import { SwitchUnavailableError } from '../switch/node.js';
-import { NoSwitchAvailableError, type SwitchPool } from '../switch/switches.js';
+import { NoSwitchAvailableError } from '../switch/switches.js';
 import type { PublicUser } from '../core/identity.js';
 import { remoteLeg, toPublicCall, type LiveCall, type PublicCall } from './live-call.js';
 import type { LiveCallStore } from './live-call-store.js';
@@ -20,9 +34,10 @@ export interface Actor {
 }
 
 interface CallServiceDeps {
-  switches: SwitchPool;
+  /** The switches as call control needs them (a SwitchPool): a node for a new call, and the node a call lives on. */
+  switches: { pick(): CommandTarget; get(node: string): CommandTarget };
   store: LiveCallStore;
-  audit: AuditService;
+  audit: Pick<AuditService, 'record'>;
   metrics: Metrics;
   /** Dialplan context that routes a user's dialled numbers (click-to-call, transfers). */
   context: string;
@@ -33,12 +48,13 @@ interface CallServiceDeps {
 /** The SIP user name a SIPCall user registers with: their id, which carries no personal data. */
 export const sipUserOf = (userId: string) => userId;
 
-const ORIGINATE_ERRORS: Record<string, [number, string, string]> = {
-  USER_NOT_REGISTERED: [409, 'not_registered', 'You have no registered phone or browser to ring first'],
-  USER_BUSY: [409, 'busy', 'Your phone is busy'],
-  NO_ANSWER: [409, 'no_answer', 'Your phone did not answer'],
-  NO_USER_RESPONSE: [409, 'no_answer', 'Your phone did not answer'],
-  CALL_REJECTED: [403, 'rejected', 'The call was refused'],
+/** Why the user's own phone did not take a click-to-call, by the switch's hangup cause. */
+const ORIGINATE_ERRORS: Partial<Record<HangupCause, () => AppError>> = {
+  USER_NOT_REGISTERED: () => new NotRegisteredError(),
+  USER_BUSY: () => new PhoneBusyError(),
+  NO_ANSWER: () => new NoAnswerError(),
+  NO_USER_RESPONSE: () => new NoAnswerError(),
+  CALL_REJECTED: () => new CallRejectedError(),
 };
 
 export class CallService {
@@ -62,19 +78,17 @@ export class CallService {
     const node = this.pickNode();
     const id = randomUUID();
     const userId = actor.user.id;
-    const vars = [
-      `origination_uuid=${id}`,
-      `sipcall_user_id=${userId}`,
-      `accountcode=${userId}`,
-      `sipcall_direction=outbound`,
-      `sipcall_destination=${destination}`,
-      `origination_caller_id_number=${destination}`,
-      `origination_caller_id_name=${destination}`,
-      'originate_timeout=30',
-    ].join(',');
-    const job = node.bgapi(`originate {${vars}}user/${sipUserOf(userId)} ${destination} XML ${this.deps.context}`, { timeoutMs: 40_000 });
+    const job = originate(node, {
+      uuid: id,
+      sipUser: sipUserOf(userId),
+      ringSeconds: 30,
+      destination,
+      context: this.deps.context,
+      callerId: { number: destination, name: destination },
+      sipcall: { userId, direction: 'outbound', destination },
+    });
     const outcome = await Promise.race([
-      job.then((body) => ({ body })),
+      job,
       new Promise<null>((resolve) => setTimeout(() => resolve(null), this.deps.originateWaitMs ?? 1_500).unref()),
     ]).catch((err: unknown) => {
       throw this.switchError(err);
@@ -85,12 +99,10 @@ export class CallService {
       this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'pending' });
       return { call: null, id, pending: true };
     }
-    const body = outcome.body.trim();
-    if (!body.startsWith('+OK')) {
+    if (!outcome.ok) {
       this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'refused' });
-      const cause = body.replace(/^-ERR\s*/, '');
-      const [status, code, message] = ORIGINATE_ERRORS[cause] ?? [502, 'originate_failed', `The switch could not place the call (${cause || 'no reason given'})`];
-      throw new AppError(status, code, message);
+      const named = outcome.cause === 'refused' ? undefined : ORIGINATE_ERRORS[outcome.cause];
+      throw named?.() ?? new OriginateFailedError(outcome.reason);
     }
     this.deps.metrics.callControl.inc({ action: 'originate', outcome: 'ok' });
     const call = await this.deps.store.get(id);
@@ -99,14 +111,14 @@ export class CallService {
 
   async hangup(actor: Actor, id: string): Promise<void> {
     const call = await this.visible(actor, id);
-    await this.control(actor, call, 'hangup', `uuid_kill ${call.id}`);
+    await this.control(actor, call, 'hangup', (node) => hangup(node, call.id));
   }
 
   async hold(actor: Actor, id: string, on: boolean): Promise<void> {
     const call = await this.visible(actor, id);
     if (call.state !== (on ? 'answered' : 'held')) throw new WrongStateError(on ? 'Only a connected call can be put on hold' : 'The call is not on hold');
     const leg = remoteLeg(call);
-    await this.control(actor, call, on ? 'hold' : 'unhold', on ? `uuid_hold ${leg}` : `uuid_hold off ${leg}`);
+    await this.control(actor, call, on ? 'hold' : 'unhold', (node) => hold(node, leg, on));
   }
 
   /** Blind transfer: the far end goes to the new destination and this user's leg drops. */
@@ -115,30 +127,30 @@ export class CallService {
     if (call.legs.length < 2 || (call.state !== 'answered' && call.state !== 'held')) {
       throw new WrongStateError('Only a connected call can be transferred');
     }
-    await this.control(actor, call, 'transfer', `uuid_transfer ${call.id} -bleg ${destination} XML ${this.deps.context}`, { destination });
+    await this.control(actor, call, 'transfer', (node) => transferBridgedLeg(node, call.id, { destination, context: this.deps.context }), { destination });
   }
 
   async dtmf(actor: Actor, id: string, digits: string): Promise<void> {
     const call = await this.visible(actor, id);
     if (call.state !== 'answered') throw new WrongStateError('Tones can be sent on a connected call only');
-    await this.control(actor, call, 'dtmf', `uuid_send_dtmf ${remoteLeg(call)} ${digits}`);
+    await this.control(actor, call, 'dtmf', (node) => sendDtmf(node, remoteLeg(call), digits));
   }
 
-  private async control(actor: Actor, call: LiveCall, action: CallAction, command: string, details: Record<string, unknown> = {}): Promise<void> {
-    let reply: string;
+  private async control(actor: Actor, call: LiveCall, action: CallAction, send: (node: CommandTarget) => Promise<ControlResult>, details: Record<string, unknown> = {}): Promise<void> {
+    let result: ControlResult;
     try {
-      reply = await this.deps.switches.get(call.node).api(command);
+      result = await send(this.deps.switches.get(call.node));
     } catch (err) {
       this.deps.metrics.callControl.inc({ action, outcome: 'unavailable' });
       throw this.switchError(err);
     }
-    if (reply.startsWith('-ERR No such channel')) {
+    if (!result.ok && result.cause === 'no_such_channel') {
       this.deps.metrics.callControl.inc({ action, outcome: 'gone' });
       throw new NotFoundError('Call');
     }
-    if (!reply.startsWith('+OK')) {
+    if (!result.ok) {
       this.deps.metrics.callControl.inc({ action, outcome: 'refused' });
-      throw new AppError(409, 'switch_refused', `The switch refused: ${reply.trim().replace(/^-ERR\s*/, '').slice(0, 200)}`);
+      throw new SwitchRefusedError(result.reason);
     }
     this.deps.metrics.callControl.inc({ action, outcome: 'ok' });
     if (call.userId !== actor.user.id) {

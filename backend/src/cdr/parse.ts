@@ -5,7 +5,7 @@
 // leg it carries.
 import { z } from 'zod';
 import type { ExtractedCdr } from './extract.js';
-import { urlDecode } from '../switch/esl/events.js';
+import { urlDecode } from '../switch/url-decode.js';
 import { classify } from '../core/phone-numbers.js';
 import { UUID_ANY_CASE as UUID } from '../core/ids.js';
 

@@ -72,3 +72,44 @@ export class StorageUnavailableError extends AppError {
     super(503, 'storage_unavailable', message);
   }
 }
+
+// Placing and controlling calls. Click-to-call rings the user's own phone
+// first; the first four say why that phone did not take the call.
+
+export class NotRegisteredError extends AppError {
+  constructor() {
+    super(409, 'not_registered', 'You have no registered phone or browser to ring first');
+  }
+}
+
+export class PhoneBusyError extends AppError {
+  constructor() {
+    super(409, 'busy', 'Your phone is busy');
+  }
+}
+
+export class NoAnswerError extends AppError {
+  constructor() {
+    super(409, 'no_answer', 'Your phone did not answer');
+  }
+}
+
+export class CallRejectedError extends AppError {
+  constructor() {
+    super(403, 'rejected', 'The call was refused');
+  }
+}
+
+/** The switch could not place the call, for a reason of its own (its words, as they came). */
+export class OriginateFailedError extends AppError {
+  constructor(reason: string) {
+    super(502, 'originate_failed', `The switch could not place the call (${reason || 'no reason given'})`);
+  }
+}
+
+/** The switch refused an action on a live call (hold, transfer, …); its words, as they came. */
+export class SwitchRefusedError extends AppError {
+  constructor(reason: string) {
+    super(409, 'switch_refused', `The switch refused: ${reason}`);
+  }
+}

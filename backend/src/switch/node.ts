@@ -7,36 +7,17 @@ import type { SwitchNodeConfig } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { EslClient, EslError } from './esl/client.js';
-import type { EslEvent } from './esl/events.js';
+import { SUBSCRIBED_EVENTS } from './event-names.js';
+import { channelEventOf, type ChannelEvent } from './events.js';
 
 export const NODE_STATES = ['connecting', 'ready', 'lost', 'reconnecting', 'stopped'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
-/** The events the backend needs; everything else stays on the switch. */
 /** The metric label of an event: one of the names we subscribe to, or `other` (the switch's own names are not trusted to be few). */
 export function eventLabel(name: string): string {
   return LABELLED.has(name) ? name : 'other';
 }
 
-export const SUBSCRIBED_EVENTS = [
-  'CHANNEL_CREATE',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_ANSWER',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
-  'CHANNEL_HOLD',
-  'CHANNEL_UNHOLD',
-  'CHANNEL_HANGUP',
-  'CHANNEL_HANGUP_COMPLETE',
-  'DTMF',
-  'BACKGROUND_JOB',
-  'HEARTBEAT',
-  'CUSTOM',
-  'sofia::register',
-  'sofia::unregister',
-  'sofia::gateway_state',
-] as const;
 const LABELLED = new Set<string>(SUBSCRIBED_EVENTS.filter((e) => !e.includes('::')));
 
 export class SwitchUnavailableError extends Error {
@@ -57,7 +38,8 @@ export interface SwitchNodeOptions {
   metrics: Metrics;
   /** Runs after every successful (re)connect and subscribe, before the node counts as ready. */
   onConnected(node: SwitchNode): Promise<void>;
-  onEvent(node: SwitchNode, event: EslEvent): void;
+  /** Every channel event the switch sends, typed. */
+  onEvent(node: SwitchNode, event: ChannelEvent): void;
   backoff?: Backoff;
   commandTimeoutMs?: number;
   random?: () => number;
@@ -136,7 +118,10 @@ export class SwitchNode {
         await client.close();
         return;
       }
-      client.onAny((event) => this.options.onEvent(this, event));
+      client.onAny((event) => {
+        const channel = channelEventOf(event);
+        if (channel) this.options.onEvent(this, channel);
+      });
       client.onClose((reason) => this.onLost(client!, reason));
       this.client = client;
       // Subclasses follow CUSTOM in the same command.

@@ -6,34 +6,13 @@
 // is named in the log, once for each change.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { callsCount, rtpPorts, status as switchStatus, type SwitchStatus } from './commands.js';
 import type { SwitchPool } from './switches.js';
-
-export interface SwitchStatus {
-  sessions: number;
-  peak: number;
-  perSecond: number;
-  maxPerSecond: number;
-  maxSessions: number;
-}
 
 /** SIPCall's own caps, which every switch must sit above. */
 export interface CallCaps {
   maxConcurrentCalls: number;
   callsPerSecond: number;
-}
-
-/** Reads the text of `api status` (see the captures). */
-export function parseStatus(text: string): SwitchStatus | null {
-  const sessions = /^(\d+) session\(s\) - peak (\d+)/m.exec(text);
-  const sps = /^(\d+) session\(s\) per Sec out of max (\d+)/m.exec(text);
-  const max = /^(\d+) session\(s\) max/m.exec(text);
-  if (!sessions || !sps || !max) return null;
-  return { sessions: Number(sessions[1]), peak: Number(sessions[2]), perSecond: Number(sps[1]), maxPerSecond: Number(sps[2]), maxSessions: Number(max[1]) };
-}
-
-export function parseCallsCount(text: string): number | null {
-  const m = /^(\d+) total\./m.exec(text.trim());
-  return m ? Number(m[1]) : null;
 }
 
 /**
@@ -57,25 +36,23 @@ export function pollSwitchStats(pool: SwitchPool, metrics: Metrics, log: Logger,
       if (state !== 'ready') continue;
       try {
         const node = pool.get(name);
-        const ask = (command: string) => node.api(command, { timeoutMs: 5_000 });
-        const [status, calls, rtpStart, rtpEnd] = await Promise.all([ask('status'), ask('show calls count'), ask('global_getvar sipcall_rtp_start'), ask('global_getvar sipcall_rtp_end')]);
-        const s = parseStatus(status);
-        if (s) {
+        const options = { timeoutMs: 5_000 };
+        const [status, calls, rtp] = await Promise.all([switchStatus(node, options), callsCount(node, options), rtpPorts(node, options)]);
+        if (status.ok) {
+          const s = status.status;
           metrics.freeswitchSessions.set({ node: name }, s.sessions);
           metrics.freeswitchSessionsPeak.set({ node: name }, s.peak);
           metrics.freeswitchSessionsPerSecond.set({ node: name }, s.perSecond);
           metrics.freeswitchSessionsPerSecondMax.set({ node: name }, s.maxPerSecond);
           metrics.freeswitchMaxSessions.set({ node: name }, s.maxSessions);
-          const rtp = /^\d+$/.test(rtpStart.trim()) && /^\d+$/.test(rtpEnd.trim()) ? { start: Number(rtpStart), end: Number(rtpEnd) } : null;
-          const short = capacityShortfalls(s, caps, rtp).join('; ');
+          const short = capacityShortfalls(s, caps, rtp.ok ? rtp : null).join('; ');
           if (short !== (reported.get(name) ?? '')) {
             if (short) log.warn({ node: name, short }, "the switch would refuse calls SIPCall allows: raise its limits (freeswitch/vars.xml: SIPCALL_MAX_CALLS, SIPCALL_CALLS_PER_SECOND) or lower SIPCall's caps");
             else log.info({ node: name }, "the switch's limits sit above SIPCall's caps again");
             reported.set(name, short);
           }
         }
-        const c = parseCallsCount(calls);
-        if (c !== null) metrics.freeswitchCalls.set({ node: name }, c);
+        if (calls.ok) metrics.freeswitchCalls.set({ node: name }, calls.count);
       } catch (err) {
         log.debug({ err, node: name }, 'polling switch status failed');
       }

@@ -3,10 +3,10 @@
 import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { EslEvent } from './esl/events.js';
+import type { ChannelEvent } from './events.js';
 import { SwitchNode, SwitchUnavailableError, type Backoff, type NodeState } from './node.js';
 
-export type SwitchEventListener = (node: SwitchNode, event: EslEvent) => void;
+export type SwitchEventListener = (node: SwitchNode, event: ChannelEvent) => void;
 export type SwitchConnectedListener = (node: SwitchNode) => Promise<void>;
 
 export interface SwitchPoolOptions {

@@ -49,3 +49,28 @@ export function captureForm(name: string, replace: Record<string, string> = {}):
   for (const [k, v] of Object.entries(replace)) params.set(k, v);
   return params.toString();
 }
+
+/**
+ * The `api` commands of a captured session with the switch's answer to each,
+ * in order: the client's lines from NAME.sent, the api/response bodies from
+ * NAME.raw (the switch answers strictly in sequence).
+ */
+export function apiReplies(name: string): Array<[command: string, reply: string]> {
+  const commands = capture(name.replace(/\.raw$/, '.sent'))
+    .toString('utf8')
+    .split('\n\n')
+    .filter((c) => c.startsWith('api '))
+    .map((c) => c.slice(4));
+  const replies = rawFrames(capture(name))
+    .filter((f) => frameType(f) === 'api/response')
+    .map((f) => f.subarray(f.indexOf('\n\n') + 2).toString('utf8'));
+  if (commands.length !== replies.length) throw new Error(`${name}: ${commands.length} api commands, ${replies.length} answers`);
+  return commands.map((c, i) => [c, replies[i]!]);
+}
+
+/** The switch's answer to one `api` command of a captured session. */
+export function apiReply(name: string, command: string | RegExp): string {
+  const hit = apiReplies(name).find(([c]) => (typeof command === 'string' ? c === command : command.test(c)));
+  if (!hit) throw new Error(`${name}: no api ${String(command)}`);
+  return hit[1];
+}

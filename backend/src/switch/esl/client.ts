@@ -6,7 +6,8 @@
 // buffer without bound.
 import { randomUUID } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
-import { decodeEvent, eventFormatOf, sniffEventName, CHANNEL_EVENT_NAMES, type EslEvent, type EslEventName, type EventFormat, type EventOf } from './events.js';
+import { TYPED_EVENT_NAMES } from '../event-names.js';
+import { decodeEvent, eventFormatOf, sniffEventName, type EslEvent, type EslEventName, type EventFormat, type EventOf } from './events.js';
 import { DEFAULT_FRAME_LIMITS, EslProtocolError, FrameParser, type EslFrame, type FrameLimits } from './frames.js';
 
 export class EslError extends Error {
@@ -73,8 +74,7 @@ interface Job {
 type Listener = (event: EslEvent) => void;
 
 const NEWLINE = /[\r\n]/;
-const CHANNEL_NAMES = new Set<string>(CHANNEL_EVENT_NAMES);
-const TYPED_NAMES = new Set<string>([...CHANNEL_EVENT_NAMES, 'DTMF', 'BACKGROUND_JOB', 'HEARTBEAT']);
+const TYPED_NAMES = new Set<string>(TYPED_EVENT_NAMES);
 
 export class EslClient {
   private readonly parser: FrameParser;
@@ -331,7 +331,7 @@ export class EslClient {
 
   private onEvent(format: EventFormat, body: Buffer): void {
     const sniffed = sniffEventName(format, body);
-    const typedName = sniffed === null ? null : CHANNEL_NAMES.has(sniffed) || TYPED_NAMES.has(sniffed) ? sniffed : sniffed === 'CUSTOM' ? null : 'OTHER';
+    const typedName = sniffed === null ? null : TYPED_NAMES.has(sniffed) ? sniffed : sniffed === 'CUSTOM' ? null : 'OTHER';
     const wanted =
       this.listeners.has('*') ||
       typedName === null ||

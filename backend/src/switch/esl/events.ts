@@ -3,6 +3,8 @@
 // header is decoded when first read, so events nobody needs cost little.
 import type { EslFrame } from './frames.js';
 import { EslProtocolError } from './frames.js';
+import { CHANNEL_EVENT_NAMES, type ChannelEventName } from '../event-names.js';
+import { urlDecode } from '../url-decode.js';
 
 export type EventFormat = 'json' | 'plain' | 'xml';
 
@@ -124,30 +126,6 @@ function parseObject(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export const CHANNEL_EVENT_NAMES = [
-  'CHANNEL_CREATE',
-  'CHANNEL_OUTGOING',
-  'CHANNEL_ORIGINATE',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_ANSWER',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
-  'CHANNEL_HOLD',
-  'CHANNEL_UNHOLD',
-  'CHANNEL_HANGUP',
-  'CHANNEL_HANGUP_COMPLETE',
-  'CHANNEL_DESTROY',
-  'CHANNEL_STATE',
-  'CHANNEL_CALLSTATE',
-  'CHANNEL_EXECUTE',
-  'CHANNEL_EXECUTE_COMPLETE',
-  'CHANNEL_PARK',
-  'CHANNEL_UNPARK',
-  'CALL_UPDATE',
-  'CODEC',
-] as const;
-export type ChannelEventName = (typeof CHANNEL_EVENT_NAMES)[number];
 const CHANNEL_EVENTS = new Set<string>(CHANNEL_EVENT_NAMES);
 
 interface Base {
@@ -156,45 +134,45 @@ interface Base {
   readonly sequence: number;
 }
 
-export interface ChannelEvent extends Base {
+export interface EslChannelEvent extends Base {
   readonly name: Exclude<ChannelEventName, 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE' | 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE'>;
   readonly uuid: string;
 }
-export interface HangupEvent extends Base {
+export interface EslHangupEvent extends Base {
   readonly name: 'CHANNEL_HANGUP' | 'CHANNEL_HANGUP_COMPLETE';
   readonly uuid: string;
   readonly cause: string;
 }
-export interface BridgeEvent extends Base {
+export interface EslBridgeEvent extends Base {
   readonly name: 'CHANNEL_BRIDGE' | 'CHANNEL_UNBRIDGE';
   readonly uuid: string;
   readonly otherUuid: string | null;
 }
-export interface DtmfEvent extends Base {
+export interface EslDtmfEvent extends Base {
   readonly name: 'DTMF';
   readonly uuid: string;
   readonly digit: string;
 }
-export interface BackgroundJobEvent extends Base {
+export interface EslBackgroundJobEvent extends Base {
   readonly name: 'BACKGROUND_JOB';
   readonly jobUuid: string;
   readonly body: string;
 }
-export interface HeartbeatEvent extends Base {
+export interface EslHeartbeatEvent extends Base {
   readonly name: 'HEARTBEAT';
 }
-export interface RegistrationEvent extends Base {
+export interface EslRegistrationEvent extends Base {
   readonly name: 'sofia::register' | 'sofia::unregister';
   readonly user: string;
   readonly realm: string;
 }
-export interface GatewayStateEvent extends Base {
+export interface EslGatewayStateEvent extends Base {
   readonly name: 'sofia::gateway_state';
   readonly gateway: string;
   readonly state: string;
 }
 /** Anything else the switch sends; `eventName` and `subclass` say what it is. */
-export interface OtherEvent extends Base {
+export interface EslOtherEvent extends Base {
   readonly name: 'OTHER';
   readonly eventName: string;
   readonly subclass: string | null;
@@ -202,15 +180,15 @@ export interface OtherEvent extends Base {
 }
 
 export type EslEvent =
-  | ChannelEvent
-  | HangupEvent
-  | BridgeEvent
-  | DtmfEvent
-  | BackgroundJobEvent
-  | HeartbeatEvent
-  | RegistrationEvent
-  | GatewayStateEvent
-  | OtherEvent;
+  | EslChannelEvent
+  | EslHangupEvent
+  | EslBridgeEvent
+  | EslDtmfEvent
+  | EslBackgroundJobEvent
+  | EslHeartbeatEvent
+  | EslRegistrationEvent
+  | EslGatewayStateEvent
+  | EslOtherEvent;
 
 export type EslEventName = EslEvent['name'];
 /** The event type whose name is N (channel events share one shape for many names). */
@@ -279,7 +257,7 @@ function typed(headers: EventHeaders, inner: string | null | undefined): EslEven
     if (name === 'CHANNEL_BRIDGE' || name === 'CHANNEL_UNBRIDGE') {
       return { name, uuid: headers.get('Unique-ID') ?? '', otherUuid: headers.get('Other-Leg-Unique-ID') ?? null, headers, sequence };
     }
-    return { name: name as ChannelEvent['name'], uuid: headers.get('Unique-ID') ?? '', headers, sequence };
+    return { name: name as EslChannelEvent['name'], uuid: headers.get('Unique-ID') ?? '', headers, sequence };
   }
   switch (name) {
     case 'DTMF':
@@ -400,14 +378,4 @@ function fromXml(body: Buffer): { headers: EventHeaders; body: string | null } {
 
 function xmlUnescape(s: string): string {
   return s.includes('&') ? s.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!) : s;
-}
-
-/** FreeSWITCH's URL encoding: %XX escapes, `+` left as is. A bad escape is kept literally. */
-export function urlDecode(value: string): string {
-  if (!value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  }
 }
