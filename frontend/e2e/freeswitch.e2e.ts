@@ -5,7 +5,8 @@
 // backend's directory, call each other through its dialplan (media through
 // the switch), hold and resume, hang up; a call the routing policy refuses
 // shows the reason the switch sent in its X-SIPCall-Reason header; the call
-// records arrive. Then calls to phone numbers go through the trunk to a SIPp
+// records arrive; a click-to-call rings the user's page, then the extension,
+// and is hung up over the API. Then calls to phone numbers go through the trunk to a SIPp
 // carrier that takes G.711 only (the switch transcodes the browser's opus),
 // to one that takes opus when the trunk offers it, and thirty at once from
 // SIPCall users' desk phones (SIPp) with a browser's call on top.
@@ -140,6 +141,27 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
       .poll(async () => (await backend.api<{ items: Array<{ reason: string | null }> }>('GET', '/api/history?limit=50', annToken)).items.map((r) => r.reason))
       .toEqual(expect.arrayContaining(['extension', 'user_cps']));
   });
+  it('click-to-call: rings the user’s own page, then bridges to the extension; the live call is listed and hung up over the API', async () => {
+    const started = await backend.api<{ id: string; pending: boolean }>('POST', '/api/calls', annToken, { destination: '1002' });
+    // The switch first rings Ann's registered page (originate to her SIP user) …
+    await expect.poll(() => state(ann), { timeout: 20_000 }).toContain('Incoming call');
+    await ann.getByRole('button', { name: 'Answer' }).click();
+    // … then runs the dialplan for 1002 on the answered leg: Bob's page rings.
+    await expect.poll(() => state(bob), { timeout: 20_000 }).toContain('Incoming call');
+    await bob.getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => state(bob)).toContain('Connected');
+    await expect.poll(() => packets(bob)).toBeGreaterThan(20);
+    await expect.poll(() => packets(ann)).toBeGreaterThan(20);
+    const live = await backend.api<{ calls: Array<{ id: string; state: string; destination: string }> }>('GET', '/api/calls', annToken);
+    expect(live.calls).toContainEqual(expect.objectContaining({ id: started.id, state: 'answered' }));
+    await backend.api('POST', `/api/calls/${started.id}/hangup`, annToken, {});
+    await expect.poll(() => state(ann)).toContain('Call ended');
+    await expect.poll(() => state(bob)).toContain('Call ended');
+    await expect.poll(async () => (await backend.api<{ calls: unknown[] }>('GET', '/api/calls', annToken)).calls).toEqual([]);
+    await ann.getByRole('button', { name: 'Close' }).click();
+    await bob.getByRole('button', { name: 'Close' }).click();
+  });
+
   /** Places a call to a German number from a page and waits until it is connected. */
   /** Calls a German number from a page; connected, or the reason the page gives. */
   const callOut = async (p: Page, number: string) => {
