@@ -1,27 +1,13 @@
-import type { Assert, AuditAction, AuditEntry as AuditEntryOnTheWire, AuditOutcome as AuditOutcomeOnTheWire, JsonOf, NamesEvery, Same } from '@sipcall/contract';
+import type { Assert, AuditEntry as AuditEntryOnTheWire, AuditOutcome as AuditOutcomeOnTheWire, NamesEvery } from '@sipcall/contract';
 import { EntitySchema } from 'typeorm';
 
 export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const satisfies readonly AuditOutcomeOnTheWire[];
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export interface AuditEntry {
-  /** bigint identity; a string so it never loses precision. */
-  id: string;
-  at: Date;
-  /** Null for anonymous actions (a failed login for an unknown email) and the CLI. */
-  actorId: string | null;
-  /** Kept beside the id so the trail still reads after the actor is deleted. */
-  actorEmail: string | null;
-  /** One of the contract's list, which the admin's filter offers. */
-  action: AuditAction;
-  outcome: AuditOutcome;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
+/** An entry as stored: the contract's, with its time as a date (the id is a bigint identity, kept as text so it never loses precision). */
+export type AuditEntry = Omit<AuditEntryOnTheWire, 'at'> & { at: Date };
 
-type _Checked = [Assert<Same<JsonOf<AuditEntry>, AuditEntryOnTheWire>>, Assert<NamesEvery<AuditOutcomeOnTheWire, typeof AUDIT_OUTCOMES>>];
+type _Checked = Assert<NamesEvery<AuditOutcomeOnTheWire, typeof AUDIT_OUTCOMES>>;
 
 export const AuditEntryEntity = new EntitySchema<AuditEntry>({
   name: 'AuditEntry',

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../config/settings.js';
+import { ROUTING } from '../../test/support/routing.js';
 import { createLogger } from '../logger.js';
 import { MemoryState } from '../state/memory.js';
 import type { User } from '../users/user.entity.js';
 import { MemoryCallSlots } from './call-slots.js';
 import { Dialplan, PUBLIC_CONTEXT, type DialplanRequest } from './dialplan.js';
 
-const POLICY: Config['routing'] = {
-  sipDomain: 'sip.example.com',
-  wssUrl: 'wss://sip.example.com:7443',
-  defaultCountry: 'DE',
-  allowedCountries: ['DE'],
-  allowedPrefixes: [],
-  blockedPrefixes: [],
-  emergencyNumbers: ['112'],
-  emergencyPolicy: 'allow',
-  maxCallSeconds: 600,
-  userMaxConcurrent: 2,
-  globalMaxConcurrent: 100,
-  userCallsPerSecond: 100,
-  globalCallsPerSecond: 1000,
-  gateway: 'trunk',
-  trunkCodecs: ['PCMU', 'PCMA'],
-  stunUrls: [],
-  turn: null,
-};
 const user = (id: string, over: Partial<User> = {}): User => ({
   id,
   email: `${id}@example.com`,
@@ -50,7 +31,7 @@ function dialplanOf(users: User[], dids: Record<string, string> = {}, over: { fa
   const log = createLogger('silent');
   log.error = (obj: unknown) => void errors.push(obj);
   const dialplan = new Dialplan({
-    policy: POLICY,
+    policy: ROUTING,
     usersContext: 'default',
     users: {
       findById: async (id) => {

@@ -4,6 +4,7 @@ import { MemoryCallSlots } from './call-slots.js';
 import { classify } from '../core/phone-numbers.js';
 import { decide, evaluateDestination, type DestinationPolicy } from './policy.js';
 import type { Config } from '../config/settings.js';
+import { ROUTING } from '../../test/support/routing.js';
 
 const POLICY: DestinationPolicy = {
   allowedCountries: ['DE', 'AT'],
@@ -67,25 +68,6 @@ describe('destination policy', () => {
   });
 });
 
-const ROUTING: Config['routing'] = {
-  sipDomain: 'sip.example.com',
-  wssUrl: 'wss://sip.example.com:7443',
-  defaultCountry: 'DE',
-  allowedCountries: ['DE'],
-  allowedPrefixes: [],
-  blockedPrefixes: [],
-  emergencyNumbers: ['112'],
-  emergencyPolicy: 'allow',
-  maxCallSeconds: 600,
-  userMaxConcurrent: 2,
-  globalMaxConcurrent: 100,
-  userCallsPerSecond: 100,
-  globalCallsPerSecond: 1000,
-  gateway: 'trunk',
-  trunkCodecs: ['PCMU', 'PCMA'],
-  stunUrls: [],
-  turn: null,
-};
 const caller = { id: '11111111-1111-4111-8111-111111111111', disabled: false, defaultCountry: null };
 const callId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 

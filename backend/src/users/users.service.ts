@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../core/errors.js';
 import { assertStrongPassword } from '../core/password-policy.js';
 import type { PublicUser, Role } from '../core/identity.js';
 import { toPublicUser, UserEntity, type User } from './user.entity.js';
+import type { UserPatch } from '@sipcall/contract';
 
 export interface ActionContext {
   actor: AuditActor;
@@ -22,14 +23,8 @@ export interface CreateUserInput {
   defaultCountry?: string | undefined;
 }
 
-export interface UpdateUserInput {
-  displayName?: string;
-  role?: Role;
-  disabled?: boolean;
-  password?: string;
-  extension?: string | null;
-  defaultCountry?: string | null;
-}
+/** What an admin may change about an account: the contract's patch. */
+export type UpdateUserInput = UserPatch;
 
 export interface ListUsersQuery {
   limit: number;
