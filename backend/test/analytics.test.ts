@@ -36,13 +36,17 @@ describe('analytics', () => {
   });
   afterAll(() => t?.close());
 
-  it('sums volume, ASR and ACD per hour and overall', async () => {
+  const empty = (bucket: string) => ({ bucket, calls: 0, answered: 0, asr: null, acdSeconds: null, minutes: 0 });
+
+  it('sums volume, ASR and ACD per hour and overall, with every hour of the range', async () => {
     const res = await request(t.app).get(`/api/analytics?from=${H(8)}&to=${H(12)}`).set('Authorization', `Bearer ${token}`).expect(200);
     const r = res.body;
     expect(r.totals).toEqual({ calls: 5, answered: 3, asr: 0.6, acdSeconds: 860, minutes: 43 });
     expect(r.volume).toEqual([
+      empty(H(8)),
       { bucket: H(9), calls: 3, answered: 2, asr: 0.6667, acdSeconds: 1200, minutes: 40 },
       { bucket: H(10), calls: 2, answered: 1, asr: 0.5, acdSeconds: 180, minutes: 3 },
+      empty(H(11)),
     ]);
     expect(r.hangupCauses).toEqual([
       { cause: 'NORMAL_CLEARING', calls: 3, answered: 3 },
@@ -59,20 +63,25 @@ describe('analytics', () => {
     ]);
     // 09:15–09:16 three calls overlap; at 10:06 two.
     expect(r.concurrentPeak).toEqual([
+      { hour: H(8), peak: 0 },
       { hour: H(9), peak: 3 },
       { hour: H(10), peak: 2 },
+      { hour: H(11), peak: 0 },
     ]);
   });
 
   it('counts a call that began before the range in its concurrency', async () => {
     const res = await request(t.app).get(`/api/analytics?from=${H(9, 12)}&to=${H(9, 14)}`).set('Authorization', `Bearer ${token}`).expect(200);
     expect(res.body.totals.calls).toBe(0);
+    expect(res.body.volume).toEqual([empty(H(9))]);
     expect(res.body.concurrentPeak).toEqual([{ hour: H(9), peak: 2 }]);
   });
 
   it('groups by day on request and refuses a bad range', async () => {
     const res = await request(t.app).get(`/api/analytics?from=${H(0)}&to=${H(23)}&granularity=day`).set('Authorization', `Bearer ${token}`).expect(200);
     expect(res.body.volume).toEqual([{ bucket: H(0), calls: 5, answered: 3, asr: 0.6, acdSeconds: 860, minutes: 43 }]);
+    const week = await request(t.app).get(`/api/analytics?from=${H(0)}&to=${new Date(Date.UTC(2026, 10, 27)).toISOString()}&granularity=day`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(week.body.volume.map((v: { calls: number }) => v.calls)).toEqual([5, 0, 0, 0, 0, 0, 0]);
     await request(t.app).get(`/api/analytics?from=${H(12)}&to=${H(8)}`).set('Authorization', `Bearer ${token}`).expect(400);
     await request(t.app).get('/api/analytics?granularity=minute').set('Authorization', `Bearer ${token}`).expect(400);
   });

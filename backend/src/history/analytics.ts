@@ -1,7 +1,8 @@
 // Figures for admins, straight from the records with SQL aggregates over the
 // first legs of calls in a time range: volume and success (ASR, ACD), hangup
 // causes, destination countries, minutes per user and day, and the peak of
-// concurrent calls per hour. No personal field is read.
+// concurrent calls per hour — volume and peaks with every bucket of the range,
+// zeros included, so a chart's time axis has no gaps. No personal field is read.
 import type { Analytics } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
 
@@ -16,9 +17,16 @@ export type { Analytics };
 
 /** The queries, by name: the benchmark times each one. */
 export const ANALYTICS_SQL = {
-  volume: `SELECT date_trunc($3, started_at) AS bucket, count(*)::int AS calls, count(answered_at)::int AS answered,
-                  coalesce(sum(billsec) FILTER (WHERE answered_at IS NOT NULL), 0)::bigint AS billsec
-             FROM cdrs WHERE leg = 'a' AND started_at >= $1 AND started_at < $2 GROUP BY 1 ORDER BY 1`,
+  // Every bucket of the range, those without calls as zeros, cut as the database cuts them (its time zone).
+  volume: `WITH buckets AS (
+             SELECT generate_series(date_trunc($3::text, $1::timestamptz), $2::timestamptz - interval '1 microsecond', ('1 ' || $3::text)::interval) AS bucket
+           ), v AS (
+             SELECT date_trunc($3::text, started_at) AS bucket, count(*)::int AS calls, count(answered_at)::int AS answered,
+                    coalesce(sum(billsec) FILTER (WHERE answered_at IS NOT NULL), 0)::bigint AS billsec
+               FROM cdrs WHERE leg = 'a' AND started_at >= $1 AND started_at < $2 GROUP BY 1
+           )
+           SELECT bucket, coalesce(v.calls, 0)::int AS calls, coalesce(v.answered, 0)::int AS answered, coalesce(v.billsec, 0)::bigint AS billsec
+             FROM buckets LEFT JOIN v USING (bucket) ORDER BY 1`,
   hangupCauses: `SELECT hangup_cause AS cause, count(*)::int AS calls, count(answered_at)::int AS answered
                    FROM cdrs WHERE leg = 'a' AND started_at >= $1 AND started_at < $2 GROUP BY 1 ORDER BY 2 DESC, 1`,
   topCountries: `SELECT country, count(*)::int AS calls, coalesce(sum(billsec), 0)::bigint AS billsec
@@ -45,6 +53,9 @@ export const ANALYTICS_SQL = {
                    SELECT date_trunc('hour', greatest(t, $1)) AS hour, max(n)::int AS peak FROM live
                     WHERE d = 1 AND t < $2 GROUP BY 1 ORDER BY 1`,
 } as const;
+
+/** The hours of a range, as the peak query cuts them. */
+const HOURS_SQL = `SELECT generate_series(date_trunc('hour', $1::timestamptz), $2::timestamptz - interval '1 microsecond', interval '1 hour') AS hour`;
 
 const SLICE_MS = 86_400_000;
 const PARALLEL_SLICES = 4;
@@ -101,8 +112,10 @@ export class CallAnalytics {
         }
       }),
     );
-    // A slice boundary inside an hour (a range not starting on the hour) splits that hour: keep its larger peak.
-    const byHour = new Map<string, number>();
+    // Every hour of the range, those without a call at 0. A slice boundary inside an hour (a range
+    // not starting on the hour) splits that hour: keep its larger peak.
+    const hours = await this.dataSource.query<Array<{ hour: Date }>>(HOURS_SQL, [from, to]);
+    const byHour = new Map<string, number>(hours.map((h) => [iso(h.hour), 0]));
     for (const rows of results) for (const r of rows) byHour.set(iso(r.hour), Math.max(byHour.get(iso(r.hour)) ?? 0, r.peak));
     return [...byHour].map(([hour, peak]) => ({ hour, peak }));
   }
