@@ -48,6 +48,14 @@ describe('user administration over HTTP', () => {
     const actions = (trail.body.items as Array<{ action: string; actorId: string }>).map((e) => e.action).reverse();
     expect(actions).toEqual(['user.create', 'user.role_change', 'user.update', 'user.update', 'user.delete']);
     expect(trail.body.items.every((e: { actorId: string }) => e.actorId === adminId)).toBe(true);
+
+    // By time: the whole trail lies within the test's own minutes, none of it in the future.
+    const at = (trail.body.items as Array<{ at: string }>).map((e) => Date.parse(e.at));
+    const within = await as(admin).get(`/api/audit?targetId=${id}&from=${new Date(Math.min(...at)).toISOString()}&to=${new Date(Math.max(...at) + 1).toISOString()}`).expect(200);
+    expect(within.body.items).toHaveLength(5);
+    const later = await as(admin).get(`/api/audit?targetId=${id}&from=${new Date(Math.max(...at) + 1).toISOString()}`).expect(200);
+    expect(later.body.items).toEqual([]);
+    await as(admin).get('/api/audit?from=yesterday').expect(400);
   });
 
   it('lists users page by page', async () => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isRowId, parseInput } from '../http/validate.js';
+import { isRowId, parseInput, queryDate } from '../http/validate.js';
 import type { AuditService } from './audit.service.js';
 import type { Operations } from '../http/openapi.js';
 
@@ -10,6 +10,8 @@ const listAuditQuery = z.strictObject({
   action: z.string().regex(/^[a-z_.]{1,64}$/).optional(),
   actorId: z.uuid().optional(),
   targetId: z.string().min(1).max(64).optional(),
+  from: queryDate.optional(),
+  to: queryDate.optional(),
 });
 
 export const auditApi: Operations = {

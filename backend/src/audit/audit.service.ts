@@ -25,6 +25,9 @@ export interface AuditQuery {
   action?: string;
   actorId?: string;
   targetId?: string;
+  /** Entries at or after this time, and before `to`. */
+  from?: Date;
+  to?: Date;
 }
 
 export interface AuditPage {
@@ -68,6 +71,8 @@ export class AuditService {
     if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
     if (query.actorId !== undefined) qb.andWhere('a.actorId = :actorId', { actorId: query.actorId });
     if (query.targetId !== undefined) qb.andWhere('a.targetId = :targetId', { targetId: query.targetId });
+    if (query.from !== undefined) qb.andWhere('a.at >= :from', { from: query.from });
+    if (query.to !== undefined) qb.andWhere('a.at < :to', { to: query.to });
     const rows = await qb.getMany();
     const more = rows.length > query.limit;
     const items = more ? rows.slice(0, query.limit) : rows;
