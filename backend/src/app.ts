@@ -45,7 +45,8 @@ import { analyticsApi, analyticsRouter, historyApi, historyRouter, privacyAdminA
 import { CallAnalytics } from './history/analytics.js';
 import { PrivacyService } from './history/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
-import { sipApi, sipRouter } from './sip/sip.routes.js';
+import { registrationsApi, registrationsRouter, sipApi, sipRouter } from './sip/sip.routes.js';
+import { SipRegistrations } from './sip/registrations.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -102,6 +103,7 @@ export interface Services {
   accessTokens: AccessTokens;
   calls: CallService;
   sip: SipCredentialService;
+  registrations: SipRegistrations;
   dids: DidService;
   directory: Directory;
   dialplan: Dialplan;
@@ -131,6 +133,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     context: deps.config.switch.context,
   });
   const sip = new SipCredentialService({ credentials: new SipCredentialRepository(dataSource), sessions: refreshTokens, config: deps.config });
+  const registrations = new SipRegistrations({ switches: deps.switching.switches, sipDomain: deps.config.routing.sipDomain });
   const dids = new DidService({ numbers: new DidRepository(dataSource), users, audit, defaultCountry: deps.config.routing.defaultCountry });
   const directory = new Directory({ sipDomain: deps.config.routing.sipDomain, users, sip });
   const dialplan = new Dialplan({
@@ -157,7 +160,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
+  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -282,6 +285,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/destinations', 'signed-in', 'routing', [destinationsRouter({ dialplan: services.dialplan }), destinationsApi]);
   mount('/api/calls', 'signed-in', 'calls', [callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }), callsApi]);
   mount('/api/sip', 'signed-in', 'sip', [sipRouter({ sip: services.sip }), sipApi]);
+  mount('/api/registrations', 'admin', 'sip', [registrationsRouter({ registrations: services.registrations }), registrationsApi]);
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 

@@ -101,6 +101,11 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await signIn(bob, backend.url, BOB.email, BOB.password);
     await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 20_000 }).toContain('Phone ready');
     await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 20_000 }).toContain('Phone ready');
+    // The switch's own registry lists each page once, under the user it belongs to.
+    const ids = await Promise.all([ANN, BOB].map(async (u) => (await backend.api<{ user: { id: string } }>('GET', '/api/auth/me', (await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: u.email, password: u.password })).accessToken)).user.id));
+    const registered = await backend.api<{ devices: Record<string, number>; switches: Record<string, string> }>('GET', '/api/registrations', annToken);
+    expect(registered.devices).toEqual({ [ids[0]!]: 1, [ids[1]!]: 1 });
+    expect(Object.values(registered.switches)).toEqual(['ready']);
   });
 
   it('calls an extension through the dialplan: ringing, answer, audio both ways, hold and resume, hang-up', async () => {

@@ -108,9 +108,12 @@ describe('pages with data', () => {
     await shoot(admin, '13-numbers');
   });
 
-  it('users and the audit log list what happened', async () => {
+  it('users and the audit log list what happened, and who has a phone registered', async () => {
+    peer.registered.add(carlId);
+    peer.extraDevices.set(carlId, 1);
     await admin.getByRole('link', { name: 'Users' }).click();
     await expect.poll(() => admin.locator('tbody').textContent()).toContain(USER.email);
+    await expect.poll(() => admin.getByTestId(`devices-${USER.email}`).textContent()).toBe('2 devices');
     await shoot(admin, '14-users');
     await admin.getByRole('link', { name: 'Audit log' }).click();
     await expect.poll(() => rows(admin, 'audit-table').count()).toBeGreaterThan(2);

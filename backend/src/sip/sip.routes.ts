@@ -5,6 +5,7 @@ import { UnauthorizedError } from '../core/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { SipCredentialService } from './sip-credentials.js';
 import type { Operations } from '../http/openapi.js';
+import type { SipRegistrations } from './registrations.js';
 
 const emptyBody = z.union([z.undefined(), z.strictObject({})]);
 
@@ -29,5 +30,18 @@ export function sipRouter(deps: { sip: SipCredentialService }): Router {
     res.status(204).end();
   });
 
+  return r;
+}
+
+export const registrationsApi: Operations = {
+  'GET /': { summary: 'Who has a phone registered right now, and on how many devices (asked of every switch that is up)', responses: { 200: '{ devices, switches }' } },
+};
+
+/** Registered devices per user, for admins. */
+export function registrationsRouter(deps: { registrations: SipRegistrations }): Router {
+  const r = Router();
+  r.get('/', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await deps.registrations.devicesByUser());
+  });
   return r;
 }

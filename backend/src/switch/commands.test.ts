@@ -3,7 +3,7 @@
 // (from the captures) read into results.
 import { describe, expect, it } from 'vitest';
 import { apiReply, capture } from '../../test/support/fixtures.js';
-import { CommandArgumentError, callsCount, hangup, hold, originate, rtpPorts, sendDtmf, showChannels, status, transferBridgedLeg, type CommandTarget, type OriginateToUser } from './commands.js';
+import { CommandArgumentError, callsCount, hangup, hold, originate, registrations, rtpPorts, sendDtmf, showChannels, status, transferBridgedLeg, type CommandTarget, type OriginateToUser } from './commands.js';
 import { decodeEvent, eventFormatOf } from './esl/events.js';
 import { FrameParser } from './esl/frames.js';
 
@@ -187,6 +187,33 @@ describe('show channels', () => {
     const result = await showChannels(fakeSwitch(answer));
     expect(result).toMatchObject({ ok: false, cause: 'malformed_reply', reason: expect.any(String) });
     expect(!result.ok && result.reason.length).toBeGreaterThan(0);
+  });
+});
+
+describe('registered devices', () => {
+  it('lists each device with its user, realm, expiry and transport', async () => {
+    const sw = fakeSwitch(
+      JSON.stringify({
+        row_count: 2,
+        rows: [
+          { reg_user: USER, realm: 'sip.example.com', token: 't1', url: 'sofia/internal/sip:x@1.2.3.4:5060', expires: '1795237683', network_ip: '1.2.3.4', network_port: '5060', network_proto: 'wss', hostname: 'fs1', metadata: '' },
+          { reg_user: USER, realm: 'sip.example.com', token: 't2', url: 'sofia/internal/sip:y@1.2.3.5:5060', expires: '', network_ip: '1.2.3.5', network_port: '5060', network_proto: 'udp', hostname: 'fs1', metadata: '' },
+        ],
+      }),
+    );
+    expect(await registrations(sw)).toEqual({
+      ok: true,
+      registrations: [
+        { sipUser: USER, realm: 'sip.example.com', expiresAt: 1795237683, transport: 'wss' },
+        { sipUser: USER, realm: 'sip.example.com', expiresAt: null, transport: 'udp' },
+      ],
+    });
+    expect(sw.sent).toEqual([{ via: 'api', command: 'show registrations as json', timeoutMs: undefined }]);
+  });
+
+  it('reads the empty answer as nobody, and anything else as a malformed reply', async () => {
+    expect(await registrations(fakeSwitch('{"row_count": 0}\n'))).toEqual({ ok: true, registrations: [] });
+    expect(await registrations(fakeSwitch('-ERR Cannot find command\n'))).toMatchObject({ ok: false, cause: 'malformed_reply' });
   });
 });
 

@@ -201,6 +201,46 @@ export async function showChannels(target: CommandTarget, options: CommandOption
   return { ok: true, channels };
 }
 
+/** One registered device, as the switch's core registry lists it. */
+export interface Registration {
+  readonly sipUser: string;
+  readonly realm: string;
+  /** When the registration lapses unless renewed, seconds since the epoch; null when the switch names none. */
+  readonly expiresAt: number | null;
+  /** How the device reached the switch (udp, tcp, tls, ws, wss …). */
+  readonly transport: string;
+}
+
+// `show registrations as json`: the core registry every sofia profile writes to.
+const registrationRows = z.object({
+  row_count: z.number().int().min(0),
+  rows: z
+    .array(
+      z.looseObject({
+        reg_user: z.string(),
+        realm: z.string(),
+        expires: z.string(),
+        network_proto: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** Every device registered to the switch. */
+export async function registrations(target: CommandTarget, options: CommandOptions = {}): Promise<{ readonly ok: true; readonly registrations: Registration[] } | Refused<'malformed_reply'>> {
+  const raw = await target.api('show registrations as json', options);
+  let rows: NonNullable<z.infer<typeof registrationRows>['rows']>;
+  try {
+    rows = registrationRows.parse(JSON.parse(raw)).rows ?? [];
+  } catch (err) {
+    return { ok: false, cause: 'malformed_reply', reason: err instanceof Error ? err.message.slice(0, 200) : String(err) };
+  }
+  return {
+    ok: true,
+    registrations: rows.map((r) => ({ sipUser: r.reg_user, realm: r.realm, expiresAt: /^\d{1,12}$/.test(r.expires) ? Number(r.expires) : null, transport: r.network_proto ?? '' })),
+  };
+}
+
 export interface SwitchStatus {
   sessions: number;
   peak: number;

@@ -72,6 +72,10 @@ export class FreeSwitchPeer {
   readonly channels = new Map<string, PeerChannel>();
   /** SIP users with a registered device; `user/<name>` rings only these. */
   readonly registered = new Set<string>();
+  /** Devices per registered SIP user beyond the first (a second browser tab, a desk phone). */
+  readonly extraDevices = new Map<string, number>();
+  /** The realm registrations are listed under. */
+  realm = '127.0.0.1';
   private readonly connections = new Set<Connection>();
   private sequence = 1000;
   private refusing = false;
@@ -386,6 +390,7 @@ export class FreeSwitchPeer {
         if (args === 'channels as json') return this.rows([...this.channels.values()].map(channelRow));
         if (args === 'calls as json') return this.rows(this.callRows());
         if (args === 'calls count') return `\n${this.callRows().length} total.\n`;
+        if (args === 'registrations as json') return this.rows(this.registrationRows());
         return '-ERR Cannot find command\n';
       case 'originate':
         return this.originate(args);
@@ -564,6 +569,25 @@ export class FreeSwitchPeer {
       rows.push({ ...callRowPart(ch, ''), call_uuid: ch.uuid, ...(b ? callRowPart(b, 'b_') : emptyB()), call_created_epoch: b ? String(Math.floor(ch.createdUs / 1e6)) : '' });
     }
     return rows;
+  }
+
+  /** One row per device, with the fields the switch's core registry has. */
+  private registrationRows(): Array<Record<string, string>> {
+    const expires = String(Math.floor(Date.now() / 1000) + 600);
+    return [...this.registered].flatMap((user) =>
+      Array.from({ length: 1 + (this.extraDevices.get(user) ?? 0) }, (_, i) => ({
+        reg_user: user,
+        realm: this.realm,
+        token: `token-${user}-${i}`,
+        url: `sofia/internal/sip:${user}@127.0.0.1:${50000 + i};transport=ws`,
+        expires,
+        network_ip: '127.0.0.1',
+        network_port: String(50000 + i),
+        network_proto: 'ws',
+        hostname: 'vm',
+        metadata: '',
+      })),
+    );
   }
 
   private rows(rows: Array<Record<string, string>>): string {

@@ -3,12 +3,17 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { NewUser, User, UserPatch } from '@sipcall/contract';
 import * as api from '../services/users';
+import { registeredDevices } from '../services/registrations';
 
 export const useUsersStore = defineStore('users', () => {
   const items = ref<User[]>([]);
   const nextCursor = ref<string | null>(null);
   const query = ref('');
   const loading = ref(false);
+  /** Registered devices per user id; null until asked. */
+  const devices = ref<Record<string, number> | null>(null);
+  /** A switch could not be asked: a count of none may be short. */
+  const devicesPartial = ref(false);
 
   async function load(more = false) {
     loading.value = true;
@@ -19,6 +24,13 @@ export const useUsersStore = defineStore('users', () => {
     } finally {
       loading.value = false;
     }
+  }
+
+  /** Who is registered right now, asked of the switches. */
+  async function loadDevices() {
+    const answer = await registeredDevices();
+    devices.value = answer.devices;
+    devicesPartial.value = Object.values(answer.switches).some((s) => s !== 'ready');
   }
 
   async function create(user: NewUser) {
@@ -37,5 +49,5 @@ export const useUsersStore = defineStore('users', () => {
     items.value = items.value.filter((u) => u.id !== id);
   }
 
-  return { items, nextCursor, query, loading, load, create, update, remove };
+  return { items, nextCursor, query, loading, devices, devicesPartial, load, loadDevices, create, update, remove };
 });
