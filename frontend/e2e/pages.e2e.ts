@@ -83,6 +83,35 @@ describe('pages with data', () => {
     expect(await admin.locator('canvas').count()).toBe(6);
     expect(await admin.getByTestId('analytics-users').textContent()).toContain(USER.name);
     await shoot(admin, '11-analytics');
+
+    // Any range: the last day alone holds the two calls of the last hours.
+    await admin.getByLabel('Period').selectOption('custom');
+    const day = (ms: number) => new Date(ms).toLocaleDateString('sv'); // YYYY-MM-DD, local
+    await admin.getByLabel('From', { exact: true }).fill(day(Date.now() - 6 * 3_600_000));
+    await admin.getByLabel('To', { exact: true }).fill(day(Date.now()));
+    await admin.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => admin.getByTestId('analytics-totals').textContent()).toMatch(/Calls[12]Answered/);
+
+    // What is shown, as CSV: every series and table, causes in words beside their codes.
+    await admin.getByLabel('Period').selectOption('week');
+    await expect.poll(() => admin.getByTestId('analytics-totals').textContent()).toContain('Calls5');
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByTestId('analytics-csv').click()]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((s) => {
+        let text = '';
+        s.on('data', (c: Buffer) => (text += c.toString()));
+        s.on('end', () => resolve(text));
+        s.on('error', reject);
+      });
+    });
+    expect(download.suggestedFilename()).toMatch(/^sipcall-analytics-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv).toContain('NO_ANSWER,No answer,');
+    expect(csv).toContain('NORMAL_CLEARING,Normal hang-up,');
+    expect(csv).toContain(`${USER.name},`);
+    // Every hour of the week is a row of the time series, those without calls as zeros.
+    const volume = csv.split('\r\n\r\n')[0]!.split('\r\n').slice(2);
+    expect(volume.length).toBeGreaterThanOrEqual(7 * 24);
+    expect(volume.filter((r) => /,0,0,,,0$/.test(r)).length).toBeGreaterThan(150);
   });
 
   it('live calls show a call on the switch as it happens, and the admin hangs it up', async () => {

@@ -27,6 +27,13 @@ describe('analytics store', () => {
     expect(store.report).toEqual(REPORT);
   });
 
+  it('asks for any range by the hour up to a week, by the day beyond', async () => {
+    const store = useAnalyticsStore();
+    await store.loadBetween(new Date('2026-11-01T00:00:00.000Z'), new Date('2026-11-08T00:00:00.000Z'));
+    await store.loadBetween(new Date('2026-01-01T00:00:00.000Z'), new Date('2026-11-08T00:00:00.000Z'));
+    expect(vi.mocked(api.fetchAnalytics).mock.calls.map(([q]) => q.granularity)).toEqual(['hour', 'day']);
+  });
+
   it('keeps the last report when a reload fails, and forgets it on reset', async () => {
     const store = useAnalyticsStore();
     await store.load('week', NOW);

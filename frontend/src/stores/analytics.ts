@@ -1,5 +1,5 @@
-// Admin analytics: the report for a range that ends now, by the hour for a
-// week or less, by the day beyond.
+// Admin analytics: the report for a range that ends now, or any range an
+// admin picks; by the hour for a week or less, by the day beyond.
 import type { Analytics } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -15,9 +15,13 @@ export const useAnalyticsStore = defineStore('analytics', () => {
   const report = ref<Analytics | null>(null);
 
   async function load(range: Range, now = new Date()) {
-    const days = RANGES[range];
-    const from = new Date(now.getTime() - days * DAY_MS);
-    report.value = await api.fetchAnalytics({ from: from.toISOString(), to: now.toISOString(), granularity: days <= 7 ? 'hour' : 'day' });
+    await loadBetween(new Date(now.getTime() - RANGES[range] * DAY_MS), now);
+  }
+
+  /** Any range (the server takes up to a year): by the hour for a week or less, by the day beyond. */
+  async function loadBetween(from: Date, to: Date) {
+    const granularity = to.getTime() - from.getTime() <= 7 * DAY_MS ? 'hour' : 'day';
+    report.value = await api.fetchAnalytics({ from: from.toISOString(), to: to.toISOString(), granularity });
   }
 
   /** Forgets the last report: each visit to the page starts without one. */
@@ -25,5 +29,5 @@ export const useAnalyticsStore = defineStore('analytics', () => {
     report.value = null;
   }
 
-  return { report, load, reset };
+  return { report, load, loadBetween, reset };
 });
