@@ -93,6 +93,8 @@ export function setLanguageChoice(choice: Language | null): void {
 }
 
 export const languageChoice = (): Language | null => current.value.choice;
+/** The language the browser alone would pick, for the "as this browser is set" choice. */
+export const browserLanguage = (): Language => resolveLanguage(null, browserLanguages()).language;
 export const currentLanguage = (): Language => current.value.language;
 /** The locale every Intl formatter uses (see format.ts). */
 export const formatLocale = (): string => current.value.locale;
