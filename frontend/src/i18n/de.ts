@@ -169,7 +169,7 @@ export const de = {
   'settings.data.hint': 'Laden Sie alles herunter, was SIPCall über Sie speichert: Profil, Anrufdaten, Nummern und Sitzungen.',
   'settings.data.export': 'Meine Daten herunterladen',
   'settings.language': 'Sprache',
-  'settings.language.browser': 'Wie in diesem Browser eingestellt ({language})',
+  'settings.language.browser': 'Browsersprache ({language})',
   'settings.language.hint': 'Wird in diesem Browser gespeichert. Datum, Uhrzeit und Zahlen werden so geschrieben, wie es in dieser Sprache üblich ist.',
   'live.title': 'Laufende Anrufe',
   'live.connection.open': 'Live',

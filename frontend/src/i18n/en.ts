@@ -181,7 +181,7 @@ export const en = {
   'settings.data.hint': 'Download everything SIPCall holds about you: profile, call records, numbers and sessions.',
   'settings.data.export': 'Download my data',
   'settings.language': 'Language',
-  'settings.language.browser': 'As this browser is set ({language})',
+  'settings.language.browser': 'Browser language ({language})',
   'settings.language.hint': 'Kept in this browser. Dates, times and numbers are written the way this language writes them.',
   'live.title': 'Live calls',
   'live.connection.open': 'Live',

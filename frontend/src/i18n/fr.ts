@@ -168,7 +168,7 @@ export const fr = {
   'settings.data.hint': 'Téléchargez tout ce que SIPCall conserve à votre sujet : profil, relevés d’appels, numéros et sessions.',
   'settings.data.export': 'Télécharger mes données',
   'settings.language': 'Langue',
-  'settings.language.browser': 'Comme ce navigateur ({language})',
+  'settings.language.browser': 'Langue du navigateur ({language})',
   'settings.language.hint': "Conservé dans ce navigateur. Les dates, heures et nombres s'écrivent comme dans cette langue.",
   'live.title': 'Appels en cours',
   'live.connection.open': 'En direct',

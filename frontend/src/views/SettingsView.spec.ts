@@ -23,7 +23,7 @@ describe('SettingsView language', () => {
     const wrapper = mount(SettingsView);
     const select = wrapper.get('select[aria-labelledby=settings-language]');
     expect((select.element as HTMLSelectElement).value).toBe('');
-    expect(select.text()).toContain('As this browser is set (English)');
+    expect(select.text()).toContain('Browser language (English)');
     expect(wrapper.get('h1').text()).toBe('Settings');
 
     await select.setValue('de');
