@@ -176,6 +176,7 @@ export const de = {
   'live.connection.connecting': 'Verbindet…',
   'live.connection.closed': 'Getrennt, neuer Versuch läuft…',
   'live.count': '{n} Anrufe',
+  'live.count.one': '{n} Anruf',
   'live.user': 'Benutzer',
   'live.from': 'Von',
   'live.to': 'An',

@@ -188,6 +188,7 @@ export const en = {
   'live.connection.connecting': 'Connecting…',
   'live.connection.closed': 'Disconnected, retrying…',
   'live.count': '{n} calls',
+  'live.count.one': '{n} call',
   'live.user': 'User',
   'live.from': 'From',
   'live.to': 'To',

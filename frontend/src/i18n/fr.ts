@@ -175,6 +175,7 @@ export const fr = {
   'live.connection.connecting': 'Connexion…',
   'live.connection.closed': 'Déconnecté, nouvel essai…',
   'live.count': '{n} appels',
+  'live.count.one': '{n} appel',
   'live.user': 'Utilisateur',
   'live.from': 'De',
   'live.to': 'Vers',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { de } from './de';
 import { en } from './en';
 import { fr } from './fr';
-import { currentLanguage, formatLocale, languageChoice, resolveLanguage, setLanguageChoice, startI18n, t } from '.';
+import { currentLanguage, formatLocale, languageChoice, resolveLanguage, setLanguageChoice, startI18n, t, tn } from '.';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -70,6 +70,15 @@ describe('the language of the page', () => {
     setLanguageChoice(null);
     expect(localStorage.getItem('sipcall.language')).toBeNull();
     expect(currentLanguage()).toBe('de');
+  });
+
+  it.each([
+    ['en', [0, 1, 2, 1234], ['0 calls', '1 call', '2 calls', '1,234 calls']],
+    ['de', [0, 1, 2, 1234], ['0 Anrufe', '1 Anruf', '2 Anrufe', '1.234 Anrufe']],
+    ['fr', [0, 1, 2, 1234], ['0 appel', '1 appel', '2 appels', '1\u202f234 appels']],
+  ] as const)('counts in %s with its plural rules and its numbers', (language, counts, texts) => {
+    setLanguageChoice(language);
+    expect(counts.map((n) => tn('live.count', n))).toEqual(texts);
   });
 
   it('follows the browser when its languages change', () => {

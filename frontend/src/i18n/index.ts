@@ -105,6 +105,17 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/**
+ * A message about `count` things, {n} written as the language writes numbers.
+ * Where the language's plural rules pick a form the catalogues have
+ * (`live.count.one` beside `live.count`), that form; else the key itself.
+ */
+export function tn(key: MessageKey, count: number, params: Record<string, string | number> = {}): string {
+  const { language, locale } = current.value;
+  const form = `${key}.${new Intl.PluralRules(language).select(count)}`;
+  return t(hasMessage(form) ? form : key, { ...params, n: new Intl.NumberFormat(locale).format(count) });
+}
+
 /** Whether a key built at run time (from a server code, say) names a message. */
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(en, key);
