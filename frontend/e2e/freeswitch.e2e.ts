@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shoot, signIn } from './support/browser.js';
+import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
 import { Carrier, sippMissing } from './support/carrier.js';
 import { DeskPhones, type DeskPhone } from './support/phones.js';
 import { Backend, freePort, type Proc } from './support/stack.js';
@@ -83,8 +83,8 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await backend.api('PATCH', `/api/users/${me.user.id}`, annToken, { extension: '1001' });
     await backend.api('POST', '/api/users', annToken, { email: BOB.email, displayName: BOB.name, password: BOB.password, extension: '1002' });
     browser = await launchChromium();
-    ann = await (await browser.newContext()).newPage();
-    bob = await (await browser.newContext()).newPage();
+    ann = await (await newContext(browser)).newPage();
+    bob = await (await newContext(browser)).newPage();
   });
 
   afterAll(async () => {

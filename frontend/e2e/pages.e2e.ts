@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
-import { launchChromium, shoot, signIn } from './support/browser.js';
+import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
 import { postCdr } from './support/cdrs.js';
 import { Backend, freePort } from './support/stack.js';
 
@@ -50,7 +50,7 @@ describe('pages with data', () => {
     ];
     for (const c of calls) await postCdr(backend.url, SWITCH_PASSWORD, { userId: carlId, caller: '2001', destination: c.destination, startedAt: new Date(now - c.hoursAgo * 3_600_000), billsec: c.billsec, refusedFor: c.refusedFor });
     browser = await launchChromium();
-    admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    admin = await (await newContext(browser, { viewport: { width: 1280, height: 900 } })).newPage();
     admin.on('pageerror', (err) => console.error(`page error: ${err.message}`));
     await signIn(admin, backend.url, ADMIN.email, ADMIN.password);
   });
@@ -154,7 +154,7 @@ describe('pages with data', () => {
   });
 
   it('a user sees only their own history, and sets privacy mode in settings', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const page = await (await newContext(browser, { viewport: { width: 390, height: 844 } })).newPage();
     await signIn(page, backend.url, USER.email, USER.password);
     expect(await page.getByRole('link', { name: 'Live calls' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
-import { launchChromium, shoot, signIn } from './support/browser.js';
+import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
 import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
 
 const noKamailio = kamailioMissing();
@@ -29,7 +29,7 @@ let ann: Page;
 let bob: Page;
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const context = await newContext(browser, { viewport: { width: 1200, height: 800 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`page error: ${err.message}`));

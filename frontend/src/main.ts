@@ -1,8 +1,11 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { startI18n } from './i18n';
 import { createAppRouter } from './router';
 import './styles/tokens.css';
 
+// The language is known before the first word is drawn.
+startI18n();
 const pinia = createPinia();
 createApp(App).use(pinia).use(createAppRouter(pinia)).mount('#app');

@@ -2,7 +2,7 @@
 // loopback ICE candidates allowed (the tests run in a loopback-only namespace).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { root } from './stack.js';
 
 export const SCREENSHOTS = path.join(root, 'frontend/e2e/screenshots');
@@ -21,6 +21,15 @@ export function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+/**
+ * A context (a fresh browser profile) that speaks US English unless the test
+ * asks for another locale: the app follows the browser's language, and the
+ * tests read English words whatever language the machine is set to.
+ */
+export function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ locale: 'en-US', ...options });
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
