@@ -46,6 +46,8 @@ export const en = {
   'dialpad.backspace': 'Delete last digit',
   'dialpad.call': 'Call',
   'dialpad.recent': 'Recent numbers',
+  'dialpad.holdZeroForPlus': 'Hold 0 for + to dial an international number.',
+  'dialpad.preview.numberInCountry': '{number} · {flag} {country}',
   'dialpad.kind.extension': 'Extension {number}',
   'dialpad.kind.emergency': 'Emergency number {number}',
   'dialpad.checking': 'Checking the number…',

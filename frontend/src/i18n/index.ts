@@ -2,6 +2,9 @@ import { en, type MessageKey } from './en';
 
 export type { MessageKey };
 
+/** The language the words are in, for Intl (country names, say): the one catalogue there is. */
+export const uiLanguage = (): string => 'en';
+
 /** The one translation function: every user-visible string goes through it. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = en[key] ?? key;

@@ -6,12 +6,10 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../services/http';
 import * as api from '../services/calls';
+import { cleanDialled } from '../util/phone-number';
 import { usePhoneStore } from './phone';
 import { useSessionStore } from './session';
 
-/** What may be typed or pasted: digits, a leading +, and visual separators. */
-const KEEP = /[^0-9+ ().\-/]/g;
-const MAX_LENGTH = 40;
 const RECENT_MAX = 10;
 const PREVIEW_DELAY_MS = 250;
 
@@ -45,10 +43,9 @@ export const useDialerStore = defineStore('dialer', () => {
     return null;
   });
 
+  /** Typed or pasted text may carry letters (made keypad digits), tabs or a "tel:" prefix: the field keeps what can be dialled. */
   function set(value: string) {
-    // Pasted text may carry letters, tabs or a "tel:" prefix: keep what can be dialled.
-    const cleaned = value.replace(/^tel:/i, '').replace(KEEP, '').slice(0, MAX_LENGTH);
-    input.value = cleaned.replace(/(?!^)\+/g, '');
+    input.value = cleanDialled(value);
   }
   const press = (key: string) => set(input.value + key);
   const backspace = () => set(input.value.slice(0, -1));

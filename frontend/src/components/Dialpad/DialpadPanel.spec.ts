@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as calls from '../../services/calls';
 import * as sipApi from '../../services/sip';
+import { useDialerStore } from '../../stores/dialer';
 import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
 import { phones } from '../../test/fake-phone';
@@ -65,17 +66,55 @@ describe('DialpadPanel', () => {
     // asked once, for what was there when typing paused
     expect(calls.previewDestination).toHaveBeenCalledTimes(1);
     expect(calls.previewDestination).toHaveBeenCalledWith('03012');
-    expect(wrapper.get('.dialpad__preview').text()).toBe('+49301234567 · Germany');
+    expect(wrapper.get('.dialpad__preview').text()).toBe('+49 30 1234567 · 🇩🇪 Germany');
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
   });
 
   it('keeps only what can be dialled from a paste', async () => {
     const wrapper = mountDialpad();
     const input = wrapper.get('#dialpad-number');
-    await input.trigger('paste', { clipboardData: { getData: () => 'tel:+49 (30) 123-456\t' } });
+    await input.trigger('paste', { clipboardData: { getData: () => ' tel:+49 (30) 123-456\t' } });
     expect((input.element as HTMLInputElement).value).toBe('+49 (30) 123-456');
-    await input.setValue('0049abc30+1');
-    expect((input.element as HTMLInputElement).value).toBe('0049301');
+    await input.setValue('0049abc30+1!');
+    expect((input.element as HTMLInputElement).value).toBe('0049222301');
+  });
+
+  it('turns letters typed or pasted into keypad digits, and never leaves what it ignores in the field', async () => {
+    const wrapper = mountDialpad();
+    const input = wrapper.get('#dialpad-number');
+    await input.setValue('0800 FLOWERS');
+    expect((input.element as HTMLInputElement).value).toBe('0800 3569377');
+    expect(useDialerStore().input).toBe('0800 3569377');
+    // a character the field drops is gone from the screen too, even when the store's value did not change
+    await input.setValue('0800 3569377!');
+    expect((input.element as HTMLInputElement).value).toBe('0800 3569377');
+    await input.setValue('');
+    await input.trigger('paste', { clipboardData: { getData: () => '1-800-flowers' } });
+    expect((input.element as HTMLInputElement).value).toBe('1-800-3569377');
+  });
+
+  it('shows the number grouped in international form with the country flag and name', async () => {
+    vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+498003569377', country: 'DE', allowed: true, reason: 'allowed' });
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('0800 FLOWERS');
+    await settle();
+    expect(calls.previewDestination).toHaveBeenCalledWith('0800 3569377');
+    expect(wrapper.get('.dialpad__preview').text()).toBe('+49 800 3569377 · 🇩🇪 Germany');
+  });
+
+  it('has * and # on the keypad and gives + when 0 is held', async () => {
+    const wrapper = mountDialpad();
+    const zero = wrapper.get('button[aria-label="0"]');
+    expect(wrapper.findAll('.dialpad__keys button').map((b) => b.attributes('aria-label'))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#']);
+    await zero.trigger('pointerdown');
+    await vi.advanceTimersByTimeAsync(500);
+    await zero.trigger('pointerup');
+    await zero.trigger('click');
+    await wrapper.get('button[aria-label="*"]').trigger('click');
+    await wrapper.get('button[aria-label="#"]').trigger('click');
+    expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('+*#');
+    // how to get + is said to assistive technology too
+    expect(wrapper.get(`#${zero.attributes('aria-describedby')!}`).text()).toBe('Hold 0 for + to dial an international number.');
   });
 
   it('explains a refused destination in words and keeps the button disabled', async () => {
