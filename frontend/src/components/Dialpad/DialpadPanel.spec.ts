@@ -1,8 +1,9 @@
-import type { DestinationPreview } from '@sipcall/contract';
+import type { CallRecord, DestinationPreview } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as calls from '../../services/calls';
+import * as historyApi from '../../services/history';
 import * as sipApi from '../../services/sip';
 import { useDialerStore } from '../../stores/dialer';
 import { usePhoneStore } from '../../stores/phone';
@@ -12,11 +13,32 @@ import { makeUser } from '../../test/fixtures';
 import DialpadPanel from './DialpadPanel.vue';
 
 vi.mock('../../services/calls', () => ({ previewDestination: vi.fn() }));
+vi.mock('../../services/history', () => ({ listHistory: vi.fn() }));
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
 const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
 const PREMIUM: DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
+
+const callRecord = (over: Partial<CallRecord>): CallRecord => ({
+  id: '1',
+  callUuid: 'c1',
+  userId: 'u1',
+  direction: 'outbound',
+  startedAt: '2026-11-20T10:00:00.000Z',
+  answeredAt: null,
+  endedAt: '2026-11-20T10:01:10.000Z',
+  durationS: 70,
+  billsec: 0,
+  hangupCause: 'NORMAL_CLEARING',
+  sipStatus: 200,
+  decision: 'allow',
+  reason: 'allowed',
+  country: 'DE',
+  destination: '+49301234567',
+  caller: '1001',
+  ...over,
+});
 
 function mountDialpad() {
   const session = useSessionStore();
@@ -45,6 +67,7 @@ describe('DialpadPanel', () => {
     localStorage.clear();
     setActivePinia(createPinia());
     vi.mocked(calls.previewDestination).mockReset().mockResolvedValue(ALLOWED);
+    vi.mocked(historyApi.listHistory).mockReset().mockResolvedValue({ items: [], nextCursor: null });
     phones.length = 0;
     vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
   });
@@ -138,7 +161,7 @@ describe('DialpadPanel', () => {
     await flushPromises();
     expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49301234567']);
     expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['030 1234567']);
-    expect(JSON.parse(localStorage.getItem('sipcall.recent.u1')!)).toEqual(['030 1234567']);
+    expect(JSON.parse(localStorage.getItem('sipcall.recent.u1')!)).toEqual([{ number: '030 1234567', dialled: '+49301234567', at: expect.any(Number) }]);
     // one call at a time
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeDefined();
     expect(wrapper.get('#dialpad-why').text()).toBe('You are in a call.');
@@ -176,5 +199,35 @@ describe('DialpadPanel', () => {
     expect(recent.map((b) => b.text())).toEqual(['+4315123456']);
     await recent[0]!.trigger('click');
     expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('+4315123456');
+  });
+
+  it("lists the recent numbers of the user's own history, both directions, merged with this browser's", async () => {
+    vi.setSystemTime(new Date('2026-11-20T12:00:00Z'));
+    localStorage.setItem('sipcall.recent.u1', JSON.stringify([{ number: '030 1234567', dialled: '+49301234567', at: Date.parse('2026-11-20T11:00:00Z') }]));
+    vi.mocked(historyApi.listHistory).mockResolvedValue({
+      items: [
+        callRecord({ id: 'a', direction: 'inbound', caller: '+4940555000', destination: '1001', startedAt: '2026-11-20T11:30:00.000Z' }),
+        callRecord({ id: 'b', destination: '+49301234567', startedAt: '2026-11-20T10:59:00.000Z' }),
+        callRecord({ id: 'c', destination: '+********567', startedAt: '2026-11-20T10:00:00.000Z' }),
+        callRecord({ id: 'd', destination: '+4315123456', startedAt: '2026-11-19T10:00:00.000Z' }),
+        callRecord({ id: 'e', destination: '+4940555000', startedAt: '2026-11-18T10:00:00.000Z' }),
+      ],
+      nextCursor: null,
+    });
+    const wrapper = mountDialpad();
+    await flushPromises();
+    // the user's own calls, even for an admin who could see everyone's
+    expect(historyApi.listHistory).toHaveBeenCalledWith({ userId: 'u1' }, undefined, 50);
+    expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['+49 40 555000', '030 1234567', '+43 1 5123456']);
+    await wrapper.findAll('.dialpad__recent-number')[2]!.trigger('click');
+    expect((wrapper.get('#dialpad-number').element as HTMLInputElement).value).toBe('+4315123456');
+  });
+
+  it("keeps this browser's recent numbers when history cannot be read", async () => {
+    localStorage.setItem('sipcall.recent.u1', JSON.stringify(['+4315123456']));
+    vi.mocked(historyApi.listHistory).mockRejectedValue(new Error('offline'));
+    const wrapper = mountDialpad();
+    await flushPromises();
+    expect(wrapper.findAll('.dialpad__recent-number').map((b) => b.text())).toEqual(['+4315123456']);
   });
 });
