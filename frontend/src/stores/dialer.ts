@@ -38,7 +38,7 @@ export const useDialerStore = defineStore('dialer', () => {
     () => phone.busy,
     (busy, was) => {
       clearTimeout(settle);
-      if (was && !busy) settle = setTimeout(() => void recent.load(), HISTORY_SETTLE_MS);
+      if (was && !busy) settle = setTimeout(() => void recent.refresh(), HISTORY_SETTLE_MS);
     },
   );
 

@@ -54,6 +54,8 @@ export const useRecentNumbersStore = defineStore('recentNumbers', () => {
   const local = ref<RecentNumber[]>([]);
   const fromHistory = ref<RecentNumber[]>([]);
   const numbers = computed(() => mergeRecent(local.value, fromHistory.value));
+  /** History is read once something shows the list, not by every page that can place a call. */
+  let shown = false;
 
   // Recent numbers belong to whoever is signed in: another user in this tab sees theirs, never these.
   watch(
@@ -61,15 +63,19 @@ export const useRecentNumbersStore = defineStore('recentNumbers', () => {
     (userId) => {
       local.value = readLocal(userId);
       fromHistory.value = [];
-      if (userId) void load();
+      void refresh();
     },
     { immediate: true },
   );
 
-  /** Reads the user's own latest calls (an admin's too: their own, not everyone's). */
-  async function load() {
+  /** Reads the user's own latest calls (an admin's too: their own, not everyone's), and again when they may have changed. */
+  function load(): Promise<void> {
+    shown = true;
+    return refresh();
+  }
+  async function refresh() {
     const userId = session.user?.id;
-    if (!userId) return;
+    if (!shown || !userId) return;
     try {
       const page = await historyApi.listHistory({ userId }, undefined, HISTORY_PAGE);
       if (session.user?.id === userId) fromHistory.value = recentFromHistory(page.items);
@@ -86,7 +92,7 @@ export const useRecentNumbersStore = defineStore('recentNumbers', () => {
     writeLocal(userId, local.value);
   }
 
-  return { numbers, load, remember };
+  return { numbers, load, refresh, remember };
 });
 
 const storageKey = (userId: string) => `sipcall.recent.${userId}`;
