@@ -47,7 +47,7 @@ export const en = {
   'dialpad.call': 'Call',
   'dialpad.recent': 'Recent numbers',
   'dialpad.holdZeroForPlus': 'Hold 0 for + to dial an international number.',
-  'dialpad.preview.numberInCountry': '{number} · {flag} {country}',
+  'dialpad.preview.numberInCountry': '{number} · {country}',
   'dialpad.kind.extension': 'Extension {number}',
   'dialpad.kind.emergency': 'Emergency number {number}',
   'dialpad.checking': 'Checking the number…',

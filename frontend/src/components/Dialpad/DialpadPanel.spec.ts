@@ -89,7 +89,7 @@ describe('DialpadPanel', () => {
     // asked once, for what was there when typing paused
     expect(calls.previewDestination).toHaveBeenCalledTimes(1);
     expect(calls.previewDestination).toHaveBeenCalledWith('03012');
-    expect(wrapper.get('.dialpad__preview').text()).toBe('+49 30 1234567 · 🇩🇪 Germany');
+    expect(wrapper.get('.dialpad__preview').text()).toBe('🇩🇪 +49 30 1234567 · Germany');
     expect(wrapper.get('.dialpad__call').attributes('disabled')).toBeUndefined();
   });
 
@@ -122,7 +122,9 @@ describe('DialpadPanel', () => {
     await wrapper.get('#dialpad-number').setValue('0800 FLOWERS');
     await settle();
     expect(calls.previewDestination).toHaveBeenCalledWith('0800 3569377');
-    expect(wrapper.get('.dialpad__preview').text()).toBe('+49 800 3569377 · 🇩🇪 Germany');
+    expect(wrapper.get('.dialpad__preview').text()).toBe('🇩🇪 +49 800 3569377 · Germany');
+    // the flag is decoration: the country's name is what is read out
+    expect(wrapper.get('.dialpad__flag').attributes('aria-hidden')).toBe('true');
   });
 
   it('has * and # on the keypad and gives + when 0 is held', async () => {
