@@ -87,7 +87,7 @@ describe('the web app in German', () => {
     // The dialpad: its words, and the destination's country in German.
     expect(await page.getByRole('button', { name: 'Anrufen' }).count()).toBe(1);
     await page.getByLabel('Rufnummer').fill('030 1234567');
-    await expect.poll(() => page.locator('.dialpad__preview').textContent()).toContain('+49301234567 · Deutschland');
+    await expect.poll(() => page.locator('.dialpad__preview').textContent()).toContain('+49 30 1234567 · Deutschland');
     await shoot(page, `31-de-dialpad-${name}`);
 
     // History: German dates (02.12.2026, 14:33) and refusal reasons.

@@ -68,6 +68,9 @@ describe('pages with data', () => {
     expect(first).toContain('+49301234567');
     expect(first).toContain('2:05');
     expect(await admin.getByTestId('history-table').textContent()).toContain('Refused: Premium-rate and shared-cost numbers cannot be called.');
+    // no SIP server here: calling back waits for the phone, and says so
+    expect(await rows(admin, 'history-table').first().getByRole('button', { name: 'Call +49301234567 back' }).isDisabled()).toBe(true);
+    expect(await admin.getByTestId('history-call-why').textContent()).toContain('Your browser phone is not connected yet');
     await shoot(admin, '10-history');
     await admin.getByLabel('Number', { exact: true }).fill('030 1234567');
     await admin.getByRole('button', { name: 'Search' }).click();

@@ -1,10 +1,12 @@
 // Two browser pages, registered as two users over SIP on WebSocket (Kamailio),
 // call each other: ringing, answer, audio both ways, hold, hang-up; a refused
-// number explains itself; signing out unregisters.
+// number explains itself; letters become digits and the number is grouped; a
+// history row calls back; signing out unregisters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
+import { postCdr } from './support/cdrs.js';
 import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
 
 const noKamailio = kamailioMissing();
@@ -15,6 +17,7 @@ if (noKamailio) {
 
 const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin', extension: '1001' };
 const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };
+const SWITCH_PASSWORD = 'switch-http-password-for-e2e';
 
 interface User {
   id: string;
@@ -27,6 +30,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let ann: Page;
 let bob: Page;
+let annId = '';
 
 async function newPage(): Promise<Page> {
   const context = await newContext(browser, { viewport: { width: 1200, height: 800 } });
@@ -54,10 +58,12 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
         SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
         SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
         DEFAULT_COUNTRY: 'DE',
+        SWITCH_HTTP_PASSWORD: SWITCH_PASSWORD,
       },
     });
     await backend.start();
     const login = await backend.api<{ accessToken: string; user: User }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
+    annId = login.user.id;
     await backend.api('PATCH', `/api/users/${login.user.id}`, login.accessToken, { extension: ANN.extension });
     const created = await backend.api<{ user: User }>('POST', '/api/users', login.accessToken, { email: BOB.email, displayName: BOB.name, password: BOB.password, extension: BOB.extension });
     await kamailio.start({ [ANN.extension]: login.user.id, [BOB.extension]: created.user.id });
@@ -87,6 +93,38 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
     await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain('Premium-rate and shared-cost numbers cannot be called.');
     expect(await ann.getByRole('button', { name: 'Call', exact: true }).isDisabled()).toBe(true);
     await shoot(ann, '02-refused-number');
+  });
+
+  it('turns letters into keypad digits and shows the number grouped, with its flag and country', async () => {
+    const field = ann.getByLabel('Number to call');
+    await field.fill('');
+    await field.pressSequentially('0800 FLOWERS');
+    expect(await field.inputValue()).toBe('0800 3569377');
+    await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain('🇩🇪 +49 800 3569377 · Germany');
+    expect(await ann.getByRole('button', { name: 'Call', exact: true }).isEnabled()).toBe(true);
+    await ann.setViewportSize({ width: 1440, height: 900 });
+    await shoot(ann, '08-dialpad-1440x900');
+    await ann.setViewportSize({ width: 390, height: 844 });
+    await shoot(ann, '09-dialpad-390x844');
+    await ann.setViewportSize({ width: 1200, height: 800 });
+  });
+
+  it('gives + when 0 is held, by pointer and by keyboard', async () => {
+    const field = ann.getByLabel('Number to call');
+    await field.fill('');
+    const zero = ann.getByRole('button', { name: '0', exact: true });
+    await zero.hover();
+    await ann.mouse.down();
+    await ann.waitForTimeout(700);
+    await ann.mouse.up();
+    expect(await field.inputValue()).toBe('+');
+    await field.fill('');
+    await zero.focus();
+    await ann.keyboard.down('Enter');
+    await ann.waitForTimeout(700);
+    await ann.keyboard.up('Enter');
+    await ann.keyboard.press('Enter');
+    expect(await field.inputValue()).toBe('+0');
   });
 
   it('calls the other page, which rings, answers, and both hear each other', async () => {
@@ -130,6 +168,28 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
     await kamailio.start();
     await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');
     await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');
+  });
+
+  it('calls back from a history row with one click, and lists the number among the recent ones', async () => {
+    await postCdr(backend.url, SWITCH_PASSWORD, { userId: annId, caller: ANN.extension, destination: BOB.extension, startedAt: new Date(Date.now() - 60_000), billsec: 30 });
+    await ann.getByRole('link', { name: 'History' }).click();
+    const callBack = ann.getByRole('button', { name: `Call ${BOB.extension} back` });
+    await expect.poll(() => callBack.count()).toBeGreaterThan(0);
+    await expect.poll(() => callBack.first().isEnabled()).toBe(true);
+    await callBack.first().click();
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
+    await expect.poll(() => callState(ann).textContent()).toMatch(/Ringing|Calling/);
+    // in a call, every row says why it cannot call now
+    await expect.poll(() => callBack.first().isDisabled()).toBe(true);
+    expect(await ann.getByTestId('history-call-why').textContent()).toContain('You are in a call.');
+    await shoot(ann, '18-history-call-back');
+    await ann.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callState(ann).textContent()).toContain('Call ended');
+    await expect.poll(() => callState(bob).textContent()).toContain('Call ended');
+    await ann.getByRole('button', { name: 'Close' }).click();
+    await ann.getByRole('link', { name: 'Phone' }).click();
+    expect(await ann.getByLabel('Number to call').inputValue()).toBe(BOB.extension);
+    await expect.poll(() => ann.getByTestId('dialpad-recent').textContent()).toContain(BOB.extension);
   });
 
   it('unregisters on sign-out: the other page then cannot reach it', async () => {

@@ -1,19 +1,22 @@
 // The dialpad's state: what is typed, what the backend says it would become,
-// the numbers called recently (kept in this browser, per user), and placing a
-// call from this browser's phone.
+// and placing a call from this browser's phone — from the dialpad, or from
+// anywhere that has a number to call back (stores/recent.ts keeps the recent ones).
 import type { DestinationPreview } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../services/http';
 import * as api from '../services/calls';
+import { cleanDialled } from '../util/phone-number';
 import { usePhoneStore } from './phone';
+import { useRecentNumbersStore } from './recent';
 import { useSessionStore } from './session';
 
-/** What may be typed or pasted: digits, a leading +, and visual separators. */
-const KEEP = /[^0-9+ ().\-/]/g;
-const MAX_LENGTH = 40;
-const RECENT_MAX = 10;
 const PREVIEW_DELAY_MS = 250;
+/** A call's record reaches history a moment after it ends. */
+const HISTORY_SETTLE_MS = 3000;
+
+/** Why the phone cannot place a call now, whatever the number. */
+export type PhoneBlock = 'in_call' | 'not_registered';
 
 export const useDialerStore = defineStore('dialer', () => {
   const session = useSessionStore();
@@ -23,32 +26,41 @@ export const useDialerStore = defineStore('dialer', () => {
   const previewError = ref<string | null>(null);
   /** Why the last attempt could not start (`not_registered`, `busy`). */
   const callError = ref<string | null>(null);
-  const recent = ref<string[]>([]);
-  // Recent numbers belong to whoever is signed in: another user in this tab sees theirs, never these.
+  const recent = useRecentNumbersStore();
+  // What is typed belongs to whoever is signed in.
   watch(
     () => session.user?.id ?? null,
-    (userId) => {
-      recent.value = readRecent(userId);
-      input.value = '';
+    () => (input.value = ''),
+  );
+  // The call that just ended, and one that came in, show up among the recent numbers.
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  watch(
+    () => phone.busy,
+    (busy, was) => {
+      clearTimeout(settle);
+      if (was && !busy) settle = setTimeout(() => void recent.refresh(), HISTORY_SETTLE_MS);
     },
-    { immediate: true },
   );
 
   const trimmed = computed(() => input.value.trim());
+  /** Why no call can be placed now, whatever the number, or null. */
+  const phoneBlockedBy = computed<PhoneBlock | null>(() => {
+    if (phone.busy) return 'in_call';
+    if (phone.registration !== 'registered') return 'not_registered';
+    return null;
+  });
   /** Why the call button is disabled, or null when a call may be placed. */
   const blockedBy = computed<string | null>(() => {
     if (trimmed.value === '') return 'empty';
-    if (phone.busy) return 'in_call';
-    if (phone.registration !== 'registered') return 'not_registered';
+    if (phoneBlockedBy.value) return phoneBlockedBy.value;
     if (!preview.value) return previewError.value ? 'check_failed' : 'checking';
     if (!preview.value.allowed) return preview.value.reason;
     return null;
   });
 
+  /** Typed or pasted text may carry letters (made keypad digits), tabs or a "tel:" prefix: the field keeps what can be dialled. */
   function set(value: string) {
-    // Pasted text may carry letters, tabs or a "tel:" prefix: keep what can be dialled.
-    const cleaned = value.replace(/^tel:/i, '').replace(KEEP, '').slice(0, MAX_LENGTH);
-    input.value = cleaned.replace(/(?!^)\+/g, '');
+    input.value = cleanDialled(value);
   }
   const press = (key: string) => set(input.value + key);
   const backspace = () => set(input.value.slice(0, -1));
@@ -83,35 +95,25 @@ export const useDialerStore = defineStore('dialer', () => {
       callError.value = phone.busy ? 'busy' : 'not_registered';
       return;
     }
-    remember(number);
+    recent.remember(number, target);
   }
 
-  function remember(number: string) {
-    const userId = session.user?.id;
-    if (!userId) return;
-    recent.value = [number, ...recent.value.filter((n) => n !== number)].slice(0, RECENT_MAX);
-    writeRecent(userId, recent.value);
-  }
-
-  function storageKey(userId: string) {
-    return `sipcall.recent.${userId}`;
-  }
-  function readRecent(userId: string | null): string[] {
-    if (!userId) return [];
-    try {
-      const stored: unknown = JSON.parse(localStorage.getItem(storageKey(userId)) ?? '[]');
-      return Array.isArray(stored) ? stored.filter((n): n is string => typeof n === 'string').slice(0, RECENT_MAX) : [];
-    } catch {
-      return [];
+  /**
+   * Calls back a number as history keeps it (E.164 or an extension, already
+   * what the backend normalised): fills the dialpad with it and places the
+   * call at once. False when the phone cannot call now.
+   */
+  function callBack(number: string): boolean {
+    if (phoneBlockedBy.value !== null) return false;
+    set(number);
+    const target = trimmed.value;
+    if (target === '' || !phone.place(target)) {
+      callError.value = phone.busy ? 'busy' : 'not_registered';
+      return false;
     }
-  }
-  function writeRecent(userId: string, numbers: string[]) {
-    try {
-      localStorage.setItem(storageKey(userId), JSON.stringify(numbers));
-    } catch {
-      // Private mode or a full storage: recent numbers are a convenience.
-    }
+    recent.remember(target, target);
+    return true;
   }
 
-  return { input, preview, previewError, callError, recent, blockedBy, set, press, backspace, call };
+  return { input, preview, previewError, callError, blockedBy, phoneBlockedBy, set, press, backspace, call, callBack };
 });

@@ -2,14 +2,22 @@ import type { CallRecord } from '@sipcall/contract';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as calls from '../services/calls';
 import * as api from '../services/history';
 import { ApiError } from '../services/http';
+import * as sipApi from '../services/sip';
+import { useDialerStore } from '../stores/dialer';
 import { dayBoundary } from '../stores/history';
+import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
+import { phones } from '../test/fake-phone';
 import { makeUser } from '../test/fixtures';
 import HistoryView from './HistoryView.vue';
 
 vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
+vi.mock('../services/calls', () => ({ previewDestination: vi.fn() }));
+vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/users', () => ({
   listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
 }));
@@ -42,10 +50,20 @@ function mountView(privacyMode = false, role: 'user' | 'admin' = 'user') {
   return mount(HistoryView);
 }
 
+/** The browser phone, registered. */
+async function registerPhone() {
+  await usePhoneStore().connect();
+  phones.at(-1)!.register();
+  await flushPromises();
+}
+
 describe('HistoryView', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     vi.mocked(api.listHistory).mockReset();
+    vi.mocked(calls.previewDestination).mockReset().mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' });
+    phones.length = 0;
+    vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
   });
 
   it('lists calls with the other number, country, talk time and the outcome in words', async () => {
@@ -61,7 +79,7 @@ describe('HistoryView', () => {
     const wrapper = mountView();
     await flushPromises();
     const rows = wrapper.findAll('tbody tr').map((r) => r.findAll('td').map((c) => c.text()));
-    expect(rows[0]!.slice(1)).toEqual(['Outgoing', '+49301234567', 'Germany', '1:05', 'Answered']);
+    expect(rows[0]!.slice(1, 6)).toEqual(['Outgoing', '+49301234567', 'Germany', '1:05', 'Answered']);
     expect(rows[1]![5]).toBe('Refused: Premium-rate and shared-cost numbers cannot be called.');
     expect(rows[2]!.slice(1, 3)).toEqual(['Incoming', '+4940555000']);
     expect(rows[2]![5]).toBe('Cancelled');
@@ -127,5 +145,56 @@ describe('HistoryView', () => {
     expect(dayBoundary('2026-13-45', false)).toBeUndefined();
     expect(dayBoundary('yesterday', false)).toBeUndefined();
     expect(new Date(dayBoundary('2026-11-02', true)!).getDate()).toBe(3);
+  });
+
+  it('calls a row back with one click: fills the dialpad and places the call from the browser phone', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({
+      items: [record({}), record({ id: '3', direction: 'inbound', caller: '+4940555000', destination: '1001' })],
+      nextCursor: null,
+    });
+    const wrapper = mountView();
+    await registerPhone();
+    await flushPromises();
+    const buttons = wrapper.findAll('[data-testid=history-call]');
+    expect(buttons.map((b) => b.attributes('aria-label'))).toEqual(['Call +49301234567 back', 'Call +4940555000 back']);
+    expect(buttons.every((b) => b.attributes('disabled') === undefined)).toBe(true);
+    expect(wrapper.get('#history-call-why').text()).toBe('');
+    await buttons[1]!.trigger('click');
+    await flushPromises();
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+4940555000']);
+    expect(useDialerStore().input).toBe('+4940555000');
+    // one call at a time: every row says why it cannot call now
+    expect(wrapper.findAll('[data-testid=history-call]').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
+    expect(wrapper.get('#history-call-why').text()).toBe('You are in a call.');
+  });
+
+  it('disables calling back, with the reason, while the browser phone is not registered', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({ items: [record({})], nextCursor: null });
+    const wrapper = mountView();
+    await flushPromises();
+    const button = wrapper.get('[data-testid=history-call]');
+    expect(button.attributes('disabled')).toBeDefined();
+    expect(button.attributes('aria-describedby')).toBe('history-call-why');
+    expect(wrapper.get('#history-call-why').text()).toBe('Your browser phone is not connected yet, so calls cannot be placed.');
+    await button.trigger('click');
+    expect(useDialerStore().input).toBe('');
+    await registerPhone();
+    expect(wrapper.get('[data-testid=history-call]').attributes('disabled')).toBeUndefined();
+    expect(wrapper.get('#history-call-why').text()).toBe('');
+  });
+
+  it('cannot call back a number that is erased or masked by the server, but can when only the screen hides it', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({ items: [record({ destination: null }), record({ id: '2', destination: '+********567' }), record({ id: '3' })], nextCursor: null });
+    const wrapper = mountView();
+    await registerPhone();
+    await flushPromises();
+    await wrapper.get('.history__privacy input').setValue(true);
+    const buttons = wrapper.findAll('[data-testid=history-call]');
+    expect(buttons.map((b) => b.attributes('disabled') !== undefined)).toEqual([true, true, false]);
+    expect(buttons[0]!.attributes('title')).toBe('Call back not possible: the number is hidden or erased.');
+    // the number hidden on screen stays out of the button's name too
+    expect(buttons[2]!.attributes('aria-label')).toBe('Call +********567 back');
+    await buttons[2]!.trigger('click');
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49301234567']);
   });
 });
