@@ -46,6 +46,8 @@ import { CallAnalytics } from './history/analytics.js';
 import { PrivacyService } from './history/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
 import { sipApi, sipRouter } from './sip/sip.routes.js';
+import { PhoneSystemService } from './sip/phone-system.js';
+import { phoneSystemApi, phoneSystemRouter } from './sip/phone-system.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -113,6 +115,7 @@ export interface Services {
   history: CallHistory;
   privacy: PrivacyService;
   analytics: CallAnalytics;
+  phoneSystem: PhoneSystemService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
@@ -157,7 +160,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
+  const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
+  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -282,6 +286,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/destinations', 'signed-in', 'routing', [destinationsRouter({ dialplan: services.dialplan }), destinationsApi]);
   mount('/api/calls', 'signed-in', 'calls', [callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }), callsApi]);
   mount('/api/sip', 'signed-in', 'sip', [sipRouter({ sip: services.sip }), sipApi]);
+  mount('/api/phone-system', 'signed-in', 'sip', [phoneSystemRouter({ phoneSystem: services.phoneSystem }), phoneSystemApi]);
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 
