@@ -17,6 +17,10 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+/** 14:03:12: when something happens next or happened today. */
+export const formatTime = (at: string | number | Date) => timeOfDay.format(new Date(at));
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 
