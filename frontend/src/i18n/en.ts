@@ -314,6 +314,13 @@ export const en = {
   'live.switch.not_configured': 'No switch connected',
   'live.switch.down': 'Switch unreachable',
   'live.switch.downRetry': 'Switch unreachable, next try at {time}',
+
+  // --- Sessions: an expired session on the login page ---
+  'session.expired.after': 'You were signed out at {time}, {duration} after signing in. Sign in again to continue.',
+  'session.expired.at': 'You were signed out at {time}. Sign in again to continue.',
+  'session.span.underMinute': 'less than a minute',
+  'session.span.minutes': '{m} min',
+  'session.span.hours': '{h} h {m} min',
 } as const satisfies Record<string, string> & Record<ListWords, string>;
 
 export type MessageKey = keyof typeof en;
