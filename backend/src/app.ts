@@ -47,6 +47,8 @@ import { PrivacyService } from './history/privacy.js';
 import { BlindIndex, KeyRing, type KeyStore } from './crypto/keys.js';
 import { registrationsApi, registrationsRouter, sipApi, sipRouter } from './sip/sip.routes.js';
 import { SipRegistrations } from './sip/registrations.js';
+import { PhoneSystemService } from './sip/phone-system.js';
+import { phoneSystemApi, phoneSystemRouter } from './sip/phone-system.routes.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -115,6 +117,7 @@ export interface Services {
   history: CallHistory;
   privacy: PrivacyService;
   analytics: CallAnalytics;
+  phoneSystem: PhoneSystemService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
@@ -160,7 +163,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
-  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics };
+  const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
+  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -286,6 +290,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/calls', 'signed-in', 'calls', [callsRouter({ calls: services.calls, refuseNewCalls: refuseWhileDraining(deps.lifecycle) }), callsApi]);
   mount('/api/sip', 'signed-in', 'sip', [sipRouter({ sip: services.sip }), sipApi]);
   mount('/api/registrations', 'admin', 'sip', [registrationsRouter({ registrations: services.registrations }), registrationsApi]);
+  mount('/api/phone-system', 'signed-in', 'sip', [phoneSystemRouter({ phoneSystem: services.phoneSystem }), phoneSystemApi]);
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 

@@ -164,6 +164,8 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
   it('shows reconnecting when the SIP server goes away, and registers again when it is back', async () => {
     await kamailio.stop();
     await expect.poll(() => ann.getByTestId('phone-status').textContent()).toContain('Phone reconnecting');
+    // The header names the server it cannot reach, why, and by when it tries again.
+    await expect.poll(() => ann.getByTestId('phone-status').getAttribute('title')).toMatch(/^Cannot reach the phone server at 127\.0\.0\.1:\d+ \(connection closed with code \d+\)\. Next try by .+\.$/);
     await shoot(ann, '07-reconnecting');
     await kamailio.start();
     await expect.poll(() => ann.getByTestId('phone-status').textContent(), { timeout: 40_000 }).toContain('Phone ready');

@@ -27,6 +27,17 @@ export class SwitchUnavailableError extends Error {
   }
 }
 
+/** A node's life as the API reports it: its state since when, and while it is down, why and when it tries again. */
+export interface NodeStatus {
+  name: string;
+  state: NodeState;
+  since: Date;
+  /** Why the last attempt failed or the link dropped; null once it is ready. */
+  lastError: string | null;
+  /** When the next connection attempt is due, while it waits for one. */
+  nextRetryAt: Date | null;
+}
+
 export interface Backoff {
   baseMs: number;
   maxMs: number;
@@ -48,6 +59,9 @@ export interface SwitchNodeOptions {
 export class SwitchNode {
   readonly name: string;
   private current: NodeState = 'stopped';
+  private since = new Date();
+  private lastError: string | null = null;
+  private retryAt: Date | null = null;
   private client: EslClient | null = null;
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -65,6 +79,10 @@ export class SwitchNode {
 
   get state(): NodeState {
     return this.current;
+  }
+
+  status(): NodeStatus {
+    return { name: this.name, state: this.current, since: this.since, lastError: this.lastError, nextRetryAt: this.retryAt };
   }
 
   start(): void {
@@ -148,6 +166,7 @@ export class SwitchNode {
   private onLost(client: EslClient, reason: string): void {
     if (this.client !== client || this.current === 'stopped') return;
     this.client = null;
+    this.lastError = reason;
     this.setState('lost', { reason });
     this.scheduleReconnect(reason, false);
   }
@@ -159,9 +178,12 @@ export class SwitchNode {
     const delay = Math.round((this.options.random ?? Math.random)() * ceiling);
     this.attempt++;
     this.options.metrics.eslReconnects.inc({ node: this.name });
+    this.lastError = reason;
+    this.retryAt = new Date(Date.now() + delay);
     this.setState('reconnecting', { reason, delayMs: delay, attempt: this.attempt, authFailed });
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.retryAt = null;
       if (this.current === 'stopped') return;
       this.setState('connecting');
       void this.connect();
@@ -170,7 +192,10 @@ export class SwitchNode {
   }
 
   private setState(state: NodeState, details: Record<string, unknown> = {}): void {
+    if (state !== this.current) this.since = new Date();
     this.current = state;
+    if (state === 'ready') this.lastError = null;
+    if (state !== 'reconnecting') this.retryAt = null;
     const { metrics } = this.options;
     metrics.switchNodeUp.set({ node: this.name }, state === 'ready' ? 1 : 0);
     for (const s of NODE_STATES) metrics.switchNodeState.set({ node: this.name, state: s }, s === state ? 1 : 0);

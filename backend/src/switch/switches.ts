@@ -4,7 +4,9 @@ import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ChannelEvent } from './events.js';
-import { SwitchNode, SwitchUnavailableError, type Backoff, type NodeState } from './node.js';
+import { SwitchNode, SwitchUnavailableError, type Backoff, type NodeState, type NodeStatus } from './node.js';
+
+export type { NodeStatus };
 
 export type SwitchEventListener = (node: SwitchNode, event: ChannelEvent) => void;
 export type SwitchConnectedListener = (node: SwitchNode) => Promise<void>;
@@ -91,6 +93,11 @@ export class SwitchPool {
 
   states(): Record<string, NodeState> {
     return Object.fromEntries(this.nodes.map((n) => [n.name, n.state]));
+  }
+
+  /** Every node's life: state, since when, the last error and the next attempt while it is down. */
+  statuses(): NodeStatus[] {
+    return this.nodes.map((n) => n.status());
   }
 
   /** Ready for traffic while at least one node is; the details name every node's state. */

@@ -6,6 +6,8 @@ import { registeredPhone } from '../test/session';
 import { useSipPhone } from './useSipPhone';
 
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+// The phone system is there: the browser registers.
+vi.mock('../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 
 describe('useSipPhone', () => {

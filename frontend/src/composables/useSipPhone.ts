@@ -4,16 +4,22 @@
 import { storeToRefs } from 'pinia';
 import { computed, reactive } from 'vue';
 import { usePhoneStore } from '../stores/phone';
+import { usePhoneSystemStore } from '../stores/phoneSystem';
 
 export function useSipPhone() {
   const phone = usePhoneStore();
-  const { registration, registrationDetail, startError, call, busy, elapsedS, remoteStream, quality } = storeToRefs(phone);
+  const { registration, registrationDetail, connectionLoss, wssUrl, startError, call, busy, elapsedS, remoteStream, quality } = storeToRefs(phone);
+  /** Whether there is a phone system at all, and whether SIPCall reaches it (GET /api/phone-system). */
+  const { system } = storeToRefs(usePhoneSystemStore());
   /** Connected or on hold: the other party is there to hold, mute, transfer or measure. */
   const live = computed(() => call.value?.state === 'connected' || call.value?.state === 'held');
 
   return reactive({
     registration,
     registrationDetail,
+    connectionLoss,
+    wssUrl,
+    system,
     startError,
     call,
     busy,

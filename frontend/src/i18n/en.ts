@@ -1,5 +1,5 @@
 // English strings, the catalogue every other language is checked against.
-import type { CallDirection, LiveCallState, RefusalReason } from '@sipcall/contract';
+import type { CallDirection, LiveCallState, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
 import type { CallState } from '../sip/call-session';
 import type { RegistrationState } from '../sip/phone';
 
@@ -13,7 +13,10 @@ type ListWords =
   | `live.callState.${LiveCallState}`
   | `history.direction.${CallDirection}`
   | `call.state.${CallState}`
-  | `phone.state.${RegistrationState}`;
+  | `phone.state.${RegistrationState}`
+  | `phoneSystem.state.${Exclude<PhoneSystemStatus, 'ready'>}`
+  | `phoneSystem.linkState.${SwitchLinkState}`
+  | `live.switch.${Exclude<PhoneSystemStatus, 'ready'>}`;
 
 export const en = {
   'app.name': 'SIPCall',
@@ -320,6 +323,39 @@ export const en = {
   'users.empty': 'No users match.',
   'users.search': 'Search by name or email',
   'error.generic': 'Something went wrong: {message}',
+
+  // --- No switch, said plainly: the phone system (GET /api/phone-system) and the SIP connection ---
+  'phoneSystem.state.not_configured': 'No phone system',
+  'phoneSystem.state.down': 'Phone system unreachable',
+  'phoneSystem.notConfigured.title': 'No phone system is connected to SIPCall yet',
+  'phoneSystem.notConfigured.user': 'Calls cannot be made or received from this browser until an administrator connects a phone system.',
+  'phoneSystem.notConfigured.admin': 'SIPCall drives FreeSWITCH. To connect one, set FREESWITCH_NODES (the switch’s event socket, esl://:password@host:8021) and SIP_WSS_URL (where browsers register, wss://host:7443), then restart SIPCall.',
+  'phoneSystem.notConfigured.docs': 'Every setting is described in docs/configuration.md.',
+  'phoneSystem.down.title': 'The phone system is not reachable right now',
+  'phoneSystem.down.user': 'Calls cannot be made or received until SIPCall reaches its phone system again. It keeps trying.',
+  'phoneSystem.down.retry': 'Next try at {time}.',
+  'phoneSystem.switch': 'Switch {name}: {state} since {since}.',
+  'phoneSystem.switch.error': 'Last error: {error}.',
+  'phoneSystem.switch.retry': 'Next try at {time}.',
+  'phoneSystem.linkState.connecting': 'connecting',
+  'phoneSystem.linkState.ready': 'connected',
+  'phoneSystem.linkState.lost': 'link lost',
+  'phoneSystem.linkState.reconnecting': 'unreachable, retrying',
+  'phoneSystem.linkState.stopped': 'stopped',
+  'phone.connection.lost': 'Cannot reach the phone server at {host} ({error}). Next try by {time}.',
+  'phone.connection.lostShort': 'next try by {time}',
+  'phone.connection.closed': 'connection closed with code {code}',
+  'phone.connection.unknown': 'no connection',
+  'live.switch.not_configured': 'No switch connected',
+  'live.switch.down': 'Switch unreachable',
+  'live.switch.downRetry': 'Switch unreachable, next try at {time}',
+
+  // --- Sessions: an expired session on the login page ---
+  'session.expired.after': 'You were signed out at {time}, {duration} after signing in. Sign in again to continue.',
+  'session.expired.at': 'You were signed out at {time}. Sign in again to continue.',
+  'session.span.underMinute': 'less than a minute',
+  'session.span.minutes': '{m} min',
+  'session.span.hours': '{h} h {m} min',
 } as const satisfies Record<string, string> & Record<ListWords, string>;
 
 export type MessageKey = keyof typeof en;

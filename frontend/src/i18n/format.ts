@@ -70,6 +70,9 @@ export function formatDurationWords(seconds: number): string {
 /** A moment, as history and the audit log list them: 2 Dec 2026, 14:33 · 02.12.2026, 14:33. */
 export const formatDateTime = (iso: string) => dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
+/** 14:03:12: when something happens next, or happened today. */
+export const formatTime = (at: string | number | Date) => dateFormat({ timeStyle: 'medium' }).format(new Date(at));
+
 /** A day on a chart's axis: Dec 2 · 2. Dez. */
 export const formatDay = (iso: string) => dateFormat({ month: 'short', day: 'numeric' }).format(new Date(iso));
 

@@ -10,6 +10,9 @@ import { targetUri } from './phone';
 
 const REASON_HEADER = 'X-SIPCall-Reason';
 const REGISTER_EXPIRES_S = 300;
+/** JsSIP's reconnect backoff, in whole seconds. */
+const RECOVERY_MIN_S = 2;
+const RECOVERY_MAX_S = 30;
 
 export const createJsSipPhone: PhoneFactory = (config: PhoneConfig, events: PhoneEvents) => {
   const socket = new JsSIP.WebSocketInterface(config.wssUrl);
@@ -21,19 +24,31 @@ export const createJsSipPhone: PhoneFactory = (config: PhoneConfig, events: Phon
     register: true,
     register_expires: REGISTER_EXPIRES_S,
     session_timers: false,
-    connection_recovery_min_interval: 2,
-    connection_recovery_max_interval: 30,
+    connection_recovery_min_interval: RECOVERY_MIN_S,
+    connection_recovery_max_interval: RECOVERY_MAX_S,
     user_agent: 'SIPCall web',
   });
   let stopping = false;
   let everConnected = false;
+  /** Failed attempts since the socket was last open, as JsSIP counts them. */
+  let attempts = 0;
 
-  ua.on('connecting', () => events.registration(everConnected ? 'reconnecting' : 'connecting'));
+  ua.on('connecting', (e) => {
+    attempts = e.attempts;
+    events.registration(everConnected ? 'reconnecting' : 'connecting');
+  });
   ua.on('connected', () => {
     everConnected = true;
+    attempts = 0;
+    events.connection(null);
   });
-  ua.on('disconnected', () => {
-    if (!stopping) events.registration('reconnecting');
+  ua.on('disconnected', (e) => {
+    if (stopping) return;
+    events.registration('reconnecting');
+    // JsSIP waits a random whole number of seconds, at most 2^attempt within its
+    // interval, and does not say which: the latest the next attempt starts is what we can say.
+    const waitS = Math.min(RECOVERY_MAX_S, Math.max(RECOVERY_MIN_S, 2 ** (attempts + 1)));
+    events.connection({ code: typeof e.code === 'number' ? e.code : null, reason: e.reason || null, retryBy: Date.now() + waitS * 1000 });
   });
   ua.on('registered', () => events.registration('registered'));
   ua.on('unregistered', () => {

@@ -13,9 +13,20 @@ export interface PhoneConfig {
   displayName: string;
 }
 
+/** The SIP WebSocket dropped or could not be opened, and when the next attempt starts at the latest. */
+export interface ConnectionLoss {
+  /** The WebSocket's close code (1006: it never opened, or closed without a word). */
+  code: number | null;
+  reason: string | null;
+  /** Epoch ms by which the phone tries again. */
+  retryBy: number;
+}
+
 export interface PhoneEvents {
   /** `detail` says why for `failed` (a SIP cause such as "Authentication Error"). */
   registration(state: RegistrationState, detail?: string): void;
+  /** The WebSocket was lost (and is retried), or null once it is open again. */
+  connection(loss: ConnectionLoss | null): void;
   incoming(call: SipCall): void;
 }
 

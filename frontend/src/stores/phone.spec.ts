@@ -2,6 +2,8 @@ import type { SipCredentials } from '@sipcall/contract';
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PhoneSystem } from '@sipcall/contract';
+import * as phoneSystemApi from '../services/phoneSystem';
 import * as sipApi from '../services/sip';
 import { phones } from '../test/fake-phone';
 import { registeredPhone, signedIn } from '../test/session';
@@ -9,10 +11,13 @@ import { usePhoneStore } from './phone';
 
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+vi.mock('../services/phoneSystem', () => ({ fetchPhoneSystem: vi.fn() }));
 
 const CREDS: SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
 
 const registered = registeredPhone;
+const READY: PhoneSystem = { configured: true, status: 'ready', nextRetryAt: null, wssUrl: CREDS.wssUrl };
+const NOT_CONFIGURED: PhoneSystem = { configured: false, status: 'not_configured', nextRetryAt: null, wssUrl: null };
 
 describe('phone store', () => {
   beforeEach(() => {
@@ -21,8 +26,79 @@ describe('phone store', () => {
     phones.length = 0;
     vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue(CREDS);
     vi.mocked(sipApi.revokeCredentials).mockReset().mockResolvedValue(undefined);
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockReset().mockResolvedValue(READY);
   });
   afterEach(() => vi.useRealTimers());
+
+  it('does not register, nor ask for a SIP account, when no switch is configured', async () => {
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue(NOT_CONFIGURED);
+    signedIn();
+    const store = usePhoneStore();
+    await store.connect();
+    expect(phones).toHaveLength(0);
+    expect(sipApi.fetchCredentials).not.toHaveBeenCalled();
+    expect(store.registration).toBe('offline');
+  });
+
+  it('asks again rarely while none is configured, and registers once one is', async () => {
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue(NOT_CONFIGURED);
+    signedIn();
+    const store = usePhoneStore();
+    await store.connect();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(1);
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue(READY);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    await flushPromises();
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    expect(phones).toHaveLength(1);
+    expect(phones[0]!.started).toBe(1);
+    expect(store.registration).toBe('connecting');
+  });
+
+  it('while the switch is down, asks again when the backend retries it (within bounds), not sooner', async () => {
+    const retryAt = new Date(Date.now() + 20_000).toISOString();
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue({ ...READY, status: 'down', nextRetryAt: retryAt });
+    await registered();
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(1);
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue(READY);
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    // ready: nothing more to poll for
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+  });
+
+  it('registers anyway when the backend cannot say, and asks again with growing waits', async () => {
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockRejectedValue(new Error('502'));
+    const { store } = await registered();
+    expect(store.registration).toBe('registered');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(3);
+  });
+
+  it('keeps the lost SIP connection with when it is retried, asks whether the switch is down, and forgets it once open', async () => {
+    const { store, phone } = await registered();
+    vi.advanceTimersByTime(10_000);
+    phone.events.registration('reconnecting');
+    phone.events.connection({ code: 1006, reason: null, retryBy: Date.now() + 4_000 });
+    await flushPromises();
+    expect(store.connectionLoss).toEqual({ code: 1006, reason: null, retryBy: Date.now() + 4_000 });
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    // a flapping connection does not hammer the API
+    phone.events.connection({ code: 1006, reason: null, retryBy: Date.now() + 8_000 });
+    await flushPromises();
+    expect(phoneSystemApi.fetchPhoneSystem).toHaveBeenCalledTimes(2);
+    phone.events.connection(null);
+    phone.register();
+    expect(store.connectionLoss).toBeNull();
+  });
 
   it('registers with the session SIP account and shows each registration state', async () => {
     const { store, phone } = await registered();

@@ -9,8 +9,9 @@ import type { CallQuality } from '../sip/call-quality';
 import { CallSession, type CallView } from '../sip/call-session';
 import { alertIncoming, type IncomingAlert } from '../sip/incoming-alert';
 import { createJsSipPhone } from '../sip/jssip-phone';
-import type { RegistrationState, SipCall, SipPhone } from '../sip/phone';
+import type { ConnectionLoss, RegistrationState, SipCall, SipPhone } from '../sip/phone';
 import { useDevicesStore } from './devices';
+import { usePhoneSystemStore } from './phoneSystem';
 import { useSessionStore } from './session';
 
 /** How long an ended call stays on screen with its outcome. */
@@ -19,8 +20,12 @@ const ENDED_VISIBLE_MS = 5000;
 export const usePhoneStore = defineStore('phone', () => {
   const session = useSessionStore();
   const devices = useDevicesStore();
+  const phoneSystem = usePhoneSystemStore();
   const registration = ref<RegistrationState>('offline');
   const registrationDetail = ref<string | null>(null);
+  /** The SIP WebSocket's last loss while it is being retried; null while it is open. */
+  const connectionLoss = ref<ConnectionLoss | null>(null);
+  const wssUrl = ref<string | null>(null);
   const startError = ref<string | null>(null);
   const call = ref<CallView | null>(null);
   const remoteStream = shallowRef<MediaStream | null>(null);
@@ -48,6 +53,14 @@ export const usePhoneStore = defineStore('phone', () => {
   async function connect() {
     if (phone || session.status !== 'signedIn' || !session.user) return;
     startError.value = null;
+    // No switch configured: there is nothing to register with, so the WebSocket is
+    // never opened. When the backend cannot say (an older one, a hiccup), try anyway.
+    const system = await phoneSystem.follow();
+    if (system && !system.configured) {
+      registration.value = 'offline';
+      return;
+    }
+    if (phone || session.status !== 'signedIn' || !session.user) return;
     registration.value = 'connecting';
     let creds: SipCredentials;
     try {
@@ -59,9 +72,10 @@ export const usePhoneStore = defineStore('phone', () => {
     }
     if (phone || session.status !== 'signedIn') return;
     authRetried = false;
+    wssUrl.value = creds.wssUrl;
     phone = createJsSipPhone(
       { username: creds.username, password: creds.password, domain: creds.domain, wssUrl: creds.wssUrl, iceServers: creds.iceServers, displayName: session.user.displayName },
-      { registration: (state, detail) => void onRegistration(state, detail), incoming: onIncoming },
+      { registration: (state, detail) => void onRegistration(state, detail), connection: onConnection, incoming: onIncoming },
     );
     phone.start();
   }
@@ -84,6 +98,13 @@ export const usePhoneStore = defineStore('phone', () => {
     }
     registration.value = state;
     registrationDetail.value = detail ?? null;
+    if (state === 'registered' || state === 'offline') connectionLoss.value = null;
+  }
+
+  function onConnection(loss: ConnectionLoss | null) {
+    connectionLoss.value = loss;
+    // Is it the switch, or only the way to it? The phone system says (at most every few seconds).
+    if (loss) void phoneSystem.check();
   }
 
   /** Unregisters and gives this session's SIP password up (before signing out). */
@@ -93,6 +114,7 @@ export const usePhoneStore = defineStore('phone', () => {
     current?.hangup();
     if (p) await p.stop();
     registration.value = 'offline';
+    connectionLoss.value = null;
     if (revoke && session.status === 'signedIn') await sipApi.revokeCredentials().catch(() => undefined);
   }
 
@@ -105,7 +127,17 @@ export const usePhoneStore = defineStore('phone', () => {
   watch(
     () => session.status,
     (status) => {
-      if (status !== 'signedIn') void disconnect(false);
+      if (status !== 'signedIn') {
+        phoneSystem.stop();
+        void disconnect(false);
+      }
+    },
+  );
+  // A switch configured since (SIPCall restarted with one): register now.
+  watch(
+    () => phoneSystem.system?.configured,
+    (configured, before) => {
+      if (configured && before === false) void connect();
     },
   );
 
@@ -181,6 +213,8 @@ export const usePhoneStore = defineStore('phone', () => {
   return {
     registration,
     registrationDetail,
+    connectionLoss,
+    wssUrl,
     startError,
     call,
     busy,

@@ -88,4 +88,33 @@ describe('session store', () => {
     expect(store.status).toBe('signedOut');
     expect(store.accessToken).toBeNull();
   });
+
+  it('remembers when a session ended under the user (its renewal refused while signed in), with how long it ran', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.mocked(auth.login).mockResolvedValue(session('t1'));
+      const store = useSessionStore();
+      await store.login('ann@example.com', 'pw');
+      const signedInAt = Date.now();
+      vi.mocked(auth.refresh).mockRejectedValue(new ApiError(401, 'invalid_refresh_token', 'no'));
+      // the token is renewed at 80 % of its 600 s
+      await vi.advanceTimersByTimeAsync(480_000);
+      expect(store.status).toBe('signedOut');
+      expect(store.ended).toEqual({ at: signedInAt + 480_000, signedInAt });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says nothing ended when there was no session to begin with, or the user signed out', async () => {
+    vi.mocked(auth.refresh).mockRejectedValue(new ApiError(401, 'invalid_refresh_token', 'no'));
+    const store = useSessionStore();
+    expect(await store.restore()).toBe(false);
+    expect(store.ended).toBeNull();
+    vi.mocked(auth.login).mockResolvedValue(session('t1'));
+    vi.mocked(auth.logout).mockResolvedValue(undefined);
+    await store.login('ann@example.com', 'pw');
+    await store.logout();
+    expect(store.ended).toBeNull();
+  });
 });

@@ -10,11 +10,20 @@ import { ApiError, setTokenSource } from '../services/http';
 
 export type SessionStatus = 'unknown' | 'signedOut' | 'signedIn';
 
+/** A session that ended without the user signing out (its refresh was refused): when, and since when it had run in this tab. */
+export interface SessionEnd {
+  at: number;
+  /** When the user signed in on this page; null when the session was picked up from the cookie. */
+  signedInAt: number | null;
+}
+
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
   const accessToken = ref<string | null>(null);
   const status = ref<SessionStatus>('unknown');
   const isAdmin = computed(() => user.value?.role === 'admin');
+  const ended = ref<SessionEnd | null>(null);
+  let signedInAt: number | null = null;
   let refreshing: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -29,6 +38,7 @@ export const useSessionStore = defineStore('session', () => {
 
   function clear() {
     clearTimeout(timer);
+    signedInAt = null;
     user.value = null;
     accessToken.value = null;
     status.value = 'signedOut';
@@ -36,6 +46,8 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(email: string, password: string) {
     apply(await auth.login(email, password));
+    signedInAt = Date.now();
+    ended.value = null;
   }
 
   /** Uses the refresh cookie, if any, to get a session; false when there is none. */
@@ -46,6 +58,8 @@ export const useSessionStore = defineStore('session', () => {
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status !== 401 && err.status !== 429) throw err;
+        // Refused while signed in: the session ran out or was ended elsewhere, and the login page says so.
+        if (status.value === 'signedIn' && err instanceof ApiError && err.status === 401) ended.value = { at: Date.now(), signedInAt };
         clear();
         return false;
       }
@@ -66,7 +80,7 @@ export const useSessionStore = defineStore('session', () => {
   // Every API request carries this session's token and renews it here.
   setTokenSource({ current: () => accessToken.value, renew: restore });
 
-  return { user, accessToken, status, isAdmin, login, restore, logout };
+  return { user, accessToken, status, isAdmin, ended, login, restore, logout };
 });
 
 function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {

@@ -15,6 +15,8 @@ import DialpadPanel from './DialpadPanel.vue';
 vi.mock('../../services/calls', () => ({ previewDestination: vi.fn() }));
 vi.mock('../../services/history', () => ({ listHistory: vi.fn() }));
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+// The phone system is there: the browser registers.
+vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
 const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };

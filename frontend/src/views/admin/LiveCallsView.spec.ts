@@ -3,14 +3,17 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as callsApi from '../../services/calls';
+import * as phoneSystemApi from '../../services/phoneSystem';
 import { parseLiveMessage } from '../../services/live';
 import * as usersApi from '../../services/users';
 import { useSessionStore } from '../../stores/session';
 import { makeUser } from '../../test/fixtures';
+import { formatTime } from '../../i18n/format';
 import LiveCallsView from './LiveCallsView.vue';
 
 vi.mock('../../services/calls', () => ({ hangupCall: vi.fn() }));
 vi.mock('../../services/users', () => ({ listUsers: vi.fn() }));
+vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: vi.fn() }));
 
 /** A WebSocket the test speaks for. */
 class FakeSocket {
@@ -52,6 +55,7 @@ describe('LiveCallsView', () => {
     vi.stubGlobal('WebSocket', FakeSocket);
     vi.mocked(usersApi.listUsers).mockResolvedValue({ items: [makeUser({ id: 'u2', email: 'bob@example.com', displayName: 'Bob' })], nextCursor: null });
     vi.mocked(callsApi.hangupCall).mockReset().mockResolvedValue(undefined);
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockReset().mockResolvedValue({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' });
     const session = useSessionStore();
     session.accessToken = 'token';
     session.status = 'signedIn';
@@ -77,6 +81,24 @@ describe('LiveCallsView', () => {
     expect(wrapper.get('tbody').text()).toContain('No calls right now.');
     wrapper.unmount();
     expect(socket.closed).toBe(true);
+  });
+
+  it('says no switch is connected rather than "Live · 0 calls" when none is configured', async () => {
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue({ configured: false, status: 'not_configured', nextRetryAt: null, wssUrl: null, switches: [] });
+    const wrapper = mount(LiveCallsView);
+    await flushPromises();
+    FakeSocket.last!.onopen?.();
+    await flushPromises();
+    expect(wrapper.get('[data-testid=live-connection]').text()).toBe('No switch connected');
+  });
+
+  it('says the switch is unreachable, with when it is tried again', async () => {
+    const retry = new Date(Date.now() + 20_000).toISOString();
+    vi.mocked(phoneSystemApi.fetchPhoneSystem).mockResolvedValue({ configured: true, status: 'down', nextRetryAt: retry, wssUrl: 'wss://sip.example.test:7443', switches: [] });
+    const wrapper = mount(LiveCallsView);
+    await flushPromises();
+    expect(wrapper.get('[data-testid=live-connection]').text()).toBe(`Switch unreachable, next try at ${formatTime(retry)}`);
+    wrapper.unmount();
   });
 
   it('hangs a call up after confirmation, and not without', async () => {
