@@ -135,8 +135,10 @@ describe('pages with data', () => {
     await admin.getByLabel('Number', { exact: true }).fill('+49 30 555 000');
     await admin.getByLabel('Rings').selectOption({ label: `${USER.name} (${USER.email})` });
     await admin.getByRole('button', { name: 'Add number' }).click();
-    await expect.poll(() => rows(admin, 'dids-table').first().textContent()).toContain('+4930555000');
+    await expect.poll(() => rows(admin, 'dids-table').first().textContent()).toContain('+49 30 555000');
     expect(await admin.getByTestId('routing-policy').textContent()).toContain('France (FR)');
+    const sentence = await admin.getByTestId('routing-sentence').textContent();
+    expect(sentence).toMatch(/^Calls allowed to: .*France.*; blocked: premium-rate and satellite ranges.*; emergency numbers .+: (allowed|refused)$/);
     await shoot(admin, '13-numbers');
   });
 
