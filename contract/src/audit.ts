@@ -40,6 +40,14 @@ export interface AuditEntry {
 /** GET /api/audit (admin), newest first. */
 export interface AuditQuery {
   action?: AuditAction;
+  /** Entries by this user. */
+  actorId?: string;
+  /** Entries about this user, number or call. */
+  targetId?: string;
+  /** From this moment (ISO 8601), inclusive. */
+  from?: string;
+  /** Before this moment (ISO 8601). */
+  to?: string;
   cursor?: string;
   limit?: number;
 }

@@ -135,8 +135,10 @@ describe('pages with data', () => {
     await admin.getByLabel('Number', { exact: true }).fill('+49 30 555 000');
     await admin.getByLabel('Rings').selectOption({ label: `${USER.name} (${USER.email})` });
     await admin.getByRole('button', { name: 'Add number' }).click();
-    await expect.poll(() => rows(admin, 'dids-table').first().textContent()).toContain('+4930555000');
+    await expect.poll(() => rows(admin, 'dids-table').first().textContent()).toContain('+49 30 555000');
     expect(await admin.getByTestId('routing-policy').textContent()).toContain('France (FR)');
+    const sentence = await admin.getByTestId('routing-sentence').textContent();
+    expect(sentence).toMatch(/^Calls allowed to: .*France.*; blocked: premium-rate and satellite ranges.*; emergency numbers .+: (allowed|refused)$/);
     await shoot(admin, '13-numbers');
   });
 
@@ -150,10 +152,24 @@ describe('pages with data', () => {
     await admin.getByRole('link', { name: 'Audit log' }).click();
     await expect.poll(() => rows(admin, 'audit-table').count()).toBeGreaterThan(2);
     const log = await admin.getByTestId('audit-table').textContent();
-    expect(log).toContain('user.create');
-    expect(log).toContain('call.hangup');
-    expect(log).toContain('did.assign');
+    expect(log).toContain('Created an account');
+    expect(log).toContain('Hung up a call');
+    expect(log).toContain('Assigned a number');
+    for (const code of ['user.create', 'call.hangup', 'did.assign']) expect(log).not.toContain(code);
     await shoot(admin, '15-audit');
+    // by date: nothing from tomorrow on, everything again from today
+    const day = (plus: number) => admin.evaluate((n) => {
+      const d = new Date();
+      d.setDate(d.getDate() + n);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    }, plus);
+    await admin.getByTestId('audit-from').fill(await day(1));
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => admin.getByTestId('audit-table').textContent()).toContain('Nothing recorded.');
+    await admin.getByTestId('audit-from').fill(await day(0));
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => rows(admin, 'audit-table').count()).toBeGreaterThan(2);
+    expect(await admin.getByTestId('audit-table').textContent()).toContain('Created an account');
   });
 
   it('a user sees only their own history, and sets privacy mode in settings', async () => {

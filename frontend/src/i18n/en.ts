@@ -1,11 +1,11 @@
 // English strings, the catalogue every other language is checked against.
-import type { CallDirection, LiveCallState, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
+import type { AuditAction, AuditOutcome, CallDirection, LiveCallState, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
 import type { CallState } from '../sip/call-session';
 import type { RegistrationState } from '../sip/phone';
 
 /**
  * Words every closed list needs, the API's (refusal reasons, live-call states,
- * call directions) and the phone's (call and registration states): a member
+ * call directions, audit actions and outcomes) and the phone's (call and registration states): a member
  * added to one fails here until it has its words.
  */
 type ListWords =
@@ -16,7 +16,9 @@ type ListWords =
   | `phone.state.${RegistrationState}`
   | `phoneSystem.state.${Exclude<PhoneSystemStatus, 'ready'>}`
   | `phoneSystem.linkState.${SwitchLinkState}`
-  | `live.switch.${Exclude<PhoneSystemStatus, 'ready'>}`;
+  | `live.switch.${Exclude<PhoneSystemStatus, 'ready'>}`
+  | `audit.action.${AuditAction}`
+  | `audit.outcome.${AuditOutcome}`;
 
 export const en = {
   'app.name': 'SIPCall',
@@ -222,6 +224,52 @@ export const en = {
   'audit.ip': 'Address',
   'audit.details': 'Details',
   'audit.empty': 'Nothing recorded.',
+  'audit.action.auth.login': 'Signed in',
+  'audit.action.auth.login.failed': 'Sign-in failed',
+  'audit.action.auth.login.denied': 'Sign-in refused',
+  'audit.action.auth.logout': 'Signed out',
+  'audit.action.auth.refresh_reuse': 'Session ended: its sign-in was used twice',
+  'audit.action.user.create': 'Created an account',
+  'audit.action.user.update': 'Changed an account',
+  'audit.action.user.role_change': 'Changed a role',
+  'audit.action.user.settings': 'Changed settings',
+  'audit.action.user.delete': 'Deleted an account',
+  'audit.action.user.export': 'Downloaded an account\'s data',
+  'audit.action.user.erase': 'Erased call records',
+  'audit.action.did.assign': 'Assigned a number',
+  'audit.action.did.remove': 'Removed a number',
+  'audit.action.call.hangup': 'Hung up a call',
+  'audit.action.call.hold': 'Put a call on hold',
+  'audit.action.call.unhold': 'Resumed a call',
+  'audit.action.call.transfer': 'Transferred a call',
+  'audit.action.call.dtmf': 'Sent keypad tones in a call',
+  'audit.outcome.ok': 'Done',
+  'audit.outcome.failed': 'Failed',
+  'audit.outcome.denied': 'Refused',
+  'audit.nobody': 'System or unknown',
+  'audit.target.call': 'Call {id}',
+  'audit.anyone': 'Anyone',
+  'audit.anything': 'Anything',
+  'audit.yes': 'yes',
+  'audit.no': 'no',
+  'audit.detail.reason': 'Reason',
+  'audit.detail.email': 'Email',
+  'audit.detail.role': 'Role',
+  'audit.detail.from': 'From',
+  'audit.detail.to': 'To',
+  'audit.detail.fields': 'Changed',
+  'audit.detail.disabled': 'Disabled',
+  'audit.detail.records': 'Records',
+  'audit.detail.userId': 'User',
+  'audit.detail.owner': 'Call of',
+  'audit.detail.node': 'Switch',
+  'audit.detail.destination': 'Transferred to',
+  'audit.detail.family': 'Session',
+  'audit.detail.revoked': 'Session ended',
+  'audit.detail.digits': 'Tones',
+  'audit.reason.unknown_email': 'No account has this email',
+  'audit.reason.wrong_password': 'Wrong password',
+  'audit.reason.disabled': 'Account disabled',
   'numbers.title': 'Numbers and routing',
   'numbers.dids': 'Inbound numbers',
   'numbers.rings': 'Rings',
@@ -251,6 +299,9 @@ export const en = {
   'numbers.maxDuration': 'Longest call',
   'numbers.ice': 'STUN/TURN',
   'numbers.none': 'none',
+  'numbers.policy.sentence': 'Calls allowed to: {allowed}; blocked: {blocked}; emergency numbers {emergency}: {policy}',
+  'numbers.policy.builtIn': 'premium-rate and satellite ranges',
+  'numbers.policy.nowhere': 'nowhere',
   'analytics.title': 'Analytics',
   'analytics.range': 'Period',
   'analytics.range.day': 'Last 24 hours',

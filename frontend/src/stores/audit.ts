@@ -1,5 +1,5 @@
-// The audit trail for admins: newest first, every action or one, page by page.
-import type { AuditAction, AuditEntry } from '@sipcall/contract';
+// The audit trail for admins: newest first, narrowed by action, actor, target and date, page by page.
+import type { AuditAction, AuditEntry, AuditQuery } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../services/audit';
@@ -27,13 +27,17 @@ export const AUDIT_ACTIONS = Object.keys({
 
 const PAGE_SIZE = 100;
 
+/** What the admin narrowed the trail to: an action, who did it, to whom, and when (ISO moments, `to` exclusive). Empty: any. */
+export type AuditFilter = Pick<AuditQuery, 'action' | 'actorId' | 'targetId' | 'from' | 'to'>;
+
 export const useAuditStore = defineStore('audit', () => {
   const items = ref<AuditEntry[]>([]);
   const nextCursor = ref<string | null>(null);
 
-  /** The first page for this filter (null: every action), or with `more` the next one appended. */
-  async function load(action: AuditAction | null, more = false) {
-    const page = await api.listAudit({ action: action ?? undefined, cursor: more ? (nextCursor.value ?? undefined) : undefined, limit: PAGE_SIZE });
+  /** The first page for this filter (empty: everything), or with `more` the next one appended. */
+  async function load(filter: AuditFilter = {}, more = false) {
+    const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')) as AuditFilter;
+    const page = await api.listAudit({ ...given, cursor: more ? (nextCursor.value ?? undefined) : undefined, limit: PAGE_SIZE });
     items.value = more ? [...items.value, ...page.items] : page.items;
     nextCursor.value = page.nextCursor;
   }

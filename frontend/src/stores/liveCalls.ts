@@ -12,6 +12,8 @@ const RETRY_MS = [1000, 2000, 5000, 10_000];
 export const useLiveCallsStore = defineStore('liveCalls', () => {
   const calls = ref(new Map<string, LiveCall>());
   const connection = ref<'closed' | 'connecting' | 'open'>('closed');
+  /** Whether a snapshot came since connecting: until then no one knows the calls, not even that there are none. */
+  const received = ref(false);
   const list = computed(() => [...calls.value.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt)));
   let socket: { close(): void } | null = null;
   let wanted = false;
@@ -20,7 +22,10 @@ export const useLiveCallsStore = defineStore('liveCalls', () => {
 
   function apply(m: LiveMessage) {
     const next = m.type === 'snapshot' ? new Map<string, LiveCall>() : new Map(calls.value);
-    if (m.type === 'snapshot') for (const c of m.calls) next.set(c.id, c);
+    if (m.type === 'snapshot') {
+      for (const c of m.calls) next.set(c.id, c);
+      received.value = true;
+    }
     else if (m.type === 'call') next.set(m.call.id, m.call);
     else next.delete(m.call.id);
     calls.value = next;
@@ -55,11 +60,12 @@ export const useLiveCallsStore = defineStore('liveCalls', () => {
     socket?.close();
     socket = null;
     connection.value = 'closed';
+    received.value = false;
   }
 
   async function hangup(id: string) {
     await callsApi.hangupCall(id);
   }
 
-  return { calls, list, connection, apply, connect, disconnect, hangup };
+  return { calls, list, connection, received, apply, connect, disconnect, hangup };
 });

@@ -54,3 +54,9 @@ export const countryLabel = (country: string | null): string => (country ? count
 
 /** The other end's number as history keeps it, when it can be dialled (not erased, not masked). */
 export const isDiallable = (n: string | null): n is string => n !== null && /^\+?[0-9]+$/.test(n);
+
+/** An E.164 number as people write it (+49 30 1234567); anything else as it is. */
+export function formatE164(number: string): string {
+  if (!/^\+[0-9]{4,15}$/.test(number)) return number;
+  return parsePhoneNumberFromString(number)?.formatInternational() ?? number;
+}

@@ -66,6 +66,22 @@ describe('HistoryView', () => {
     vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
   });
 
+
+  it('shows placeholders, busy and "Loading…" for screen readers, only until the first page is in', async () => {
+    let answer!: (page: { items: CallRecord[]; nextCursor: string | null }) => void;
+    vi.mocked(api.listHistory).mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const wrapper = mountView();
+    await flushPromises();
+    const skeleton = wrapper.get('[data-testid=skeleton]');
+    expect(skeleton.attributes('aria-busy')).toBe('true');
+    expect(skeleton.get('.visually-hidden').text()).toBe('Loading…');
+    expect(wrapper.find('[data-testid=history-table]').exists()).toBe(false);
+    answer({ items: [record({})], nextCursor: null });
+    await flushPromises();
+    expect(wrapper.find('[data-testid=skeleton]').exists()).toBe(false);
+    expect(wrapper.get('section').attributes('aria-busy')).toBe('false');
+    expect(wrapper.get('[data-testid=history-table]').text()).toContain('+49301234567');
+  });
   it('lists calls with the other number, country, talk time and the outcome in words', async () => {
     vi.mocked(api.listHistory).mockResolvedValue({
       items: [
