@@ -170,4 +170,17 @@ describe('pages with data', () => {
     expect(await page.getByTestId('history-table').textContent()).not.toContain('+49301234567');
     await shoot(page, '17-history-phone');
   });
+
+  it('a skip link comes first, each page has its title, and moving to a page focuses its heading', async () => {
+    await admin.goto(`${backend.url}/history`);
+    await admin.locator('h1').waitFor();
+    expect(await admin.title()).toBe('History · SIPCall');
+    await admin.keyboard.press('Tab');
+    expect(await admin.locator(':focus').textContent()).toBe('Skip to content');
+    await admin.keyboard.press('Enter');
+    expect(await admin.locator(':focus').textContent()).toBe('Call history');
+    await admin.getByRole('link', { name: 'Numbers' }).click();
+    await expect.poll(() => admin.title()).toBe('Numbers · SIPCall');
+    await expect.poll(() => admin.locator(':focus').textContent()).toBe('Numbers and routing');
+  });
 });
