@@ -1,10 +1,12 @@
 // The app's pages against a running SIPCall with data in it: call records
 // posted as the switch posts them, a live call on the (test) switch. An admin
 // sees history, live calls (and hangs one up), analytics, numbers, users and
-// the audit log; a user sees their own history and settings.
+// the audit log; a user sees their own history and settings. Every page
+// passes axe (nothing serious or critical) at desktop and phone sizes, light and dark.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
 import { postCdr } from './support/cdrs.js';
 import { Backend, freePort } from './support/stack.js';
@@ -185,5 +187,64 @@ describe('pages with data', () => {
     // masked by the server now, whatever the toggle
     expect(await page.getByTestId('history-table').textContent()).not.toContain('+49301234567');
     await shoot(page, '17-history-phone');
+  });
+
+
+  it('a skip link comes first, each page has its title, and moving to a page focuses its heading', async () => {
+    await admin.goto(`${backend.url}/history`);
+    await admin.locator('h1').waitFor();
+    expect(await admin.title()).toBe('History · SIPCall');
+    await admin.keyboard.press('Tab');
+    expect(await admin.locator(':focus').textContent()).toBe('Skip to content');
+    await admin.keyboard.press('Enter');
+    expect(await admin.locator(':focus').textContent()).toBe('Call history');
+    await admin.getByRole('link', { name: 'Numbers' }).click();
+    await expect.poll(() => admin.title()).toBe('Numbers · SIPCall');
+    await expect.poll(() => admin.locator(':focus').textContent()).toBe('Numbers and routing');
+  });
+  it('every page has no serious or critical accessibility violations, at both sizes and in both themes', async () => {
+    const adminPages = [
+      ['phone', '/'],
+      ['history', '/history'],
+      ['settings', '/settings'],
+      ['live', '/admin/live'],
+      ['analytics', '/admin/analytics'],
+      ['users', '/admin/users'],
+      ['numbers', '/admin/numbers'],
+      ['audit', '/admin/audit'],
+    ] as const;
+    const userPages = adminPages.slice(0, 3);
+    const found: string[] = [];
+    const check = async (page: Page, name: string) => {
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await shoot(page, `40-a11y-${name}`);
+      const violations = await axeViolations(page);
+      if (violations.length) found.push(`${name}:\n${describeViolations(violations)}`);
+    };
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+        const suffix = `${viewport.width}-${colorScheme}`;
+        const context = await newContext(browser, { viewport, colorScheme, bypassCSP: true });
+        const page = await context.newPage();
+        await page.goto(`${backend.url}/login`);
+        await check(page, `login-${suffix}`);
+        await signIn(page, backend.url, ADMIN.email, ADMIN.password);
+        for (const [name, path] of adminPages) {
+          await page.goto(`${backend.url}${path}`);
+          await check(page, `${name}-${suffix}`);
+        }
+        await context.close();
+        const userContext = await newContext(browser, { viewport, colorScheme, bypassCSP: true });
+        const userPage = await userContext.newPage();
+        await signIn(userPage, backend.url, USER.email, USER.password);
+        for (const [name, path] of userPages) {
+          await userPage.goto(`${backend.url}${path}`);
+          await check(userPage, `user-${name}-${suffix}`);
+        }
+        await userContext.close();
+      }
+    }
+    expect(found.join('\n\n')).toBe('');
   });
 });

@@ -1,11 +1,14 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
+import type { MessageKey } from './i18n';
 import { useSessionStore } from './stores/session';
 
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
     admin?: boolean;
+    /** The page's name in the browser's title bar and tab. */
+    title?: MessageKey;
   }
 }
 
@@ -13,15 +16,15 @@ export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({
     history: createWebHistory(),
     routes: [
-      { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-      { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
-      { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue') },
-      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
-      { path: '/admin/live', name: 'live', component: () => import('./views/admin/LiveCallsView.vue'), meta: { admin: true } },
-      { path: '/admin/analytics', name: 'analytics', component: () => import('./views/admin/AnalyticsView.vue'), meta: { admin: true } },
-      { path: '/admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { admin: true } },
-      { path: '/admin/numbers', name: 'numbers', component: () => import('./views/admin/NumbersView.vue'), meta: { admin: true } },
-      { path: '/admin/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { admin: true } },
+      { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.pageTitle' } },
+      { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
+      { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { title: 'nav.history' } },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'nav.settings' } },
+      { path: '/admin/live', name: 'live', component: () => import('./views/admin/LiveCallsView.vue'), meta: { admin: true, title: 'nav.live' } },
+      { path: '/admin/analytics', name: 'analytics', component: () => import('./views/admin/AnalyticsView.vue'), meta: { admin: true, title: 'nav.analytics' } },
+      { path: '/admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { admin: true, title: 'nav.users' } },
+      { path: '/admin/numbers', name: 'numbers', component: () => import('./views/admin/NumbersView.vue'), meta: { admin: true, title: 'nav.numbers' } },
+      { path: '/admin/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { admin: true, title: 'nav.audit' } },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   });

@@ -6,7 +6,10 @@ import type { Catalogue } from './catalogue';
 export const de = {
   'app.name': 'SIPCall',
   'app.loading': 'Wird geladen…',
+  'app.skipToContent': 'Zum Inhalt springen',
+  'app.pageTitle': '{page} · SIPCall',
   'login.title': 'Bei SIPCall anmelden',
+  'login.pageTitle': 'Anmelden',
   'login.email': 'E-Mail',
   'login.password': 'Passwort',
   'login.submit': 'Anmelden',

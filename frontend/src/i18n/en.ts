@@ -23,7 +23,10 @@ type ListWords =
 export const en = {
   'app.name': 'SIPCall',
   'app.loading': 'Loading…',
+  'app.skipToContent': 'Skip to content',
+  'app.pageTitle': '{page} · SIPCall',
   'login.title': 'Sign in to SIPCall',
+  'login.pageTitle': 'Sign in',
   'login.email': 'Email',
   'login.password': 'Password',
   'login.submit': 'Sign in',

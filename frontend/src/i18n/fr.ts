@@ -5,7 +5,10 @@ import type { Catalogue } from './catalogue';
 export const fr = {
   'app.name': 'SIPCall',
   'app.loading': 'Chargement…',
+  'app.skipToContent': 'Aller au contenu',
+  'app.pageTitle': '{page} · SIPCall',
   'login.title': 'Se connecter à SIPCall',
+  'login.pageTitle': 'Connexion',
   'login.email': 'E-mail',
   'login.password': 'Mot de passe',
   'login.submit': 'Se connecter',

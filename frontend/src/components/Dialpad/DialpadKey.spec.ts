@@ -60,11 +60,12 @@ describe('DialpadKey', () => {
     expect(pressed(wrapper)).toEqual(['0', '+']);
   });
 
-  it('names the key by its digit and points to the words that say what holding it gives', () => {
+  it('names the key by its digit and its letters (the words printed on it), and points to the words that say what holding it gives', () => {
     const wrapper = mountZero();
     expect(wrapper.attributes('aria-label')).toBe('0');
     expect(wrapper.attributes('aria-describedby')).toBe('hint');
     const two = mount(DialpadKey, { props: { digit: '2', letters: 'ABC' } });
+    expect(two.attributes('aria-label')).toBe('2 ABC');
     expect(two.attributes('aria-describedby')).toBeUndefined();
     expect(two.get('.dialpad-key__letters').text()).toBe('ABC');
   });
