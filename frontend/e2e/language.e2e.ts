@@ -4,13 +4,12 @@
 // the browser's until the person goes back to following it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import type { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { launchChromium, newContext, shoot } from './support/browser.js';
-import { postCdr } from './support/cdrs.js';
-import { Backend, freePort } from './support/stack.js';
+import { postRecentCalls, startSeeded } from './support/seeded.js';
+import type { Backend } from './support/stack.js';
 
 const ADMIN = { email: 'greta@example.test', password: 'greta-password-12345', name: 'Greta Gruber' };
-const SWITCH_PASSWORD = 'switch-http-password-for-e2e';
 const SIZES = [
   { name: 'desktop', viewport: { width: 1440, height: 900 } },
   { name: 'phone', viewport: { width: 390, height: 844 } },
@@ -42,31 +41,10 @@ async function anmelden(page: Page): Promise<void> {
 
 describe('the web app in German', () => {
   beforeAll(async () => {
-    peer = await FreeSwitchPeer.start({ answerAfterMs: 50 });
-    backend = new Backend({
-      port: await freePort(),
-      env: {
-        FREESWITCH_NODES: peer.url,
-        SWITCH_HTTP_PASSWORD: SWITCH_PASSWORD,
-        SIP_WSS_URL: `ws://127.0.0.1:${await freePort()}`,
-        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-        SIPCALL_BOOTSTRAP_ADMIN_NAME: ADMIN.name,
-        ALLOWED_DESTINATIONS: 'DE,AT,FR',
-      },
-    });
-    await backend.start();
-    const login = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ADMIN.email, password: ADMIN.password });
-    const me = await backend.api<{ user: { id: string } }>('GET', '/api/auth/me', login.accessToken);
-    const now = Date.now();
-    const calls = [
-      { destination: '+49301234567', hoursAgo: 1, billsec: 125 },
-      { destination: '+4315123456', hoursAgo: 5, billsec: 42 },
-      { destination: '+33142685300', hoursAgo: 26, billsec: null },
-      { destination: '+499001234567', hoursAgo: 30, billsec: null, refusedFor: 'premium_rate' },
-      { destination: '+49891234567', hoursAgo: 50, billsec: 600 },
-    ];
-    for (const c of calls) await postCdr(backend.url, SWITCH_PASSWORD, { userId: me.user.id, caller: '1001', destination: c.destination, startedAt: new Date(now - c.hoursAgo * 3_600_000), billsec: c.billsec, refusedFor: c.refusedFor });
+    const seeded = await startSeeded(ADMIN);
+    ({ peer, backend } = seeded);
+    const me = await backend.api<{ user: { id: string } }>('GET', '/api/auth/me', seeded.adminToken);
+    await postRecentCalls(backend, me.user.id, '1001');
     browser = await launchChromium();
   });
 

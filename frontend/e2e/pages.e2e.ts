@@ -5,15 +5,14 @@
 // passes axe (nothing serious or critical) at desktop and phone sizes, light and dark.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import type { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
-import { postCdr } from './support/cdrs.js';
-import { Backend, freePort } from './support/stack.js';
+import { postRecentCalls, startSeeded } from './support/seeded.js';
+import type { Backend } from './support/stack.js';
 
 const ADMIN = { email: 'ada@example.test', password: 'ada-password-12345', name: 'Ada Admin' };
 const USER = { email: 'carl@example.test', password: 'carl-password-12345', name: 'Carl Caller' };
-const SWITCH_PASSWORD = 'switch-http-password-for-e2e';
 
 let peer: FreeSwitchPeer;
 let backend: Backend;
@@ -25,32 +24,11 @@ const rows = (page: Page, table: string) => page.getByTestId(table).locator('tbo
 
 describe('pages with data', () => {
   beforeAll(async () => {
-    peer = await FreeSwitchPeer.start({ answerAfterMs: 50 });
-    backend = new Backend({
-      port: await freePort(),
-      env: {
-        FREESWITCH_NODES: peer.url,
-        SWITCH_HTTP_PASSWORD: SWITCH_PASSWORD,
-        SIP_WSS_URL: `ws://127.0.0.1:${await freePort()}`,
-        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-        SIPCALL_BOOTSTRAP_ADMIN_NAME: ADMIN.name,
-        ALLOWED_DESTINATIONS: 'DE,AT,FR',
-      },
-    });
-    await backend.start();
-    const login = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ADMIN.email, password: ADMIN.password });
-    carlId = (await backend.api<{ user: { id: string } }>('POST', '/api/users', login.accessToken, { email: USER.email, displayName: USER.name, password: USER.password, extension: '2001' })).user.id;
+    const seeded = await startSeeded(ADMIN);
+    ({ peer, backend } = seeded);
+    carlId = (await backend.api<{ user: { id: string } }>('POST', '/api/users', seeded.adminToken, { email: USER.email, displayName: USER.name, password: USER.password, extension: '2001' })).user.id;
     // Carl's calls of the last days, as the switch reports them.
-    const now = Date.now();
-    const calls = [
-      { destination: '+49301234567', hoursAgo: 1, billsec: 125 },
-      { destination: '+4315123456', hoursAgo: 5, billsec: 42 },
-      { destination: '+33142685300', hoursAgo: 26, billsec: null },
-      { destination: '+499001234567', hoursAgo: 30, billsec: null, refusedFor: 'premium_rate' },
-      { destination: '+49891234567', hoursAgo: 50, billsec: 600 },
-    ];
-    for (const c of calls) await postCdr(backend.url, SWITCH_PASSWORD, { userId: carlId, caller: '2001', destination: c.destination, startedAt: new Date(now - c.hoursAgo * 3_600_000), billsec: c.billsec, refusedFor: c.refusedFor });
+    await postRecentCalls(backend, carlId, '2001');
     browser = await launchChromium();
     admin = await (await newContext(browser, { viewport: { width: 1280, height: 900 } })).newPage();
     admin.on('pageerror', (err) => console.error(`page error: ${err.message}`));

@@ -10,7 +10,7 @@ describe('hangup causes in words', () => {
     ['INCOMPATIBLE_DESTINATION', 'No common audio codec'],
     // no sentence of its own: its name, readable
     ['BEARERCAPABILITY_NOTAUTH', 'Bearercapability notauth'],
-    ['CHAN_NOT_IMPLEMENTED', 'Chan not implemented'],
+    ['FACILITY_REJECTED', 'Facility rejected'],
   ])('%s → %s', (cause, words) => {
     expect(causeInWords(cause)).toBe(words);
   });

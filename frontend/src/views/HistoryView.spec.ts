@@ -10,6 +10,7 @@ import { useDialerStore } from '../stores/dialer';
 import { dayBoundary } from '../stores/history';
 import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
+import { makeCallRecord as record } from '../test/fixtures';
 import { phones } from '../test/fake-phone';
 import { makeUser } from '../test/fixtures';
 import HistoryView from './HistoryView.vue';
@@ -22,25 +23,6 @@ vi.mock('../services/users', () => ({
   listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
 }));
 
-const record = (over: Partial<CallRecord>): CallRecord => ({
-  id: '1',
-  callUuid: 'c1',
-  userId: 'u1',
-  direction: 'outbound',
-  startedAt: '2026-11-20T10:00:00.000Z',
-  answeredAt: '2026-11-20T10:00:05.000Z',
-  endedAt: '2026-11-20T10:01:10.000Z',
-  durationS: 70,
-  billsec: 65,
-  hangupCause: 'NORMAL_CLEARING',
-  sipStatus: 200,
-  decision: 'allow',
-  reason: 'allowed',
-  country: 'DE',
-  destination: '+49301234567',
-  caller: '1001',
-  ...over,
-});
 
 function mountView(privacyMode = false, role: 'user' | 'admin' = 'user') {
   const session = useSessionStore();

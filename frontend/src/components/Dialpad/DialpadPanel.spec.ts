@@ -9,7 +9,7 @@ import { useDialerStore } from '../../stores/dialer';
 import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
 import { phones } from '../../test/fake-phone';
-import { makeUser } from '../../test/fixtures';
+import { makeCallRecord, makeUser } from '../../test/fixtures';
 import DialpadPanel from './DialpadPanel.vue';
 
 vi.mock('../../services/calls', () => ({ previewDestination: vi.fn() }));
@@ -19,28 +19,12 @@ vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredenti
 vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
+/** A record that was not answered (no billed seconds). */
+const unanswered = (over: Partial<CallRecord>) => makeCallRecord({ answeredAt: null, billsec: 0, ...over });
+
 const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
 const PREMIUM: DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
 
-const callRecord = (over: Partial<CallRecord>): CallRecord => ({
-  id: '1',
-  callUuid: 'c1',
-  userId: 'u1',
-  direction: 'outbound',
-  startedAt: '2026-11-20T10:00:00.000Z',
-  answeredAt: null,
-  endedAt: '2026-11-20T10:01:10.000Z',
-  durationS: 70,
-  billsec: 0,
-  hangupCause: 'NORMAL_CLEARING',
-  sipStatus: 200,
-  decision: 'allow',
-  reason: 'allowed',
-  country: 'DE',
-  destination: '+49301234567',
-  caller: '1001',
-  ...over,
-});
 
 function mountDialpad() {
   const session = useSessionStore();
@@ -210,11 +194,11 @@ describe('DialpadPanel', () => {
     localStorage.setItem('sipcall.recent.u1', JSON.stringify([{ number: '030 1234567', dialled: '+49301234567', at: Date.parse('2026-11-20T11:00:00Z') }]));
     vi.mocked(historyApi.listHistory).mockResolvedValue({
       items: [
-        callRecord({ id: 'a', direction: 'inbound', caller: '+4940555000', destination: '1001', startedAt: '2026-11-20T11:30:00.000Z' }),
-        callRecord({ id: 'b', destination: '+49301234567', startedAt: '2026-11-20T10:59:00.000Z' }),
-        callRecord({ id: 'c', destination: '+********567', startedAt: '2026-11-20T10:00:00.000Z' }),
-        callRecord({ id: 'd', destination: '+4315123456', startedAt: '2026-11-19T10:00:00.000Z' }),
-        callRecord({ id: 'e', destination: '+4940555000', startedAt: '2026-11-18T10:00:00.000Z' }),
+        unanswered({ id: 'a', direction: 'inbound', caller: '+4940555000', destination: '1001', startedAt: '2026-11-20T11:30:00.000Z' }),
+        unanswered({ id: 'b', destination: '+49301234567', startedAt: '2026-11-20T10:59:00.000Z' }),
+        unanswered({ id: 'c', destination: '+********567', startedAt: '2026-11-20T10:00:00.000Z' }),
+        unanswered({ id: 'd', destination: '+4315123456', startedAt: '2026-11-19T10:00:00.000Z' }),
+        unanswered({ id: 'e', destination: '+4940555000', startedAt: '2026-11-18T10:00:00.000Z' }),
       ],
       nextCursor: null,
     });
