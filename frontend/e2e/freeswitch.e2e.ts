@@ -124,7 +124,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await expect.poll(() => state(ann)).toContain('Connected');
     await ann.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => state(bob)).toContain('Call ended');
-    await ann.getByRole('button', { name: 'Close' }).click();
+    await ann.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   it('shows the reason the switch gave when the routing policy refuses a call', async () => {
@@ -163,8 +163,8 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
     await expect.poll(() => state(ann)).toContain('Call ended');
     await expect.poll(() => state(bob)).toContain('Call ended');
     await expect.poll(async () => (await backend.api<{ calls: unknown[] }>('GET', '/api/calls', annToken)).calls).toEqual([]);
-    await ann.getByRole('button', { name: 'Close' }).click();
-    await bob.getByRole('button', { name: 'Close' }).click();
+    await ann.getByRole('button', { name: 'Close', exact: true }).click();
+    await bob.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   /** Places a call to a German number from a page and waits until it is connected. */
@@ -180,7 +180,7 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
   const hangUp = async (p: Page) => {
     await p.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => state(p)).toContain('Call ended');
-    await p.getByRole('button', { name: 'Close' }).click();
+    await p.getByRole('button', { name: 'Close', exact: true }).click();
   };
   const history = () => backend.api<{ items: Array<{ destination: string | null; caller: string | null; reason: string | null; direction: string; billsec: number }> }>('GET', '/api/history?limit=200', annToken);
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
-import { launchChromium, newContext, shoot } from './support/browser.js';
+import { launchChromium, newContext, shoot, openPage } from './support/browser.js';
 import { postRecentCalls, startSeeded } from './support/seeded.js';
 import type { Backend } from './support/stack.js';
 
@@ -69,7 +69,7 @@ describe('the web app in German', () => {
     await shoot(page, `31-de-dialpad-${name}`);
 
     // History: German dates (02.12.2026, 14:33) and refusal reasons.
-    await page.getByRole('link', { name: 'Verlauf' }).click();
+    await openPage(page, 'Verlauf');
     await expect.poll(() => rows(page, 'history-table').count()).toBe(5);
     expect(await rows(page, 'history-table').first().textContent()).toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}/);
     expect(await page.getByTestId('history-table').textContent()).toContain('Abgewiesen: Mehrwert- und Sonderrufnummern können nicht angerufen werden.');
@@ -80,7 +80,7 @@ describe('the web app in German', () => {
   it('analytics write German percentages and decimals', async () => {
     const page = await germanPage(SIZES[0].viewport);
     await anmelden(page);
-    await page.getByRole('link', { name: 'Auswertung' }).click();
+    await openPage(page, 'Auswertung');
     await expect.poll(() => page.getByTestId('analytics-totals').textContent()).toContain('Anrufe5');
     const totals = (await page.getByTestId('analytics-totals').textContent()) ?? '';
     expect(totals).toContain('Angenommen3');
@@ -95,14 +95,14 @@ describe('the web app in German', () => {
   it.each(SIZES)('a language chosen in Settings wins over the browser, is kept, and can be given back ($name)', async ({ name, viewport }) => {
     const page = await germanPage(viewport);
     await anmelden(page);
-    await page.getByRole('link', { name: 'Einstellungen' }).click();
+    await openPage(page, 'Einstellungen');
     const language = page.getByLabel('Sprache');
     await shoot(page, `34-de-settings-${name}`);
 
     await language.selectOption('en');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     expect(await htmlLang(page)).toBe('en');
-    expect(await page.getByRole('link', { name: 'History' }).count()).toBe(1);
+    expect(await page.locator('#app-navigation-vue a', { hasText: 'History' }).count()).toBe(1);
 
     await page.reload();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();

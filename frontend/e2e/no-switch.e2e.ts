@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, shoot, signIn } from './support/browser.js';
+import { launchChromium, shoot, signIn, openPage } from './support/browser.js';
 import { Backend, freePort } from './support/stack.js';
 
 const ADMIN = { email: 'ada@example.test', password: 'ada-password-12345', name: 'Ada Admin' };
@@ -69,7 +69,7 @@ describe('no switch configured', () => {
     expect(sockets).toEqual([]);
     expect(sipConnections).toBe(0);
 
-    await page.getByRole('link', { name: 'Live calls' }).click();
+    await openPage(page, 'Live calls');
     await expect.poll(() => page.getByTestId('live-connection').textContent()).toBe('No switch connected');
     // The live view's own socket is SIPCall's, not SIP.
     expect(sockets.every((url) => url.endsWith('/api/live'))).toBe(true);
@@ -99,7 +99,7 @@ describe('no switch configured', () => {
     const una = users.items.find((u) => u.email === USER.email)!;
     const { page } = await pageCountingSockets({ width: 1440, height: 900 });
     await signIn(page, backend.url, USER.email, USER.password);
-    await page.getByRole('link', { name: 'History' }).click();
+    await openPage(page, 'History');
     await page.waitForURL((url) => url.pathname === '/history');
 
     // A new password ends every session of the account, this one included.

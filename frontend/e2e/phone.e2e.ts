@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
-import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
+import { launchChromium, newContext, shoot, signIn, openPage, signOut } from './support/browser.js';
 import { postCdr } from './support/cdrs.js';
 import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
 
@@ -174,7 +174,7 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
 
   it('calls back from a history row with one click, and lists the number among the recent ones', async () => {
     await postCdr(backend.url, SWITCH_PASSWORD, { userId: annId, caller: ANN.extension, destination: BOB.extension, startedAt: new Date(Date.now() - 60_000), billsec: 30 });
-    await ann.getByRole('link', { name: 'History' }).click();
+    await openPage(ann, 'History');
     const callBack = ann.getByRole('button', { name: `Call ${BOB.extension} back` });
     await expect.poll(() => callBack.count()).toBeGreaterThan(0);
     await expect.poll(() => callBack.first().isEnabled()).toBe(true);
@@ -188,16 +188,16 @@ describe.skipIf(noKamailio !== null)('browser phone over SIP on WebSocket', () =
     await ann.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => callState(ann).textContent()).toContain('Call ended');
     await expect.poll(() => callState(bob).textContent()).toContain('Call ended');
-    await ann.getByRole('button', { name: 'Close' }).click();
-    await ann.getByRole('link', { name: 'Phone' }).click();
+    await ann.getByRole('button', { name: 'Close', exact: true }).click();
+    await openPage(ann, 'Phone');
     expect(await ann.getByLabel('Number to call').inputValue()).toBe(BOB.extension);
     await expect.poll(() => ann.getByTestId('dialpad-recent').textContent()).toContain(BOB.extension);
   });
 
   it('unregisters on sign-out: the other page then cannot reach it', async () => {
-    await bob.getByRole('button', { name: 'Sign out' }).click();
+    await signOut(bob);
     await bob.getByLabel('Email').waitFor();
-    const close = ann.getByRole('button', { name: 'Close' });
+    const close = ann.getByRole('button', { name: 'Close', exact: true });
     if (await close.isVisible()) await close.click();
     await ann.getByLabel('Number to call').fill(BOB.extension);
     await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain(`Extension ${BOB.extension}`);

@@ -45,3 +45,19 @@ export async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Goes to a page by its entry in the navigation, as a person does: on a phone's width the
+ * navigation is folded away behind its toggle, which is opened first.
+ */
+export async function openPage(page: Page, name: string): Promise<void> {
+  const link = page.locator('#app-navigation-vue').getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await page.locator('button.app-navigation-toggle').click();
+  await link.click();
+}
+
+/** Signs out from the user's menu (the avatar at the header's end). */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').getByRole('button').first().click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+}

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../services/http';
+import { toastError, toastSuccess } from '../util/toast';
 import { useAsyncAction } from './useAsyncAction';
+
+vi.mock('../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
+beforeEach(() => vi.clearAllMocks());
 
 describe('useAsyncAction', () => {
   it('is pending while an action runs and forgets the last error when the next starts', async () => {
@@ -14,6 +18,18 @@ describe('useAsyncAction', () => {
     finish();
     expect(await running).toBe(true);
     expect(pending.value).toBe(false);
+  });
+
+  it('says how an action the user took ended in a toast, and a page loading in none', async () => {
+    const { run } = useAsyncAction({ known: { did_taken: 'numbers.taken' } });
+    await run(() => Promise.resolve(), 'Number added');
+    expect(toastSuccess).toHaveBeenCalledWith('Number added');
+    await run(() => Promise.reject(new ApiError(409, 'did_taken', 'taken')), 'Number added');
+    expect(toastError).toHaveBeenCalledWith('This number is already assigned.');
+    await run(() => Promise.reject(new Error('down')));
+    await run(() => Promise.resolve());
+    expect(toastSuccess).toHaveBeenCalledTimes(1);
+    expect(toastError).toHaveBeenCalledTimes(1);
   });
 
   it('stays pending until the last of two overlapping actions ends', async () => {

@@ -1,6 +1,7 @@
 // The web app's words and its language: which catalogue speaks, which locale
 // formats numbers and dates, and where that comes from (the person's choice
 // in this browser, else the browser's own languages, else English).
+import { isRTL, setLanguage, setLocale } from '@nextcloud/l10n';
 import { shallowRef } from 'vue';
 import type { Catalogue } from './catalogue';
 import { de } from './de';
@@ -66,7 +67,11 @@ function browserLanguages(): readonly string[] {
 
 function apply(choice: Language | null) {
   current.value = { choice, ...resolveLanguage(choice, browserLanguages()) };
-  if (typeof document !== 'undefined') document.documentElement.lang = current.value.language;
+  if (typeof document === 'undefined') return;
+  // Nextcloud's components speak and lay out in the same language (their own words, RTL).
+  setLanguage(current.value.language);
+  setLocale(current.value.locale.replaceAll('-', '_'));
+  document.documentElement.dir = isRTL(current.value.language) ? 'rtl' : 'ltr';
 }
 
 /**

@@ -105,7 +105,7 @@ describe('HistoryView', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(vi.mocked(api.listHistory).mock.calls[1]).toEqual([{ number: '030 1234567', from: dayBoundary('2026-11-01', false), to: dayBoundary('2026-11-02', true), direction: 'outbound' }, undefined]);
-    await wrapper.get('button.button:not([type=submit])').trigger('click'); // Clear
+    await wrapper.findAll('button').find((b) => b.text() === 'Clear')!.trigger('click');
     await flushPromises();
     expect(vi.mocked(api.listHistory).mock.calls[2]![0]).toEqual({});
   });

@@ -78,7 +78,8 @@ describe('LiveCallsView', () => {
     expect(wrapper.findAll('tbody tr')[0]!.findAll('td')[4]!.text()).toBe('On hold');
     socket.send({ type: 'call_ended', call: CALL, cause: 'NORMAL_CLEARING' });
     await flushPromises();
-    expect(wrapper.get('tbody').text()).toContain('No calls right now.');
+    expect(wrapper.findAll('tbody tr')).toHaveLength(0);
+    expect(wrapper.text()).toContain('No calls right now.');
     wrapper.unmount();
     expect(socket.closed).toBe(true);
   });
