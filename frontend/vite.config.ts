@@ -14,8 +14,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.spec.ts'],
-    // @nextcloud/vue ships its components with CSS imports; let Vite handle them.
-    server: { deps: { inline: [/@nextcloud\/vue/] } },
+    // @nextcloud/vue ships its components with CSS imports (and @nextcloud/dialogs imports them): let Vite handle both.
+    server: { deps: { inline: [/@nextcloud\/(vue|dialogs)/] } },
     // Upper bounds for a busy machine (two suites at once on two cores), not expectations.
     testTimeout: 30_000,
     expect: { poll: { timeout: 10_000 } },
