@@ -58,6 +58,10 @@ import { meApi, meRouter, usersApi, usersRouter } from './users/users.routes.js'
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
+import { smtpMailer } from './passwords/mailer.js';
+import { mePasswordApi, mePasswordRouter, passwordResetApi, passwordResetRouter, userPasswordApi, userPasswordRouter } from './passwords/passwords.routes.js';
+import { PasswordService } from './passwords/passwords.service.js';
+import { ResetTokens } from './passwords/reset-tokens.js';
 
 export interface AppDeps {
   config: Config;
@@ -118,6 +122,7 @@ export interface Services {
   privacy: PrivacyService;
   analytics: CallAnalytics;
   phoneSystem: PhoneSystemService;
+  passwords: PasswordService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
@@ -164,7 +169,16 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
-  return { audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem };
+  const passwords = new PasswordService({
+    users,
+    passwords: deps.passwords,
+    audit,
+    tokens: new ResetTokens(dataSource),
+    mailer: deps.config.mail ? smtpMailer(deps.config.mail) : null,
+    publicUrl: deps.config.publicUrl,
+    log: deps.log,
+  });
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -280,9 +294,11 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     refreshRateLimit: config.auth.refreshRateLimit,
   });
   const privacy = privacyRouters({ privacy: services.privacy });
-  mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi]);
-  mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi]);
-  mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi]);
+  const passwordReset = passwordResetRouter({ passwords: services.passwords, counters: deps.state.counters, ...config.auth.passwordResetRateLimit });
+  const mePassword = mePasswordRouter({ passwords: services.passwords, counters: deps.state.counters, perAddress: config.auth.loginRateLimit, perAccount: config.auth.accountLoginRateLimit });
+  mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
+  mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi], [userPasswordRouter({ passwords: services.passwords }), userPasswordApi]);
+  mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi], [mePassword, mePasswordApi]);
   mount('/api/history', 'signed-in', 'call records', [historyRouter({ history: services.history }), historyApi]);
   mount('/api/analytics', 'admin', 'call records', [analyticsRouter({ analytics: services.analytics }), analyticsApi]);
   mount('/api/audit', 'admin', 'audit', [auditRouter({ audit: services.audit }), auditApi]);

@@ -122,6 +122,7 @@ export async function main(): Promise<void> {
         // Records already received are committed before the database goes.
         ['call records', () => services.cdrIngest.drain()],
         ['call-record workers', () => services.cdrExtractor.close()],
+        ['mail on its way', () => services.passwords.settle()],
         ['session announcements', () => services.sessions.close()],
         ['shared state', () => state.close()],
         ['password hasher', () => passwords.close()],

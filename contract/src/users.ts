@@ -65,3 +65,26 @@ export interface SettingsPatch {
   privacyMode?: boolean;
   defaultCountry?: string | null;
 }
+
+/** POST /api/me/password: the current password proves it is you; your other sessions end. */
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** POST /api/auth/password/reset: the token from the mailed link. */
+export interface PasswordReset {
+  token: string;
+  password: string;
+}
+
+/**
+ * GET /api/auth/providers (public): how one signs in here. More ways (such as
+ * Nextcloud) join this object as they come.
+ */
+export interface SignInProviders {
+  /** Email and password. */
+  password: boolean;
+  /** A forgotten password can be reset by a link sent by mail. */
+  passwordReset: boolean;
+}

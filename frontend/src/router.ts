@@ -17,6 +17,8 @@ export function createAppRouter(pinia: Pinia): Router {
     history: createWebHistory(),
     routes: [
       { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.pageTitle' } },
+      { path: '/forgot-password', name: 'forgot-password', component: () => import('./views/ForgotPasswordView.vue'), meta: { public: true, title: 'forgot.pageTitle' } },
+      { path: '/reset-password', name: 'reset-password', component: () => import('./views/ResetPasswordView.vue'), meta: { public: true, title: 'reset.pageTitle' } },
       { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
       { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { title: 'nav.history' } },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'nav.settings' } },

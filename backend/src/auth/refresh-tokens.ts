@@ -92,11 +92,15 @@ export class RefreshTokenStore {
     return r[1];
   }
 
-  async revokeAllForUser(userId: string, reason: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const r = await manager.query<[unknown[], number]>(
-      `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
-    );
+  /** Every session of the user, or every one but `exceptFamilyId` (the one that asked). */
+  async revokeAllForUser(userId: string, reason: string, manager: EntityManager = this.dataSource.manager, exceptFamilyId?: string): Promise<number> {
+    const r =
+      exceptFamilyId === undefined
+        ? await manager.query<[unknown[], number]>(`UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, reason])
+        : await manager.query<[unknown[], number]>(
+            `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND family_id <> $3 AND revoked_at IS NULL`,
+            [userId, reason, exceptFamilyId],
+          );
     return r[1];
   }
 

@@ -85,6 +85,21 @@ describe('sessions', () => {
     expect(await a.isLive(S2, ANN)).toBe(false);
   });
 
+  it('drops every session of a user but the one kept (a password changed from it), on the other replicas too', async () => {
+    const { a, b, table } = await replicas(new Set([S1, S2]));
+    await a.isLive(S1, ANN);
+    await a.isLive(S2, ANN);
+    const heard: SessionEnd[] = [];
+    a.onEnded((end) => heard.push(end));
+    table.alive.delete(S2);
+    await b.ended({ userId: ANN, exceptSessionId: S1 });
+    expect(heard).toEqual([{ userId: ANN, exceptSessionId: S1 }]);
+    const asked = table.asked.length;
+    expect(await a.isLive(S1, ANN)).toBe(true);
+    expect(table.asked.length).toBe(asked);
+    expect(await a.isLive(S2, ANN)).toBe(false);
+  });
+
   it('ignores announcements that are not well-formed', async () => {
     const state = new MemoryState();
     const sessions = new Sessions({ refreshTokens: tokenTable(new Set()), pubsub: state.pubsub, log: silentLogger });

@@ -16,6 +16,8 @@ export interface SessionEnd {
   userId: string;
   /** Absent: every session of the user. */
   sessionId?: string | undefined;
+  /** With no sessionId: every session but this one (the one that changed its own password). */
+  exceptSessionId?: string | undefined;
 }
 
 /** How long "this session is alive" is believed without asking again. */
@@ -67,9 +69,9 @@ export class Sessions {
     return alive;
   }
 
-  /** Ends every session of a user, inside the caller's transaction; say ended() once it is committed. */
-  async revokeAll(userId: string, reason: string, manager: EntityManager): Promise<number> {
-    return this.deps.refreshTokens.revokeAllForUser(userId, reason, manager);
+  /** Ends every session of a user (but `exceptSessionId`), inside the caller's transaction; say ended() once it is committed. */
+  async revokeAll(userId: string, reason: string, manager: EntityManager, exceptSessionId?: string): Promise<number> {
+    return this.deps.refreshTokens.revokeAllForUser(userId, reason, manager, exceptSessionId);
   }
 
   /** Called once the end is committed: takes effect here at once, and is announced to the other replicas. */
@@ -91,7 +93,7 @@ export class Sessions {
 
   private apply(end: SessionEnd): void {
     if (end.sessionId) this.live.delete(end.sessionId);
-    else for (const [sid, entry] of this.live) if (entry.userId === end.userId) this.live.delete(sid);
+    else for (const [sid, entry] of this.live) if (entry.userId === end.userId && sid !== end.exceptSessionId) this.live.delete(sid);
     for (const l of this.listeners) l(end);
   }
 }
@@ -99,10 +101,11 @@ export class Sessions {
 /** A message from the channel, checked like any input from outside the process. */
 function parseEnd(message: string): SessionEnd | null {
   try {
-    const value = JSON.parse(message) as { userId?: unknown; sessionId?: unknown };
+    const value = JSON.parse(message) as { userId?: unknown; sessionId?: unknown; exceptSessionId?: unknown };
     if (typeof value.userId !== 'string' || !UUID.test(value.userId)) return null;
-    if (value.sessionId !== undefined && (typeof value.sessionId !== 'string' || !UUID.test(value.sessionId))) return null;
-    return { userId: value.userId, sessionId: value.sessionId };
+    const isId = (v: unknown) => v === undefined || (typeof v === 'string' && UUID.test(v));
+    if (!isId(value.sessionId) || !isId(value.exceptSessionId)) return null;
+    return { userId: value.userId, sessionId: value.sessionId as string | undefined, exceptSessionId: value.exceptSessionId as string | undefined };
   } catch {
     return null;
   }

@@ -44,6 +44,9 @@ export const envSchema = z.object({
   LOGIN_RATE_LIMIT_MAX: intString(1, 10_000).default(10),
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
   LOGIN_ACCOUNT_RATE_LIMIT_MAX: intString(1, 10_000).default(20),
+  PASSWORD_RESET_RATE_LIMIT_MAX: intString(1, 10_000).default(10),
+  PASSWORD_RESET_EMAIL_RATE_LIMIT_MAX: intString(1, 1_000).default(3),
+  PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS: intString(60, 86_400).default(3600),
   REFRESH_RATE_LIMIT_MAX: intString(1, 10_000).default(60),
   REFRESH_RATE_LIMIT_WINDOW_SECONDS: intString(1, 86_400).default(900),
   ENCRYPTION_MASTER_KEY: z.string().optional(),
@@ -85,6 +88,9 @@ export const envSchema = z.object({
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  PUBLIC_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -267,4 +273,46 @@ export function parseBootstrapAdmin(e: Env, problems: string[]): Config['bootstr
     return null;
   }
   return { email: email.toLowerCase(), password, displayName };
+}
+
+/** `addr@example.com` or `Name <addr@example.com>`: the address inside, or null when there is none. */
+function mailAddress(value: string): string | null {
+  const m = /^\s*(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
+  const address = m?.[1] ?? m?.[2];
+  return address !== undefined && z.email().safeParse(address).success ? address : null;
+}
+
+/**
+ * Outgoing mail (password reset links): an SMTP server, who the mail is from,
+ * and the web app's address the links point to. All or nothing.
+ */
+export function parseMail(e: Env, problems: string[]): { mail: Config['mail']; publicUrl: string | null } {
+  let publicUrl: string | null = null;
+  if (e.PUBLIC_URL !== undefined) {
+    try {
+      const u = new URL(e.PUBLIC_URL);
+      if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') throw new Error('not a web address');
+      publicUrl = u.href.replace(/\/+$/, '');
+    } catch {
+      problems.push('PUBLIC_URL must be the web app\'s address, like https://phone.example.com (no query, no credentials)');
+    }
+  }
+  if (e.SMTP_URL === undefined) {
+    if (e.MAIL_FROM !== undefined) problems.push('MAIL_FROM is set but SMTP_URL is not: set both to send mail, or neither');
+    return { mail: null, publicUrl };
+  }
+  let smtpUrl: string | null = null;
+  try {
+    const u = new URL(e.SMTP_URL);
+    if ((u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || u.hostname === '') throw new Error('not an SMTP address');
+    smtpUrl = e.SMTP_URL;
+  } catch {
+    problems.push('SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
+  }
+  let from: string | null = null;
+  if (e.MAIL_FROM === undefined) problems.push('MAIL_FROM is required with SMTP_URL: the address mail is sent from, like SIPCall <phone@example.com>');
+  else if (mailAddress(e.MAIL_FROM) === null) problems.push('MAIL_FROM must be a mail address, like phone@example.com or SIPCall <phone@example.com>');
+  else from = e.MAIL_FROM.trim();
+  if (e.PUBLIC_URL === undefined) problems.push('PUBLIC_URL is required with SMTP_URL: the web app\'s address the mailed links point to, like https://phone.example.com');
+  return { mail: smtpUrl !== null && from !== null ? { smtpUrl, from } : null, publicUrl };
 }

@@ -36,6 +36,13 @@ describe('configuration in production', () => {
     }).toThrow(TypeError);
   });
 
+  it('reads outgoing mail: the server, the sender and the address links point to', () => {
+    const config = loadConfig({ ...SAFE_PRODUCTION, SMTP_URL: 'smtps://robot:s3cret@mail.example.com:465', MAIL_FROM: 'SIPCall <phone@example.com>', PUBLIC_URL: 'https://phone.example.com/' }, { persistDevelopmentSecrets: false });
+    expect(config.mail).toEqual({ smtpUrl: 'smtps://robot:s3cret@mail.example.com:465', from: 'SIPCall <phone@example.com>' });
+    expect(config.publicUrl).toBe('https://phone.example.com');
+    expect(loadConfig(SAFE_PRODUCTION, { persistDevelopmentSecrets: false }).mail).toBeNull();
+  });
+
   it.each([
     ['a missing JWT secret', { JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     ['a short JWT secret', { JWT_SECRET: 'short-secret' }, 'JWT_SECRET is too short'],
@@ -64,6 +71,13 @@ describe('configuration in production', () => {
     ['a malformed retired key', { ENCRYPTION_RETIRED_KEYS: 'short' }, 'ENCRYPTION_RETIRED_KEYS[0] must be exactly 32 bytes'],
     ['a TURN secret without URLs', { TURN_SECRET: 'a-long-turn-secret-value' }, 'TURN_URLS and TURN_SECRET go together'],
     ['a bad allowed destination', { ALLOWED_DESTINATIONS: 'DE,Germany' }, 'ALLOWED_DESTINATIONS entries must be'],
+    ['an SMTP URL that is not one', { SMTP_URL: 'mail.example.com:587', MAIL_FROM: 'phone@example.com', PUBLIC_URL: 'https://phone.example.com' }, 'SMTP_URL must look like smtp://'],
+    ['an SMTP URL of another scheme', { SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'phone@example.com', PUBLIC_URL: 'https://phone.example.com' }, 'SMTP_URL must look like smtp://'],
+    ['SMTP_URL without MAIL_FROM', { SMTP_URL: 'smtp://mail.example.com:587', PUBLIC_URL: 'https://phone.example.com' }, 'MAIL_FROM is required with SMTP_URL'],
+    ['a MAIL_FROM that is not an address', { SMTP_URL: 'smtp://mail.example.com:587', MAIL_FROM: 'SIPCall', PUBLIC_URL: 'https://phone.example.com' }, 'MAIL_FROM must be a mail address'],
+    ['MAIL_FROM without SMTP_URL', { MAIL_FROM: 'phone@example.com' }, 'MAIL_FROM is set but SMTP_URL is not'],
+    ['SMTP_URL without PUBLIC_URL', { SMTP_URL: 'smtp://mail.example.com:587', MAIL_FROM: 'phone@example.com' }, 'PUBLIC_URL is required with SMTP_URL'],
+    ['a PUBLIC_URL that is not a web address', { PUBLIC_URL: 'phone.example.com' }, 'PUBLIC_URL must be the web app'],
     ['a guessable first-admin password', { SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: 'password1234' }, 'SIPCALL_BOOTSTRAP_ADMIN_PASSWORD is too easy to guess'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });

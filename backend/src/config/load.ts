@@ -4,7 +4,7 @@
 // every problem found is named at once.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
+import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
 import { MIN_SECRET_LENGTH, developmentSecrets, encryptionKey, secret } from './secrets.js';
 import type { Config } from './settings.js';
 
@@ -54,6 +54,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const bootstrapAdmin = parseBootstrapAdmin(e, problems);
   const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated && (() => generated.get('SWITCH_HTTP_PASSWORD', notices)));
   const routing = parseRouting(e, problems);
+  const { mail, publicUrl } = parseMail(e, problems);
   const metricsToken = e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -81,6 +82,10 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       accountLoginRateLimit: { max: e.LOGIN_ACCOUNT_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
+      passwordResetRateLimit: {
+        perAddress: { max: e.PASSWORD_RESET_RATE_LIMIT_MAX, windowSeconds: e.PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS },
+        perEmail: { max: e.PASSWORD_RESET_EMAIL_RATE_LIMIT_MAX, windowSeconds: e.PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS },
+      },
     },
     encryption: { masterKey: masterKey ?? Buffer.alloc(0), retiredKeys, blindIndexKey: blindIndexKey ?? Buffer.alloc(0) },
     switch: { nodes, trunkPassword, context: e.FREESWITCH_CONTEXT },
@@ -103,6 +108,8 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     cdrSpool: e.CDR_SPOOL_DIR
       ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
       : null,
+    mail,
+    publicUrl,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -41,6 +41,11 @@ export interface Config {
     /** Failed sign-ins to one account, whatever the addresses (same window as loginRateLimit). */
     readonly accountLoginRateLimit: { readonly max: number; readonly windowSeconds: number };
     readonly refreshRateLimit: { readonly max: number; readonly windowSeconds: number };
+    /** Reset links asked for (and failed resets) per client address, and links asked for one email. */
+    readonly passwordResetRateLimit: {
+      readonly perAddress: { readonly max: number; readonly windowSeconds: number };
+      readonly perEmail: { readonly max: number; readonly windowSeconds: number };
+    };
   };
   readonly encryption: {
     /** 32-byte master key; wraps the per-owner data keys that seal personal fields. */
@@ -97,6 +102,10 @@ export interface Config {
   readonly cdrSpool: { readonly dir: string; readonly archiveDir: string | null; readonly sweepSeconds: number } | null;
   /** Worker threads that parse and compress incoming call records (0: on the event loop). */
   readonly cdrWorkers: number;
+  /** Outgoing mail (password reset links); null: none is sent, and admins reset passwords. */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  /** The web app's own address (no trailing slash), for links sent out of band. */
+  readonly publicUrl: string | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;

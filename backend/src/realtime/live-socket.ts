@@ -107,7 +107,8 @@ export class LiveSocket {
 
   private endSessions(end: SessionEnd): void {
     for (const c of this.clients) {
-      if (c.user.id === end.userId && (end.sessionId === undefined || c.sessionId === end.sessionId)) c.socket.close(CLOSE_SESSION_ENDED, 'session ended');
+      const ends = end.sessionId === undefined ? c.sessionId !== end.exceptSessionId : c.sessionId === end.sessionId;
+      if (c.user.id === end.userId && ends) c.socket.close(CLOSE_SESSION_ENDED, 'session ended');
     }
   }
 

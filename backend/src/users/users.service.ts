@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../core/errors.js';
 import { assertStrongPassword } from '../core/password-policy.js';
 import type { PublicUser, Role } from '../core/identity.js';
 import { toPublicUser, UserEntity, type User } from './user.entity.js';
-import type { UserPatch } from '@sipcall/contract';
+import type { AuditAction, UserPatch } from '@sipcall/contract';
 
 export interface ActionContext {
   actor: AuditActor;
@@ -38,14 +38,25 @@ export interface UserPage {
 }
 
 /** Why an account change ended its sessions. */
-export type SessionEndReason = 'disabled' | 'role_change' | 'password_change';
+export type SessionEndReason = 'disabled' | 'role_change' | 'password_change' | 'password_reset';
+
+/** How a password came to be set, as the audit trail names it. */
+export interface PasswordChange {
+  action: Extract<AuditAction, 'user.password_change' | 'user.password_reset' | 'auth.password_reset'>;
+  /** The session that made the change, which stays signed in; every other one ends. */
+  keepSession?: string | undefined;
+  /** Where the password was in the request, for the policy's error. */
+  field: string;
+  /** Runs first inside the change's transaction (spending a reset link); throwing there changes nothing. */
+  before?: (manager: EntityManager) => Promise<void>;
+}
 
 /** How an account change ends the account's sessions; the sign-in side (auth/) provides it. */
 export interface AccountSessions {
-  /** Revokes every session of the user, inside the change's own transaction. */
-  revokeAll(userId: string, reason: SessionEndReason, manager: EntityManager): Promise<unknown>;
+  /** Revokes every session of the user (but one, when named), inside the change's own transaction. */
+  revokeAll(userId: string, reason: SessionEndReason, manager: EntityManager, exceptSessionId?: string): Promise<unknown>;
   /** Once the change is committed: the user's sessions ended (here and on the other replicas). */
-  ended(end: { userId: string }): Promise<void>;
+  ended(end: { userId: string; exceptSessionId?: string | undefined }): Promise<void>;
 }
 
 interface UserServiceDeps {
@@ -216,6 +227,29 @@ export class UserService {
         return toPublicUser(user);
       })
       .finally(() => this.changed(id));
+  }
+
+  /**
+   * Sets a new password, checked by the same policy as at creation, and ends
+   * the account's sessions (all, or all but the one that asked) with their
+   * SIP credentials; audited in the same transaction.
+   */
+  async setPassword(id: string, password: string, how: PasswordChange, ctx: ActionContext): Promise<void> {
+    const owner = await this.findById(id);
+    if (!owner) throw new NotFoundError('User');
+    assertStrongPassword(password, owner, how.field);
+    const passwordHash = await this.deps.passwords.hash(password);
+    const reason: SessionEndReason = how.action === 'user.password_change' ? 'password_change' : 'password_reset';
+    await this.deps.dataSource.transaction(async (m) => {
+      const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      await how.before?.(m);
+      await m.update(UserEntity, { id }, { passwordHash });
+      const ended = await this.deps.sessions.revokeAll(id, reason, m, how.keepSession);
+      await this.deps.audit.record({ action: how.action, outcome: 'ok', ...ctx, target: { type: 'user', id }, details: { sessionsEnded: ended } }, m);
+    });
+    this.changed(id);
+    await this.deps.sessions.ended({ userId: id, exceptSessionId: how.keepSession });
   }
 
   /** Stores a new hash of the same password (cost upgrade at login); not a password change. */

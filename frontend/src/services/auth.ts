@@ -1,4 +1,4 @@
-import type { Session } from '@sipcall/contract';
+import type { PasswordReset, Session, SignInProviders } from '@sipcall/contract';
 import { apiRequest } from './http';
 
 export const login = (email: string, password: string) =>
@@ -8,3 +8,13 @@ export const login = (email: string, password: string) =>
 export const refresh = () => apiRequest<Session>('/api/auth/refresh', { method: 'POST', anonymous: true });
 
 export const logout = () => apiRequest<void>('/api/auth/logout', { method: 'POST', anonymous: true });
+
+/** How one signs in here, and whether a forgotten password can be reset by mail. */
+export const providers = () => apiRequest<SignInProviders>('/api/auth/providers', { anonymous: true });
+
+/** Asks for a reset link by mail; the answer is the same whether or not an account has the address. */
+export const forgotPassword = (email: string, language: string) =>
+  apiRequest<{ accepted: true }>('/api/auth/password/forgot', { method: 'POST', body: { email, language }, anonymous: true });
+
+/** Sets a new password with the token from the mailed link. */
+export const resetPassword = (reset: PasswordReset) => apiRequest<void>('/api/auth/password/reset', { method: 'POST', body: reset, anonymous: true });

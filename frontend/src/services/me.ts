@@ -1,4 +1,4 @@
-import type { SettingsPatch, User } from '@sipcall/contract';
+import type { PasswordChange, SettingsPatch, User } from '@sipcall/contract';
 import { apiRequest } from './http';
 
 export const updateMySettings = (patch: SettingsPatch) =>
@@ -6,3 +6,6 @@ export const updateMySettings = (patch: SettingsPatch) =>
 
 /** Everything held about the signed-in user, opened (GDPR export). */
 export const exportMyData = () => apiRequest<unknown>('/api/me/export');
+
+/** Changes the signed-in user's password; their other sessions end. */
+export const changeMyPassword = (change: PasswordChange) => apiRequest<void>('/api/me/password', { method: 'POST', body: change });

@@ -7,9 +7,10 @@ import { ApiError } from '../services/http';
 import { useSessionStore } from '../stores/session';
 import { makeUser } from '../test/fixtures';
 import { formatTime } from '../i18n/format';
+import { forgetSignInProviders } from '../composables/useSignInProviders';
 import LoginView from './LoginView.vue';
 
-vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn() }));
+vi.mock('../services/auth', () => ({ login: vi.fn(), refresh: vi.fn(), logout: vi.fn(), providers: vi.fn() }));
 
 async function mountLogin(at = '/login') {
   const router = createRouter({
@@ -29,6 +30,8 @@ describe('LoginView', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     vi.mocked(auth.login).mockReset();
+    forgetSignInProviders();
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: false });
   });
 
   it('keeps the button disabled until both fields are filled', async () => {
