@@ -104,8 +104,12 @@ describe('pages with data', () => {
     await expect.poll(() => rows(admin, 'live-table').first().textContent()).toContain(USER.name);
     await expect.poll(() => rows(admin, 'live-table').first().textContent()).toContain('Connected');
     await shoot(admin, '12-live-calls');
-    admin.once('dialog', (d) => void d.accept());
     await rows(admin, 'live-table').first().getByRole('button', { name: 'Hang up' }).click();
+    // asked in Nextcloud's dialog, naming whose call it is
+    const dialog = admin.getByRole('dialog', { name: 'Hang up this call?' });
+    expect(await dialog.textContent()).toContain(`Hang up the call of ${USER.name}?`);
+    await shoot(admin, '12-live-calls-confirm');
+    await dialog.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => peer.commands.some((c) => c.includes(`uuid_kill ${uuid}`))).toBe(true);
     await expect.poll(() => rows(admin, 'live-table').count()).toBe(0);
     expect(await admin.locator('main').textContent()).toContain('No calls right now.');

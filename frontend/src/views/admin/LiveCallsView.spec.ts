@@ -10,6 +10,9 @@ import { useSessionStore } from '../../stores/session';
 import { makeUser } from '../../test/fixtures';
 import { formatTime } from '../../i18n/format';
 import LiveCallsView from './LiveCallsView.vue';
+import { confirmAction } from '../../util/confirm';
+
+vi.mock('../../util/confirm', () => ({ confirmAction: vi.fn() }));
 
 vi.mock('../../services/calls', () => ({ hangupCall: vi.fn() }));
 vi.mock('../../services/users', () => ({ listUsers: vi.fn() }));
@@ -103,18 +106,20 @@ describe('LiveCallsView', () => {
   });
 
   it('hangs a call up after confirmation, and not without', async () => {
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    const confirm = vi.mocked(confirmAction).mockResolvedValueOnce(false).mockResolvedValueOnce(true);
     const wrapper = mount(LiveCallsView);
     await flushPromises();
     FakeSocket.last!.send({ type: 'snapshot', calls: [CALL] });
     await flushPromises();
     const button = wrapper.get('tbody button');
     await button.trigger('click');
+    await flushPromises();
     expect(callsApi.hangupCall).not.toHaveBeenCalled();
     await button.trigger('click');
     await flushPromises();
     expect(callsApi.hangupCall).toHaveBeenCalledWith('a-leg');
     expect(confirm).toHaveBeenCalledTimes(2);
+    expect(confirm.mock.calls[0]![0]).toMatchObject({ title: 'Hang up this call?', confirm: 'Hang up' });
   });
 
   it('ignores messages that are not what the server sends', () => {
