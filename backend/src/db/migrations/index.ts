@@ -2,5 +2,6 @@
 import { Foundation1763704800000 } from './1763704800000-foundation.js';
 import { Routing1763712000000 } from './1763712000000-routing.js';
 import { CallRecords1763719200000 } from './1763719200000-call-records.js';
+import { Contacts1764748800000 } from './1764748800000-contacts.js';
 
-export const migrations = [Foundation1763704800000, Routing1763712000000, CallRecords1763719200000];
+export const migrations = [Foundation1763704800000, Routing1763712000000, CallRecords1763719200000, Contacts1764748800000];
