@@ -18,6 +18,7 @@ export function createAppRouter(pinia: Pinia): Router {
     routes: [
       { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.pageTitle' } },
       { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
+      { path: '/contacts', name: 'contacts', component: () => import('./views/ContactsView.vue'), meta: { title: 'nav.contacts' } },
       { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { title: 'nav.history' } },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'nav.settings' } },
       { path: '/admin/live', name: 'live', component: () => import('./views/admin/LiveCallsView.vue'), meta: { admin: true, title: 'nav.live' } },
