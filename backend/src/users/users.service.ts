@@ -198,7 +198,7 @@ export class UserService {
       await m.update(UserEntity, { id }, changes).catch((err: unknown) => {
         throw uniqueConflict(err);
       });
-      const target = { type: 'user', id };
+      const target = { type: 'user' as const, id };
       if (changes.role !== undefined) {
         await this.deps.audit.record({ action: 'user.role_change', outcome: 'ok', ...ctx, target, details: { from: user.role, to: changes.role } }, m);
       }
