@@ -159,7 +159,7 @@ export const de = {
   'history.callBack.label': '{number} zurückrufen',
   'history.callBack.unavailable': 'Rückruf nicht möglich: Die Nummer ist verborgen oder gelöscht.',
   'history.addContact': 'Zu Kontakten hinzufügen',
-  'history.addContact.label': '{number} zu den Kontakten hinzufügen',
+  'history.addContact.label': 'Zu Kontakten hinzufügen: {number}',
   'contacts.title': 'Kontakte',
   'contacts.search': 'Kontakte durchsuchen',
   'contacts.searchHint': 'Name, Organisation oder Nummer',

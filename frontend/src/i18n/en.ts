@@ -176,7 +176,7 @@ export const en = {
   'history.callBack.label': 'Call {number} back',
   'history.callBack.unavailable': 'Call back not possible: the number is hidden or erased.',
   'history.addContact': 'Add to contacts',
-  'history.addContact.label': 'Add {number} to contacts',
+  'history.addContact.label': 'Add to contacts: {number}',
   'contacts.title': 'Contacts',
   'contacts.search': 'Search contacts',
   'contacts.searchHint': 'Name, organisation or number',

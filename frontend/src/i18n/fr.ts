@@ -158,7 +158,7 @@ export const fr = {
   'history.callBack.label': 'Rappeler le {number}',
   'history.callBack.unavailable': 'Rappel impossible : le numéro est masqué ou effacé.',
   'history.addContact': 'Ajouter aux contacts',
-  'history.addContact.label': 'Ajouter {number} aux contacts',
+  'history.addContact.label': 'Ajouter aux contacts : {number}',
   'contacts.title': 'Contacts',
   'contacts.search': 'Rechercher des contacts',
   'contacts.searchHint': 'Nom, organisation ou numéro',

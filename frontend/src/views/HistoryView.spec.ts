@@ -178,7 +178,7 @@ describe('HistoryView', () => {
     await flushPromises();
     expect(wrapper.findAll('[data-testid=history-contact-name]').map((n) => n.text())).toEqual(['Erin Ernst']);
     const add = wrapper.findAll('[data-testid=history-add-contact]');
-    expect(add.map((b) => b.attributes('aria-label'))).toEqual(['Add +49301234567 to contacts']);
+    expect(add.map((b) => b.attributes('aria-label'))).toEqual(['Add to contacts: +49301234567']);
   });
 
   it('disables calling back, with the reason, while the browser phone is not registered', async () => {
