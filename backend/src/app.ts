@@ -54,7 +54,10 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { SharedState } from './state/state.js';
 import { SwitchPool } from './switch/switches.js';
-import { meApi, meRouter, usersApi, usersRouter } from './users/users.routes.js';
+import { meApi, meRouter, peopleApi, peopleRouter, usersApi, usersRouter } from './users/users.routes.js';
+import { contactsApi, contactsRouter } from './contacts/contacts.routes.js';
+import { ContactRepository } from './contacts/contact-repository.js';
+import { ContactService } from './contacts/contacts.service.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
@@ -123,6 +126,7 @@ export interface Services {
   analytics: CallAnalytics;
   phoneSystem: PhoneSystemService;
   passwords: PasswordService;
+  contacts: ContactService;
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
@@ -168,6 +172,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
+  const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,
@@ -178,7 +183,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -299,6 +304,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
   mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi], [userPasswordRouter({ passwords: services.passwords }), userPasswordApi]);
   mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi], [mePassword, mePasswordApi]);
+  mount('/api/contacts', 'signed-in', 'contacts', [contactsRouter({ contacts: services.contacts }), contactsApi]);
+  mount('/api/people', 'signed-in', 'contacts', [peopleRouter({ users: services.users }), peopleApi]);
   mount('/api/history', 'signed-in', 'call records', [historyRouter({ history: services.history }), historyApi]);
   mount('/api/analytics', 'admin', 'call records', [analyticsRouter({ analytics: services.analytics }), analyticsApi]);
   mount('/api/audit', 'admin', 'audit', [auditRouter({ audit: services.audit }), auditApi]);

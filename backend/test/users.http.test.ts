@@ -28,6 +28,31 @@ describe('user administration over HTTP', () => {
   });
   const count = async (table: 'users' | 'audit_log') => Number((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
 
+  it('lists every kind of target the trail is about, and filters by kind and by target; an unknown kind is a 400 that lists nothing', async () => {
+    const someone = (await as(admin).post('/api/users').send({ email: 'target@example.com', displayName: 'Target', password: 'target person password' }).expect(201)).body.user.id as string;
+    await as(admin).post('/api/dids').send({ number: '+49 30 5550100', userId: someone }).expect(201);
+
+    const all = (await as(admin).get('/api/audit/targets').expect(200)).body.targets as Array<{ type: string; id: string }>;
+    expect(all).toEqual(expect.arrayContaining([{ type: 'did', id: '+49305550100' }, { type: 'user', id: someone }]));
+    expect(all[0]).toEqual({ type: 'did', id: '+49305550100' });
+    const numbers = (await as(admin).get('/api/audit/targets?type=did').expect(200)).body.targets as Array<{ type: string }>;
+    expect(numbers.length).toBeGreaterThan(0);
+    expect(numbers.every((x) => x.type === 'did')).toBe(true);
+
+    const byNumber = await as(admin).get('/api/audit?targetType=did&targetId=%2B49305550100').expect(200);
+    expect(byNumber.body.items.map((e: { action: string }) => e.action)).toEqual(['did.assign']);
+    const byKind = await as(admin).get('/api/audit?targetType=did').expect(200);
+    expect(byKind.body.items.every((e: { targetType: string }) => e.targetType === 'did')).toBe(true);
+    expect((await as(admin).get(`/api/audit?targetType=did&targetId=${someone}`).expect(200)).body.items).toEqual([]);
+
+    for (const url of ['/api/audit?targetType=switch', '/api/audit/targets?type=planet', '/api/audit/targets?limit=0']) {
+      const res = await as(admin).get(url).expect(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.items).toBeUndefined();
+    }
+    await as(user).get('/api/audit/targets').expect(403);
+  });
+
   it('lets an admin create, read, change and delete a user, each step in the audit log', async () => {
     const created = await as(admin).post('/api/users').send({ email: 'New@Example.com', displayName: 'New Person', password: 'new person password' }).expect(201);
     const id = created.body.user.id as string;

@@ -26,6 +26,15 @@ export type AuditAction =
 
 export type AuditOutcome = 'ok' | 'failed' | 'denied';
 
+/** Every kind of thing an entry can be about; the admin's Target filter offers each. */
+export type AuditTargetType = 'user' | 'did' | 'call';
+
+/** GET /api/audit/targets (admin): the things the trail has entries about, most recent first. */
+export interface AuditTarget {
+  type: AuditTargetType;
+  id: string;
+}
+
 export interface AuditEntry {
   id: string;
   at: string;
@@ -35,7 +44,7 @@ export interface AuditEntry {
   actorEmail: string | null;
   action: AuditAction;
   outcome: AuditOutcome;
-  targetType: string | null;
+  targetType: AuditTargetType | null;
   targetId: string | null;
   ip: string | null;
   details: Record<string, unknown>;
@@ -46,6 +55,8 @@ export interface AuditQuery {
   action?: AuditAction;
   /** Entries by this user. */
   actorId?: string;
+  /** Entries about this kind of thing (with targetId: about this one). */
+  targetType?: AuditTargetType;
   /** Entries about this user, number or call. */
   targetId?: string;
   /** From this moment (ISO 8601), inclusive. */

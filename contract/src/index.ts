@@ -5,6 +5,7 @@ export type * from './analytics.js';
 export type * from './audit.js';
 export type * from './calls.js';
 export type * from './checks.js';
+export type * from './contacts.js';
 export type * from './dids.js';
 export type * from './errors.js';
 export type * from './history.js';

@@ -20,6 +20,7 @@ export function createAppRouter(pinia: Pinia): Router {
       { path: '/forgot-password', name: 'forgot-password', component: () => import('./views/ForgotPasswordView.vue'), meta: { public: true, title: 'forgot.pageTitle' } },
       { path: '/reset-password', name: 'reset-password', component: () => import('./views/ResetPasswordView.vue'), meta: { public: true, title: 'reset.pageTitle' } },
       { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
+      { path: '/contacts', name: 'contacts', component: () => import('./views/ContactsView.vue'), meta: { title: 'nav.contacts' } },
       { path: '/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { title: 'nav.history' } },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { title: 'nav.settings' } },
       { path: '/admin/live', name: 'live', component: () => import('./views/admin/LiveCallsView.vue'), meta: { admin: true, title: 'nav.live' } },

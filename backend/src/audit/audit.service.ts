@@ -1,6 +1,6 @@
 // The audit trail: who did what to whom, from where, and how it ended.
 // Entries are written in the same transaction as the change they describe.
-import type { AuditAction } from '@sipcall/contract';
+import type { AuditAction, AuditTarget, AuditTargetType } from '@sipcall/contract';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntryEntity, type AuditEntry, type AuditOutcome } from './audit.entity.js';
 
@@ -13,7 +13,7 @@ export interface AuditRecord {
   action: AuditAction;
   outcome: AuditOutcome;
   actor?: AuditActor | null;
-  target?: { type: string; id: string } | null;
+  target?: { type: AuditTargetType; id: string } | null;
   ip?: string | null;
   details?: Record<string, unknown>;
 }
@@ -24,6 +24,7 @@ export interface AuditQuery {
   cursor?: string;
   action?: string;
   actorId?: string;
+  targetType?: AuditTargetType;
   targetId?: string;
   /** Entries at or after this time, and before `to`. */
   from?: Date;
@@ -61,6 +62,16 @@ export class AuditService {
     );
   }
 
+  /** The things the trail has entries about (of one kind, or every kind), the most recently touched first. */
+  async targets(type: AuditTargetType | undefined, limit: number): Promise<AuditTarget[]> {
+    const rows = await this.dataSource.query<Array<{ target_type: AuditTargetType; target_id: string }>>(
+      `SELECT target_type, target_id FROM audit_log WHERE target_type IS NOT NULL AND target_id IS NOT NULL AND ($1::text IS NULL OR target_type = $1)
+       GROUP BY target_type, target_id ORDER BY max(id) DESC LIMIT $2`,
+      [type ?? null, limit],
+    );
+    return rows.map((r) => ({ type: r.target_type, id: r.target_id }));
+  }
+
   /** Newest first, keyset-paginated on the identity column so pages never shift. */
   async list(query: AuditQuery): Promise<AuditPage> {
     const qb = this.dataSource.manager
@@ -70,6 +81,7 @@ export class AuditService {
     if (query.cursor !== undefined) qb.andWhere('a.id < :cursor', { cursor: query.cursor });
     if (query.action !== undefined) qb.andWhere('a.action = :action', { action: query.action });
     if (query.actorId !== undefined) qb.andWhere('a.actorId = :actorId', { actorId: query.actorId });
+    if (query.targetType !== undefined) qb.andWhere('a.targetType = :targetType', { targetType: query.targetType });
     if (query.targetId !== undefined) qb.andWhere('a.targetId = :targetId', { targetId: query.targetId });
     if (query.from !== undefined) qb.andWhere('a.at >= :from', { from: query.from });
     if (query.to !== undefined) qb.andWhere('a.at < :to', { to: query.to });

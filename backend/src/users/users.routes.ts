@@ -71,3 +71,19 @@ export function meRouter(deps: { users: UserService }): Router {
   });
   return r;
 }
+
+const peopleQuery = z.strictObject({ q: z.string().trim().min(1).max(100).optional() });
+
+export const peopleApi: Operations = {
+  'GET /': { summary: 'The other people here one can call: display name and extension, nothing else', query: peopleQuery, responses: { 200: '{ people }' } },
+};
+
+/** Every signed-in user's view of the organisation: who answers to which extension. */
+export function peopleRouter(deps: { users: UserService }): Router {
+  const r = Router();
+  r.get('/', async (req, res) => {
+    const { q } = parseInput(peopleQuery, req.query, 'query');
+    res.json({ people: await deps.users.people(currentUser(req).id, q) });
+  });
+  return r;
+}

@@ -101,6 +101,23 @@ export class UserService {
     return this.deps.dataSource.manager.count(UserEntity);
   }
 
+  /**
+   * The other enabled users one can call, by name: display name and extension
+   * only (no email, no id), matched on the name alone so nothing private can be probed.
+   */
+  async people(exceptId: string, q?: string): Promise<Array<{ displayName: string; extension: string }>> {
+    const qb = this.deps.dataSource.manager
+      .createQueryBuilder(UserEntity, 'u')
+      .select(['u.displayName', 'u.extension'])
+      .where('u.extension IS NOT NULL')
+      .andWhere('u.disabled = false')
+      .andWhere('u.id <> :exceptId', { exceptId })
+      .orderBy('lower(u.displayName)', 'ASC')
+      .limit(500);
+    if (q !== undefined) qb.andWhere('lower(u.displayName) LIKE :like', { like: `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    return (await qb.getMany()).map((u) => ({ displayName: u.displayName, extension: u.extension! }));
+  }
+
   /** Ordered by email; the cursor is the last email of the previous page. */
   async list(query: ListUsersQuery): Promise<UserPage> {
     const qb = this.deps.dataSource.manager
@@ -192,7 +209,7 @@ export class UserService {
       await m.update(UserEntity, { id }, changes).catch((err: unknown) => {
         throw uniqueConflict(err);
       });
-      const target = { type: 'user', id };
+      const target = { type: 'user' as const, id };
       if (changes.role !== undefined) {
         await this.deps.audit.record({ action: 'user.role_change', outcome: 'ok', ...ctx, target, details: { from: user.role, to: changes.role } }, m);
       }

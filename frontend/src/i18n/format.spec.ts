@@ -7,15 +7,15 @@ const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 // 2 December 2026, 14:33 on the machine's clock, whatever its time zone.
 const AT = new Date(2026, 11, 2, 14, 33).toISOString();
 
-function speak(tags: string[]) {
+async function speak(tags: string[]) {
   vi.spyOn(navigator, 'languages', 'get').mockReturnValue(tags);
-  setLanguageChoice(null);
+  await setLanguageChoice(null);
 }
 
 describe('formatting in the page language', () => {
-  afterEach(() => {
+  afterEach(async () => {
     vi.restoreAllMocks();
-    setLanguageChoice(null);
+    await setLanguageChoice(null);
   });
 
   it.each([
@@ -55,8 +55,8 @@ describe('formatting in the page language', () => {
       words: '1 h et 30 min',
       country: 'Allemagne',
     },
-  ])('$tags writes numbers, percentages, money, dates and countries its way', ({ tags, ...expected }) => {
-    speak(tags);
+  ])('$tags writes numbers, percentages, money, dates and countries its way', async ({ tags, ...expected }) => {
+    await speak(tags);
     expect(plain(formatNumber(1234.56, 1))).toBe(expected.number);
     expect(plain(formatPercent(0.6667))).toBe(expected.percent);
     expect(plain(formatMoney(12.3))).toBe(expected.money);
@@ -68,14 +68,14 @@ describe('formatting in the page language', () => {
     expect(countryName('DE')).toBe(expected.country);
   });
 
-  it('writes durations as a clock, the running timer with two-digit minutes', () => {
-    speak(['de-DE']);
+  it('writes durations as a clock, the running timer with two-digit minutes', async () => {
+    await speak(['de-DE']);
     expect([formatDuration(42), formatDuration(125), formatDuration(3723), formatDuration(null)]).toEqual(['0:42', '2:05', '1:02:03', '–']);
     expect([formatTimer(5), formatTimer(62), formatTimer(3723)]).toEqual(['00:05', '01:02', '1:02:03']);
   });
 
-  it('says "nothing" for missing values and leaves unknown country codes as they are', () => {
-    speak(['en-US']);
+  it('says "nothing" for missing values and leaves unknown country codes as they are', async () => {
+    await speak(['en-US']);
     expect([formatPercent(null), formatMilliseconds(null), formatMoney(null), formatMoney(undefined)]).toEqual(['–', '–', '–', '–']);
     expect(plain(formatMilliseconds(120.4))).toBe('120 ms');
     expect(countryName('XX')).toBe('XX');
@@ -83,15 +83,15 @@ describe('formatting in the page language', () => {
     expect(countryName(null)).toBe('');
   });
 
-  it('sorts names as the language does', () => {
-    speak(['de-DE']);
+  it('sorts names as the language does', async () => {
+    await speak(['de-DE']);
     expect(['Zoe', 'Ärger', 'Anna'].sort(compareText)).toEqual(['Anna', 'Ärger', 'Zoe']);
   });
 
-  it('follows a change of language at once', () => {
-    speak(['en-US']);
+  it('follows a change of language at once', async () => {
+    await speak(['en-US']);
     expect(formatNumber(1234)).toBe('1,234');
-    setLanguageChoice('de');
+    await setLanguageChoice('de');
     expect(formatNumber(1234)).toBe('1.234');
   });
 });

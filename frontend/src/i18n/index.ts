@@ -1,12 +1,12 @@
 // The web app's words and its language: which catalogue speaks, which locale
 // formats numbers and dates, and where that comes from (the person's choice
 // in this browser, else the browser's own languages, else English).
+// English is in the first load (every other language falls back to it); the
+// others are fetched only when someone's language is one of them.
 import { isRTL, setLanguage, setLocale } from '@nextcloud/l10n';
 import { shallowRef } from 'vue';
 import type { Catalogue } from './catalogue';
-import { de } from './de';
 import { en, type MessageKey } from './en';
-import { fr } from './fr';
 
 export type { MessageKey };
 
@@ -16,7 +16,23 @@ export type Language = (typeof LANGUAGES)[number];
 /** Each language by its own name, as language pickers show them. */
 export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', de: 'Deutsch', fr: 'Français' };
 
-const CATALOGUES: Readonly<Record<Language, Catalogue>> = { en, de, fr };
+/** The catalogues loaded so far; English always. */
+const CATALOGUES: Partial<Record<Language, Catalogue>> = { en };
+const LOADERS: Readonly<Record<Exclude<Language, 'en'>, () => Promise<Catalogue>>> = {
+  de: () => import('./de').then((m) => m.de),
+  fr: () => import('./fr').then((m) => m.fr),
+};
+
+/** Fetches a language's catalogue once; false when it could not be fetched (English speaks meanwhile). */
+async function loadCatalogue(language: Language): Promise<boolean> {
+  if (CATALOGUES[language]) return true;
+  try {
+    CATALOGUES[language] = await LOADERS[language as Exclude<Language, 'en'>]();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Kept in this browser, like the audio devices: no account field, no server round trip. */
 const STORAGE_KEY = 'sipcall.language';
@@ -65,8 +81,14 @@ function browserLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
 }
 
-function apply(choice: Language | null) {
-  current.value = { choice, ...resolveLanguage(choice, browserLanguages()) };
+let applying = 0;
+/** Switches once the language's words are in, so nothing is drawn half in English; the latest request wins. */
+async function apply(choice: Language | null): Promise<void> {
+  const mine = ++applying;
+  const resolved = resolveLanguage(choice, browserLanguages());
+  const loaded = await loadCatalogue(resolved.language);
+  if (mine !== applying) return;
+  current.value = loaded ? { choice, ...resolved } : { choice, language: 'en', locale: 'en' };
   if (typeof document === 'undefined') return;
   // Nextcloud's components speak and lay out in the same language (their own words, RTL).
   setLanguage(current.value.language);
@@ -78,23 +100,23 @@ function apply(choice: Language | null) {
  * Reads the choice and the browser's languages, sets `<html lang>`, and keeps
  * them current: the browser's languages changing, or another tab choosing.
  */
-export function startI18n(): void {
-  apply(readChoice());
-  window.addEventListener('languagechange', () => apply(current.value.choice));
+export async function startI18n(): Promise<void> {
+  window.addEventListener('languagechange', () => void apply(current.value.choice));
   window.addEventListener('storage', (event) => {
-    if (event.key === STORAGE_KEY || event.key === null) apply(readChoice());
+    if (event.key === STORAGE_KEY || event.key === null) void apply(readChoice());
   });
+  await apply(readChoice());
 }
 
 /** Picks a language for this browser, or (null) goes back to following the browser's. */
-export function setLanguageChoice(choice: Language | null): void {
+export function setLanguageChoice(choice: Language | null): Promise<void> {
   try {
     if (choice) localStorage.setItem(STORAGE_KEY, choice);
     else localStorage.removeItem(STORAGE_KEY);
   } catch {
     // Storage refused: the choice lasts for this page only.
   }
-  apply(choice);
+  return apply(choice);
 }
 
 export const languageChoice = (): Language | null => current.value.choice;
@@ -106,7 +128,7 @@ export const formatLocale = (): string => current.value.locale;
 
 /** The one translation function: every user-visible string goes through it. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template: string = CATALOGUES[current.value.language][key] ?? en[key] ?? key;
+  const template: string = CATALOGUES[current.value.language]?.[key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
@@ -125,3 +147,8 @@ export function tn(key: MessageKey, count: number, params: Record<string, string
 export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(en, key);
 }
+
+// Nextcloud's components choose their own words once, as their modules load: they are told the
+// language here, before any of them is imported (main.ts imports this module first). A language
+// chosen later in Settings reaches their few words (keyboard help, "Close") on the next visit.
+if (typeof document !== 'undefined') setLanguage(resolveLanguage(readChoice(), browserLanguages()).language);

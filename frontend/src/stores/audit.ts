@@ -1,5 +1,5 @@
 // The audit trail for admins: newest first, narrowed by action, actor, target and date, page by page.
-import type { AuditAction, AuditEntry, AuditQuery } from '@sipcall/contract';
+import type { AuditAction, AuditEntry, AuditQuery, AuditTarget, AuditTargetType } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../services/audit';
@@ -29,14 +29,23 @@ export const AUDIT_ACTIONS = Object.keys({
   'call.dtmf': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
+/** Every kind of target the trail records, in the order the Target filter groups them. */
+export const AUDIT_TARGET_TYPES = Object.keys({ user: true, did: true, call: true } satisfies Record<AuditTargetType, true>) as AuditTargetType[];
+
 const PAGE_SIZE = 100;
 
 /** What the admin narrowed the trail to: an action, who did it, to whom, and when (ISO moments, `to` exclusive). Empty: any. */
-export type AuditFilter = Pick<AuditQuery, 'action' | 'actorId' | 'targetId' | 'from' | 'to'>;
+export type AuditFilter = Pick<AuditQuery, 'action' | 'actorId' | 'targetType' | 'targetId' | 'from' | 'to'>;
 
 export const useAuditStore = defineStore('audit', () => {
   const items = ref<AuditEntry[]>([]);
   const nextCursor = ref<string | null>(null);
+  /** What the trail has entries about, for the Target filter. */
+  const targets = ref<AuditTarget[]>([]);
+
+  async function loadTargets() {
+    targets.value = await api.listAuditTargets();
+  }
 
   /** The first page for this filter (empty: everything), or with `more` the next one appended. */
   async function load(filter: AuditFilter = {}, more = false) {
@@ -52,5 +61,5 @@ export const useAuditStore = defineStore('audit', () => {
     nextCursor.value = null;
   }
 
-  return { items, nextCursor, load, reset };
+  return { items, nextCursor, targets, load, loadTargets, reset };
 });

@@ -24,7 +24,7 @@ const entry = (over: Partial<AuditEntry>): AuditEntry => ({
 describe('audit words', () => {
   afterEach(() => setLanguageChoice(null));
 
-  it('says each action in words, never its code', () => {
+  it('says each action in words, never its code', async () => {
     for (const action of AUDIT_ACTIONS) {
       const words = actionWords({ action, outcome: 'ok' });
       expect(words).not.toBe(action);
@@ -34,16 +34,16 @@ describe('audit words', () => {
     expect(actionWords({ action: 'call.hangup', outcome: 'ok' })).toBe('Hung up a call');
   });
 
-  it('has words of its own for a failed or refused sign-in, and the outcome beside', () => {
+  it('has words of its own for a failed or refused sign-in, and the outcome beside', async () => {
     expect(actionWords({ action: 'auth.login', outcome: 'failed' })).toBe('Sign-in failed');
     expect(actionWords({ action: 'auth.login', outcome: 'denied' })).toBe('Sign-in refused');
     expect(outcomeWords({ outcome: 'denied' })).toBe('Refused');
-    setLanguageChoice('de');
+    await setLanguageChoice('de');
     expect(actionWords({ action: 'auth.login', outcome: 'failed' })).toBe('Anmeldung fehlgeschlagen');
     expect(actionWords({ action: 'did.assign', outcome: 'ok' })).toBe('Rufnummer zugeordnet');
   });
 
-  it('names actors and targets: a known user by name, else the email or the id shortened; numbers grouped', () => {
+  it('names actors and targets: a known user by name, else the email or the id shortened; numbers grouped', async () => {
     expect(actorWords(entry({ actorId: ANN, actorEmail: 'old@example.com' }), people)).toBe('Ann Smith');
     expect(actorWords(entry({ actorId: 'ffffffff-1111-4000-8000-000000000000', actorEmail: 'gone@example.com' }), people)).toBe('gone@example.com');
     expect(actorWords(entry({ actorId: 'ffffffff-1111-4000-8000-000000000000' }), people)).toBe('ffffffff');
@@ -55,7 +55,7 @@ describe('audit words', () => {
     expect(targetWords(entry({}), people)).toBe('');
   });
 
-  it('reads details as labelled fields: people by name, roles, reasons, yes and no, lists and numbers', () => {
+  it('reads details as labelled fields: people by name, roles, reasons, yes and no, lists and numbers', async () => {
     expect(detailFields({ userId: ANN }, people)).toEqual([{ key: 'userId', label: 'User', value: 'Ann Smith' }]);
     expect(detailFields({ from: 'user', to: 'admin' }, people).map((f) => `${f.label}: ${f.value}`)).toEqual(['From: User', 'To: Administrator']);
     expect(detailFields({ reason: 'wrong_password' }, people)[0]!.value).toBe('Wrong password');

@@ -38,7 +38,7 @@ export function targetWords(entry: Pick<AuditEntry, 'targetType' | 'targetId'>, 
   if (type === 'user') return personName(id, people);
   if (type === 'did') return formatE164(id);
   if (type === 'call') return t('audit.target.call', { id: short(id) });
-  return `${type} ${id}`;
+  return `${String(type)} ${id}`;
 }
 
 const PERSON_KEYS = new Set(['userId', 'owner']);

@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as calls from '../services/calls';
+import * as contactsApi from '../services/contacts';
 import * as api from '../services/history';
 import { ApiError } from '../services/http';
 import * as sipApi from '../services/sip';
@@ -17,6 +18,7 @@ import HistoryView from './HistoryView.vue';
 
 vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
 vi.mock('../services/calls', () => ({ previewDestination: vi.fn() }));
+vi.mock('../services/contacts', () => ({ lookupNames: vi.fn().mockResolvedValue({}) }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/users', () => ({
@@ -164,6 +166,19 @@ describe('HistoryView', () => {
     // one call at a time: every row says why it cannot call now
     expect(wrapper.findAll('[data-testid=history-call]').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
     expect(wrapper.get('#history-call-why').text()).toBe('You are in a call.');
+  });
+
+  it('names the numbers the user’s contacts know, and offers to add those they do not', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({
+      items: [record({}), record({ id: '3', direction: 'inbound', caller: '+4940555000', destination: '1001' })],
+      nextCursor: null,
+    });
+    vi.mocked(contactsApi.lookupNames).mockResolvedValueOnce({ '+4940555000': 'Erin Ernst' });
+    const wrapper = mountView();
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid=history-contact-name]').map((n) => n.text())).toEqual(['Erin Ernst']);
+    const add = wrapper.findAll('[data-testid=history-add-contact]');
+    expect(add.map((b) => b.attributes('aria-label'))).toEqual(['Add to contacts: +49301234567']);
   });
 
   it('disables calling back, with the reason, while the browser phone is not registered', async () => {

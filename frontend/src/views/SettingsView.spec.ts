@@ -9,13 +9,13 @@ vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 
 describe('SettingsView language', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     setActivePinia(createPinia());
     signedIn();
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['en-US']);
   });
-  afterEach(() => {
-    setLanguageChoice(null);
+  afterEach(async () => {
+    await setLanguageChoice(null);
     vi.restoreAllMocks();
   });
 
@@ -27,7 +27,7 @@ describe('SettingsView language', () => {
     expect(wrapper.get('h1').text()).toBe('Settings');
 
     await select.setValue('de');
-    expect(wrapper.get('h1').text()).toBe('Einstellungen');
+    await vi.waitFor(() => expect(wrapper.get('h1').text()).toBe('Einstellungen'));
     expect(document.documentElement.lang).toBe('de');
     expect(localStorage.getItem('sipcall.language')).toBe('de');
 
