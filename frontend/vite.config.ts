@@ -14,8 +14,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.spec.ts'],
-    // @nextcloud/vue ships its components with CSS imports; let Vite handle them.
-    server: { deps: { inline: [/@nextcloud\/vue/] } },
+    // @nextcloud/vue and @nextcloud/dialogs ship with CSS imports; let Vite handle them.
+    server: { deps: { inline: [/@nextcloud\/vue/, /@nextcloud\/dialogs/] } },
     // Upper bounds for a busy machine (two suites at once on two cores), not expectations.
     testTimeout: 30_000,
     expect: { poll: { timeout: 10_000 } },
