@@ -239,9 +239,10 @@ export const usePhoneStore = defineStore('phone', () => {
   const answer = () => current?.answer(devices.audioConstraints());
   const reject = () => current?.reject();
   const hangup = () => current?.hangup();
-  const toggleMute = () => current?.toggleMute();
-  const toggleHold = () => current?.toggleHold();
-  const dtmf = (tone: string) => current?.dtmf(tone, devices.dtmfMethod);
+  // Mute and tones go to whoever the user talks to: the target during a consultation.
+  const toggleMute = () => heard()?.toggleMute();
+  const toggleHold = () => (consulting && !consulting.finished ? undefined : current?.toggleHold());
+  const dtmf = (tone: string) => heard()?.dtmf(tone, devices.dtmfMethod);
   const transfer = (number: string) => current?.transfer(number);
 
   // --- attended transfer ----------------------------------------------------------
@@ -297,7 +298,9 @@ export const usePhoneStore = defineStore('phone', () => {
     if (!current || !navigator.mediaDevices) return;
     const stream = await navigator.mediaDevices.getUserMedia({ audio: devices.audioConstraints() });
     const [track] = stream.getAudioTracks();
-    if (track) await current?.useMicrophone(track);
+    if (!track) return;
+    await current?.useMicrophone(track);
+    if (consulting && !consulting.finished) await consulting.target.useMicrophone(track);
   }
 
   return {
