@@ -78,14 +78,15 @@ describe.skipIf(!binary)('attended transfer through a real FreeSWITCH', () => {
   /** Hangs up and closes whatever call screen a test left open. */
   async function closeAll() {
     for (const p of [ann, bob, carl]) {
-      const hangup = p.getByRole('button', { name: 'Hang up' });
+      const hangup = p.getByTestId('call-panel').getByRole('button', { name: 'Hang up' });
       if (await hangup.isVisible()) await hangup.click();
-      const ret = p.getByRole('button', { name: 'Return to caller' });
+      const ret = p.getByTestId('call-panel').getByRole('button', { name: 'Return to caller' });
       if (await ret.isVisible()) await ret.click();
     }
     for (const p of [ann, bob, carl]) {
       await expect.poll(async () => (await p.getByTestId('call-panel').count()) === 0 || (await state(p))?.includes('Call ended'), { timeout: 20_000 }).toBe(true);
-      const close = p.getByRole('button', { name: 'Close' });
+      // (the page's toasts have a Close button of their own)
+      const close = p.getByTestId('call-panel').getByRole('button', { name: 'Close' });
       if (await close.isVisible()) await close.click();
     }
   }
