@@ -55,7 +55,7 @@ describe('the dialplan', () => {
     const { dialplan } = dialplanOf([user(ALICE)]);
     expect(await dialplan.route(call({}))).toEqual({
       routed: true,
-      plan: { context: 'default', callId: CALL, callerUserId: ALICE, inbound: false, decision: { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: '+49301234567', country: 'DE' }, maxSeconds: 600 } },
+      plan: { context: 'default', callId: CALL, callerUserId: ALICE, inbound: false, callerId: null, decision: { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: '+49301234567', country: 'DE' }, maxSeconds: 600 } },
     });
   });
 
@@ -63,6 +63,15 @@ describe('the dialplan', () => {
     const { dialplan } = dialplanOf([user(ALICE), user(BOB, { extension: '2002' })]);
     const answer = await dialplan.route(call({ destination: '2002' }));
     expect(answer).toMatchObject({ routed: true, plan: { decision: { decision: 'allow', reason: 'extension', target: { kind: 'user', userId: BOB } } } });
+  });
+
+  it('names the calling colleague to the person called by display name and extension, never by id', async () => {
+    const { dialplan } = dialplanOf([user(ALICE, { displayName: 'Alice Adler', extension: '2001' }), user(BOB, { extension: '2002' })]);
+    const answer = await dialplan.route(call({ destination: '2002' }));
+    expect(answer).toMatchObject({ routed: true, plan: { callerId: { name: 'Alice Adler', number: '2001' } } });
+    // to the trunk and when refused the carrier's caller id rules apply, not a colleague's name
+    expect(await dialplan.route(call({}))).toMatchObject({ plan: { callerId: null } });
+    expect(await dialplan.route(call({ destination: '0900 123456' }))).toMatchObject({ plan: { callerId: null, decision: { decision: 'refuse' } } });
   });
 
   it('knows the caller by the SIP user that authenticated when the switch names no SIPCall user', async () => {
@@ -90,7 +99,7 @@ describe('the dialplan', () => {
     const { dialplan } = dialplanOf([user(ALICE)], { '+49301110000': BOB });
     expect(await dialplan.route(call({ context: PUBLIC_CONTEXT, destination: '+49301110000', callerUserId: ALICE }))).toEqual({
       routed: true,
-      plan: { context: PUBLIC_CONTEXT, callId: CALL, callerUserId: null, inbound: true, decision: { decision: 'allow', reason: 'did', target: { kind: 'user', userId: BOB }, maxSeconds: 600 } },
+      plan: { context: PUBLIC_CONTEXT, callId: CALL, callerUserId: null, inbound: true, callerId: null, decision: { decision: 'allow', reason: 'did', target: { kind: 'user', userId: BOB }, maxSeconds: 600 } },
     });
     expect(await dialplan.route(call({ context: PUBLIC_CONTEXT, destination: '+49309999999' }))).toMatchObject({ routed: true, plan: { decision: { reason: 'unknown_did', status: 404 } } });
   });

@@ -33,6 +33,11 @@ export interface CallPlan {
   callerUserId: string | null;
   /** The call came in from the carrier to a user's number. */
   inbound: boolean;
+  /**
+   * Who the person called sees calling, for a call from one user to another: the caller's
+   * display name and extension (else their SIP user name, an internal id, would show).
+   */
+  callerId: { name: string; number: string | null } | null;
 }
 
 export type DialplanAnswer = { routed: true; plan: CallPlan } | { routed: false; reason: 'unknown_context' };
@@ -74,14 +79,18 @@ export class Dialplan {
     // A context we do not route: the static configuration (which refuses) answers.
     if (!inbound && req.context !== this.deps.usersContext) return { routed: false, reason: 'unknown_context' };
     let decision: Decision;
+    let caller: User | null = null;
     try {
-      decision = inbound ? await this.inbound(req.destination) : await this.outbound(req);
+      if (inbound) decision = await this.inbound(req.destination);
+      else ({ decision, caller } = await this.outbound(req));
     } catch (err) {
       this.deps.log.error({ err, callId: req.callId }, 'routing decision failed; refusing the call');
       decision = refuse('routing_error');
     }
     const callerUserId = inbound ? null : (req.callerUserId && userIdOfSipUser(req.callerUserId)) || null;
-    return { routed: true, plan: { context: req.context, callId: req.callId, decision, callerUserId, inbound } };
+    const toUser = decision.decision === 'allow' && decision.target.kind === 'user';
+    const callerId = toUser && caller ? { name: caller.displayName, number: caller.extension } : null;
+    return { routed: true, plan: { context: req.context, callId: req.callId, decision, callerUserId, inbound, callerId } };
   }
 
   /**
@@ -106,14 +115,15 @@ export class Dialplan {
     this.callers.delete(id);
   }
 
-  private async outbound(req: DialplanRequest): Promise<Decision> {
+  private async outbound(req: DialplanRequest): Promise<{ decision: Decision; caller: User | null }> {
     const claimed = req.callerUserId ?? req.sipUser;
     const userId = claimed === undefined ? null : userIdOfSipUser(claimed);
     const caller = userId ? await this.caller(userId) : null;
-    return decide(
+    const decision = await decide(
       { config: this.deps.policy, counters: this.deps.counters, slots: this.deps.slots, extensionOwner: this.extensionOwner },
       { callId: req.callId, caller, dialled: req.destination.slice(0, 64) },
     );
+    return { decision, caller };
   }
 
   private async inbound(destination: string): Promise<Decision> {

@@ -8,7 +8,7 @@ const ALICE = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';
 const CALL = '33333333-3333-4333-8333-333333333333';
 const actionsOf = (xml: string) => [...xml.matchAll(/<action application="([^"]+)"(?: data="([^"]*)")?\/>/g)].map(([, app, data]) => (data === undefined ? app : `${app} ${data}`));
-const plan = (over: Partial<CallPlan>): CallPlan => ({ context: 'default', callId: CALL, callerUserId: ALICE, inbound: false, decision: refuse('unknown_caller'), ...over });
+const plan = (over: Partial<CallPlan>): CallPlan => ({ context: 'default', callId: CALL, callerUserId: ALICE, inbound: false, callerId: null, decision: refuse('unknown_caller'), ...over });
 
 describe('call plans as dialplan documents', () => {
   it('bridges an allowed number to the gateway, offering the trunk its codecs', () => {
@@ -31,6 +31,15 @@ describe('call plans as dialplan documents', () => {
     const xml = planDocument(plan({ decision: { decision: 'allow', reason: 'extension', target: { kind: 'user', userId: BOB }, maxSeconds: 600 } }), AT);
     expect(actionsOf(xml).slice(-2)).toEqual(['set call_timeout=30', `bridge user/${BOB}@sip.example.com`]);
     expect(xml).not.toContain('codec');
+  });
+
+  it("shows the person called a colleague's display name and extension; a name cannot smuggle in switch syntax", () => {
+    const toBob = { decision: 'allow', reason: 'extension', target: { kind: 'user', userId: BOB }, maxSeconds: 600 } as const;
+    const named = actionsOf(planDocument(plan({ callerId: { name: 'Alice Adler', number: '2001' }, decision: toBob }), AT));
+    expect(named.slice(-4)).toEqual(['set effective_caller_id_name=Alice Adler', 'set effective_caller_id_number=2001', 'set call_timeout=30', `bridge user/${BOB}@sip.example.com`]);
+    const sly = actionsOf(planDocument(plan({ callerId: { name: 'Eve ${system(rm)} $${x}', number: null }, decision: toBob }), AT));
+    expect(sly).toContain('set effective_caller_id_name=Eve systemrm x');
+    expect(sly.some((a) => a?.startsWith('set effective_caller_id_number'))).toBe(false);
   });
 
   it('marks a call from the carrier inbound and carries the owner into the record', () => {

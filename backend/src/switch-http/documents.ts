@@ -145,6 +145,12 @@ function planActions(plan: CallPlan, at: Deployment): Action[] {
     );
   } else {
     if (plan.inbound) actions.push(set('sipcall_direction', 'inbound'), { app: 'export', data: `sipcall_user_id=${d.target.userId}` });
+    // A colleague calling: the person called sees their name and extension, not their SIP user (an id).
+    if (plan.callerId) {
+      const name = safeText(plan.callerId.name);
+      if (name) actions.push(set('effective_caller_id_name', name));
+      if (plan.callerId.number && /^[0-9]{1,16}$/.test(plan.callerId.number)) actions.push(set('effective_caller_id_number', plan.callerId.number));
+    }
     actions.push(set('call_timeout', '30'), { app: 'bridge', data: `user/${sipUserOf(d.target.userId)}@${at.sipDomain}` });
   }
   return actions;

@@ -8,7 +8,7 @@ import { usePhoneSystemStore } from '../stores/phoneSystem';
 
 export function useSipPhone() {
   const phone = usePhoneStore();
-  const { registration, registrationDetail, connectionLoss, wssUrl, startError, call, busy, elapsedS, remoteStream, quality } = storeToRefs(phone);
+  const { registration, registrationDetail, connectionLoss, wssUrl, startError, call, consultCall, consultation, busy, elapsedS, consultElapsedS, remoteStream, quality } = storeToRefs(phone);
   /** Whether there is a phone system at all, and whether SIPCall reaches it (GET /api/phone-system). */
   const { system } = storeToRefs(usePhoneSystemStore());
   /** Connected or on hold: the other party is there to hold, mute, transfer or measure. */
@@ -22,9 +22,13 @@ export function useSipPhone() {
     system,
     startError,
     call,
+    /** During an attended transfer: the call to the target, and where the transfer stands. */
+    consultCall,
+    consultation,
     busy,
     live,
     elapsedS,
+    consultElapsedS,
     remoteStream,
     quality,
     connect: phone.connect,
@@ -38,6 +42,9 @@ export function useSipPhone() {
     toggleHold: phone.toggleHold,
     dtmf: phone.dtmf,
     transfer: phone.transfer,
+    consult: phone.consult,
+    completeTransfer: phone.completeTransfer,
+    returnToCaller: phone.returnToCaller,
     dismiss: phone.dismiss,
     useMicrophone: phone.useMicrophone,
   });

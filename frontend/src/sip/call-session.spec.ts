@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeCall } from '../test/fake-phone';
 import type { CallQuality } from './call-quality';
-import { CallSession, type CallView } from './call-session';
+import { CallSession, Consultation, type CallView, type ConsultationView } from './call-session';
 
 /** A session over a scripted call, with everything it reports kept in order. */
 function session(direction: 'outgoing' | 'incoming' = 'outgoing') {
@@ -128,5 +128,148 @@ describe('CallSession', () => {
     sip.end();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(qualities).toHaveLength(2);
+  });
+});
+
+/** A connected call with the caller, and a consultation to the target placed beside it. */
+function consultation() {
+  const callerSip = new FakeCall('incoming', '1002', 'Bob');
+  const targetSip = new FakeCall('outgoing', '1003');
+  const views: ConsultationView[] = [];
+  const transferred: Array<{ accepted: boolean }> = [];
+  let c: Consultation | null = null;
+  const events = (name: string) => ({
+    changed: () => c?.observe(),
+    remoteStream: () => undefined,
+    quality: () => undefined,
+    transferred: (r: { accepted: boolean }) => {
+      transferred.push(r);
+      if (name === 'caller') c?.answered({ accepted: r.accepted, status: null });
+    },
+  });
+  const caller = new CallSession(callerSip, events('caller'));
+  callerSip.connect();
+  const target = new CallSession(targetSip, events('target'));
+  c = new Consultation(caller, target, { changed: (v) => views.push(v) });
+  return { c, caller, target, callerSip, targetSip, views, transferred };
+}
+
+describe('Consultation (attended transfer)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('holds the caller while the target is called, and completes with a REFER with Replaces once both talk', () => {
+    const { c, caller, callerSip, targetSip, views } = consultation();
+    expect(callerSip.actions).toEqual(['hold:true']);
+    callerSip.held(true, 'local');
+    expect(caller.state).toBe('held');
+    expect(c.view.phase).toBe('consulting');
+    expect(c.canComplete).toBe(false); // the target has not answered
+    c.complete();
+    expect(callerSip.actions).toEqual(['hold:true']);
+    targetSip.ring();
+    targetSip.connect();
+    expect(c.canComplete).toBe(true);
+    c.complete();
+    expect(c.view.phase).toBe('completing');
+    expect(caller.view.transferring).toBe(true);
+    expect(callerSip.actions).toEqual(['hold:true', 'transfer-replacing:1003']);
+    c.complete(); // once only
+    callerSip.transferAnswered(true);
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'completed' });
+    // both of the user's calls end
+    expect(callerSip.actions.at(-1)).toBe('hangup');
+    expect(targetSip.actions).toEqual(['hangup']);
+    expect(views.map((v) => v.phase)).toEqual(['completing', 'finished']);
+  });
+
+  it('counts the switch ending both legs before it reports the transfer as completed', () => {
+    const { c, callerSip, targetSip } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    c.complete();
+    callerSip.end({ by: 'remote', cause: 'BYE' });
+    expect(c.view.phase).toBe('completing');
+    targetSip.end({ by: 'remote', cause: 'BYE' });
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'completed' });
+  });
+
+  it('returns to the caller on request: the target call ends and the caller is resumed', () => {
+    const { c, callerSip, targetSip } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    c.returnToCaller();
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'returned' });
+    expect(targetSip.actions).toEqual(['hangup']);
+    expect(callerSip.actions).toEqual(['hold:true', 'hold:false']);
+    c.complete();
+    expect(callerSip.actions).toEqual(['hold:true', 'hold:false']);
+  });
+
+  it.each([
+    [486, 'busy'],
+    [408, 'no_answer'],
+    [480, 'unavailable'],
+  ] as const)('goes back to the held caller, saying why, when the target answers %i', (status, outcome) => {
+    const { c, callerSip, targetSip } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.ring();
+    targetSip.end({ status, cause: 'Busy' });
+    expect(c.view).toEqual({ phase: 'finished', note: 'target_unreachable', targetOutcome: outcome });
+    expect(callerSip.actions).toEqual(['hold:true', 'hold:false']);
+  });
+
+  it('goes back to the held caller when the target hangs up after talking', () => {
+    const { c, callerSip, targetSip } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    targetSip.end({ by: 'remote', cause: 'BYE' });
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'target_left' });
+    expect(callerSip.actions).toEqual(['hold:true', 'hold:false']);
+  });
+
+  it('lets the call with the target go on when the held caller hangs up', () => {
+    const { c, callerSip, targetSip, target } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    callerSip.end({ by: 'remote', cause: 'BYE' });
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'caller_left' });
+    expect(target.state).toBe('connected');
+    expect(targetSip.actions).toEqual([]);
+  });
+
+  it('keeps both calls when the transfer is refused, and may try again', () => {
+    const { c, caller, callerSip, targetSip, target } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    c.complete();
+    callerSip.transferAnswered(false, 603);
+    expect(c.view).toMatchObject({ phase: 'consulting', note: 'refused' });
+    expect(caller.view.transferring).toBe(false);
+    expect(caller.state).toBe('held');
+    expect(target.state).toBe('connected');
+    expect(targetSip.actions).toEqual([]);
+    c.complete();
+    expect(c.view).toMatchObject({ phase: 'completing', note: null });
+    expect(callerSip.actions.filter((a) => a.startsWith('transfer'))).toHaveLength(2);
+  });
+
+  it('goes back to the caller when the transfer is refused because the target has gone', () => {
+    const { c, callerSip, targetSip } = consultation();
+    callerSip.held(true, 'local');
+    targetSip.connect();
+    c.complete();
+    targetSip.end({ by: 'remote', cause: 'BYE' });
+    expect(c.view.phase).toBe('completing');
+    callerSip.transferAnswered(false, 481);
+    expect(c.view).toMatchObject({ phase: 'finished', note: 'target_left' });
+    expect(callerSip.actions.at(-1)).toBe('hold:false');
+  });
+
+  it('ignores a transfer answer nobody asked for', () => {
+    const { c, callerSip, caller } = consultation();
+    callerSip.transferAnswered(true);
+    expect(c.view.phase).toBe('consulting');
+    expect(caller.ended).toBe(false);
   });
 });

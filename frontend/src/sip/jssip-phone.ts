@@ -5,7 +5,7 @@ import * as JsSIP from 'jssip';
 import type { DTMFOptions, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { RTCSessionEvent } from 'jssip/lib/UA';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
-import type { CallEnd, CallEvents, DtmfMethod, PhoneConfig, PhoneEvents, PhoneFactory, SipCall } from './phone';
+import type { CallEnd, CallEvents, DtmfMethod, PhoneConfig, PhoneEvents, PhoneFactory, SipCall, TransferResult } from './phone';
 import { targetUri } from './phone';
 
 const REASON_HEADER = 'X-SIPCall-Reason';
@@ -13,6 +13,16 @@ const REGISTER_EXPIRES_S = 300;
 /** JsSIP's reconnect backoff, in whole seconds. */
 const RECOVERY_MIN_S = 2;
 const RECOVERY_MAX_S = 30;
+
+/** The JsSIP session behind each call this module made, for a transfer that names another call's dialog. */
+const sessions = new WeakMap<SipCall, RTCSession>();
+
+/** The few events of JsSIP's REFER subscription a transfer needs (its typings do not name them). */
+interface ReferWatch {
+  on(event: 'requestFailed', f: (e: { response: { status_code?: number } | null }) => void): void;
+  on(event: 'accepted', f: () => void): void;
+  on(event: 'failed', f: (e: { status_line?: { status_code?: number | string } }) => void): void;
+}
 
 export const createJsSipPhone: PhoneFactory = (config: PhoneConfig, events: PhoneEvents) => {
   const socket = new JsSIP.WebSocketInterface(config.wssUrl);
@@ -128,7 +138,7 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
 
   const holding = holdControl(session);
   const identity = session.remote_identity;
-  return {
+  const call: SipCall = {
     direction,
     remote: identity.uri.user || identity.uri.toString(),
     remoteName: identity.display_name || null,
@@ -156,7 +166,18 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
       session.sendDTMF(tone, { transportType: (method === 'info' ? 'INFO' : 'RFC2833') as DTMFOptions['transportType'], duration: 120, interToneGap: 70 });
     },
     transfer(target) {
-      session.refer(targetUri(target, config.domain));
+      watchRefer(session.refer(targetUri(target, config.domain)) as unknown as ReferWatch | undefined, (r) => emit((l) => l.transfer(r)));
+    },
+    transferReplacing(consultation) {
+      const other = sessions.get(consultation);
+      if (!other || other.isEnded()) {
+        emit((l) => l.transfer({ accepted: false, status: null }));
+        return;
+      }
+      // Refer-To names the consulted party with Replaces=<that dialog>: the switch (or the phone)
+      // that receives it puts our caller in our place on the consultation call.
+      const referred = session.refer(other.remote_identity.uri, { replaces: other }) as unknown as ReferWatch | undefined;
+      watchRefer(referred, (r) => emit((l) => l.transfer(r)));
     },
     async useMicrophone(track) {
       const pc = session.connection as unknown as RTCPeerConnection | undefined;
@@ -168,6 +189,25 @@ function wrap(session: RTCSession, direction: 'outgoing' | 'incoming', config: P
       return pc ? pc.getStats() : null;
     },
   };
+  sessions.set(call, session);
+  return call;
+}
+
+/** One answer per transfer: refused (the REFER's error, or the NOTIFY's final failure) or accepted (its 2xx). */
+function watchRefer(refer: ReferWatch | undefined, done: (result: TransferResult) => void): void {
+  if (!refer) {
+    done({ accepted: false, status: null });
+    return;
+  }
+  let answered = false;
+  const once = (r: TransferResult) => {
+    if (answered) return;
+    answered = true;
+    done(r);
+  };
+  refer.on('requestFailed', (e) => once({ accepted: false, status: e.response?.status_code ?? null }));
+  refer.on('failed', (e) => once({ accepted: false, status: Number(e.status_line?.status_code) || null }));
+  refer.on('accepted', () => once({ accepted: true, status: null }));
 }
 
 /**

@@ -44,7 +44,18 @@ export interface CallEvents {
   connected(): void;
   hold(held: boolean, by: 'local' | 'remote'): void;
   remoteStream(stream: MediaStream): void;
+  /**
+   * What became of a transfer this call asked for: accepted once the other side reports the
+   * transferred call up (a NOTIFY with 200), refused when it declined the REFER or the new call failed.
+   */
+  transfer(result: TransferResult): void;
   ended(end: CallEnd): void;
+}
+
+export interface TransferResult {
+  accepted: boolean;
+  /** The SIP status the refusal carried (the REFER's answer, or the status in the NOTIFY), when there was one. */
+  status: number | null;
 }
 
 export type DtmfMethod = 'rfc2833' | 'info';
@@ -64,6 +75,12 @@ export interface SipCall {
   dtmf(tone: string, method: DtmfMethod): void;
   /** Blind transfer of the other party to `target` (SIP REFER); this call then ends. */
   transfer(target: string): void;
+  /**
+   * Attended transfer: asks the other party of this call to take the place of this phone in
+   * `consultation` (a REFER with Replaces naming that dialog), connecting the two other parties.
+   * `consultation` must be a call of the same phone.
+   */
+  transferReplacing(consultation: SipCall): void;
   /** Send audio from another microphone without renegotiating. */
   useMicrophone(track: MediaStreamTrack): Promise<void>;
   stats(): Promise<RTCStatsReport | null>;

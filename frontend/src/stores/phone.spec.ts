@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PhoneSystem } from '@sipcall/contract';
 import * as phoneSystemApi from '../services/phoneSystem';
 import * as sipApi from '../services/sip';
+import * as toast from '../util/toast';
 import { phones } from '../test/fake-phone';
 import { registeredPhone, signedIn } from '../test/session';
 import { usePhoneStore } from './phone';
@@ -12,6 +13,7 @@ import { usePhoneStore } from './phone';
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../services/phoneSystem', () => ({ fetchPhoneSystem: vi.fn() }));
+vi.mock('../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
 
 const CREDS: SipCredentials = { username: 'u1', password: 'pw-1', domain: 'sip.example.test', wssUrl: 'wss://sip.example.test:7443', iceServers: [], expiresAt: '' };
 
@@ -27,6 +29,8 @@ describe('phone store', () => {
     vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue(CREDS);
     vi.mocked(sipApi.revokeCredentials).mockReset().mockResolvedValue(undefined);
     vi.mocked(phoneSystemApi.fetchPhoneSystem).mockReset().mockResolvedValue(READY);
+    vi.mocked(toast.toastSuccess).mockReset();
+    vi.mocked(toast.toastError).mockReset();
   });
   afterEach(() => vi.useRealTimers());
 
@@ -256,5 +260,133 @@ describe('phone store', () => {
     expect(phone.stopped).toBe(1);
     expect(sipApi.revokeCredentials).toHaveBeenCalledTimes(1);
     expect(store.registration).toBe('offline');
+  });
+
+  describe('attended transfer', () => {
+    /** Ann (this page) talks to Bob, who called in; she consults 1003. */
+    async function consulting() {
+      const { store, phone } = await registered();
+      const bob = phone.incoming('1002', 'Bob');
+      store.answer();
+      bob.connect();
+      expect(store.consult('1003')).toBe(true);
+      const carl = phone.calls.at(-1)!;
+      bob.held(true, 'local');
+      return { store, phone, bob, carl };
+    }
+
+    it('holds the caller and calls the target through the normal dialing path, showing both calls', async () => {
+      const { store, phone, bob, carl } = await consulting();
+      expect(bob.actions).toEqual(['answer', 'hold:true']);
+      expect(phone.calls.map((c) => c.remote)).toEqual(['1003']);
+      expect(store.call).toMatchObject({ remote: '1002', state: 'held' });
+      expect(store.consultCall).toMatchObject({ remote: '1003', state: 'calling' });
+      expect(store.consultation).toMatchObject({ phase: 'consulting', note: null });
+      expect(store.busy).toBe(true);
+      expect(store.consult('1004')).toBe(false); // one consultation at a time
+      expect(store.place('1004')).toBe(false);
+      carl.connect();
+      expect(store.consultCall?.state).toBe('connected');
+    });
+
+    it('hears the target during the consultation and the caller again after returning', async () => {
+      const { store, bob, carl } = await consulting();
+      const bobAudio = { id: 'bob' } as unknown as MediaStream;
+      const carlAudio = { id: 'carl' } as unknown as MediaStream;
+      bob.listener?.remoteStream(bobAudio);
+      carl.listener?.remoteStream(carlAudio);
+      carl.connect();
+      expect(store.remoteStream).toBe(carlAudio);
+      store.returnToCaller();
+      expect(store.remoteStream).toBe(bobAudio);
+    });
+
+    it('completes the transfer: a REFER with Replaces, both calls end, and it says so once', async () => {
+      const { store, bob, carl } = await consulting();
+      carl.connect();
+      store.completeTransfer();
+      expect(bob.actions).toEqual(['answer', 'hold:true', 'transfer-replacing:1003']);
+      expect(store.consultation?.phase).toBe('completing');
+      bob.transferAnswered(true);
+      bob.end({ by: 'local', cause: 'Terminated' });
+      carl.end({ by: 'local', cause: 'Terminated' });
+      expect(store.consultation).toMatchObject({ phase: 'finished', note: 'completed' });
+      expect(toast.toastSuccess).toHaveBeenCalledTimes(1);
+      expect(toast.toastSuccess).toHaveBeenCalledWith('Call transferred.');
+      expect(store.call?.state).toBe('ended');
+      expect(store.busy).toBe(false);
+      vi.advanceTimersByTime(5_000);
+      expect(store.call).toBeNull();
+      expect(store.consultation).toBeNull();
+      expect(store.consultCall).toBeNull();
+    });
+
+    it('returns to the caller: the target call ends, the caller is resumed', async () => {
+      const { store, bob, carl } = await consulting();
+      carl.connect();
+      store.returnToCaller();
+      expect(carl.actions).toEqual(['hangup']);
+      expect(bob.actions.at(-1)).toBe('hold:false');
+      bob.held(false, 'local');
+      expect(store.call?.state).toBe('connected');
+      expect(store.consultCall).toBeNull();
+      expect(store.consultation).toMatchObject({ phase: 'finished', note: 'returned' });
+    });
+
+    it('goes back to the held caller with the reason when the target is busy', async () => {
+      const { store, bob, carl } = await consulting();
+      carl.ring();
+      carl.end({ status: 486, cause: 'Busy' });
+      expect(store.consultation).toEqual({ phase: 'finished', note: 'target_unreachable', targetOutcome: 'busy' });
+      expect(store.consultCall).toBeNull();
+      expect(bob.actions.at(-1)).toBe('hold:false');
+      expect(store.busy).toBe(true);
+    });
+
+    it('keeps talking to the target as the call in progress when the caller hangs up during the consultation', async () => {
+      const { store, bob, carl } = await consulting();
+      carl.connect();
+      bob.end({ by: 'remote', cause: 'BYE' });
+      expect(store.consultation).toMatchObject({ phase: 'finished', note: 'caller_left' });
+      expect(store.call).toMatchObject({ remote: '1003', state: 'connected' });
+      expect(store.consultCall).toBeNull();
+      vi.advanceTimersByTime(10_000);
+      expect(store.call?.remote).toBe('1003'); // not dismissed: it is in progress
+      store.toggleMute();
+      store.hangup();
+      expect(carl.actions).toEqual(['mute:true', 'hangup']);
+    });
+
+    it('says the transfer was refused and keeps both calls', async () => {
+      const { store, bob, carl } = await consulting();
+      carl.connect();
+      store.completeTransfer();
+      bob.transferAnswered(false, 403);
+      expect(store.consultation).toMatchObject({ phase: 'consulting', note: 'refused' });
+      expect(toast.toastError).toHaveBeenCalledWith('The transfer was refused.');
+      expect(store.call?.state).toBe('held');
+      expect(store.consultCall?.state).toBe('connected');
+      expect(carl.actions).toEqual([]);
+    });
+
+    it('tells a blind transfer went through, or that it was refused', async () => {
+      const { store, phone } = await registered();
+      store.place('1002');
+      const call = phone.calls[0]!;
+      call.connect();
+      store.transfer('1003');
+      call.transferAnswered(false, 603);
+      expect(toast.toastError).toHaveBeenCalledWith('The transfer was refused.');
+      store.transfer('1004');
+      call.transferAnswered(true);
+      expect(toast.toastSuccess).toHaveBeenCalledWith('Call transferred.');
+    });
+
+    it('hangs up both calls on sign-out during a consultation', async () => {
+      const { store, bob, carl } = await consulting();
+      await store.disconnect();
+      expect(carl.actions).toEqual(['hangup']);
+      expect(bob.actions.at(-1)).toBe('hangup');
+    });
   });
 });

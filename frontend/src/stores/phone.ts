@@ -1,15 +1,19 @@
-// The browser phone: registration with the session's SIP account, and the one
-// call in progress (sip/call-session.ts) with the ring of an incoming one
-// (sip/incoming-alert.ts). The SIP library stays behind sip/phone.ts.
+// The browser phone: registration with the session's SIP account, the call in
+// progress (sip/call-session.ts) with the ring of an incoming one
+// (sip/incoming-alert.ts), and during an attended transfer the second call to
+// the target beside it (sip/call-session.ts Consultation). The SIP library
+// stays behind sip/phone.ts.
 import type { SipCredentials } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import * as sipApi from '../services/sip';
 import type { CallQuality } from '../sip/call-quality';
-import { CallSession, type CallView } from '../sip/call-session';
+import { CallSession, Consultation, type CallView, type ConsultationView } from '../sip/call-session';
+import { t } from '../i18n';
+import { toastError, toastSuccess } from '../util/toast';
 import { alertIncoming, type IncomingAlert } from '../sip/incoming-alert';
 import { createJsSipPhone } from '../sip/jssip-phone';
-import type { ConnectionLoss, RegistrationState, SipCall, SipPhone } from '../sip/phone';
+import type { ConnectionLoss, RegistrationState, SipCall, SipPhone, TransferResult } from '../sip/phone';
 import { useDevicesStore } from './devices';
 import { usePhoneSystemStore } from './phoneSystem';
 import { useSessionStore } from './session';
@@ -28,6 +32,9 @@ export const usePhoneStore = defineStore('phone', () => {
   const wssUrl = ref<string | null>(null);
   const startError = ref<string | null>(null);
   const call = ref<CallView | null>(null);
+  /** During an attended transfer: the call to the target, and where the transfer stands (kept a moment after it finished, to say how). */
+  const consultCall = ref<CallView | null>(null);
+  const consultation = ref<ConsultationView | null>(null);
   const remoteStream = shallowRef<MediaStream | null>(null);
   const quality = ref<CallQuality | null>(null);
   const now = ref(Date.now());
@@ -36,16 +43,19 @@ export const usePhoneStore = defineStore('phone', () => {
   let authRetried = false;
   /** The call in progress; null once it ended. */
   let current: CallSession | null = null;
+  let consulting: Consultation | null = null;
+  /** The call to a target stays shown as the consultation, unless it became the call in progress. */
+  const consultations = new WeakSet<CallSession>();
+  /** Each session's audio: the one the user talks to is heard. */
+  const streams = new Map<CallSession, MediaStream>();
   let alert: IncomingAlert | null = null;
   let ticker: ReturnType<typeof setInterval> | undefined;
   let clearTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const busy = computed(() => call.value !== null && call.value.state !== 'ended');
-  const elapsedS = computed(() => {
-    const c = call.value;
-    if (!c?.connectedAt) return 0;
-    return Math.max(0, Math.floor(((c.endedAt ?? now.value) - c.connectedAt) / 1000));
-  });
+  const busy = computed(() => (call.value !== null && call.value.state !== 'ended') || (consultCall.value !== null && consultCall.value.state !== 'ended'));
+  const secondsOf = (c: CallView | null) => (c?.connectedAt ? Math.max(0, Math.floor(((c.endedAt ?? now.value) - c.connectedAt) / 1000)) : 0);
+  const elapsedS = computed(() => secondsOf(call.value));
+  const consultElapsedS = computed(() => secondsOf(consultCall.value));
 
   // --- registration -----------------------------------------------------------
 
@@ -111,6 +121,7 @@ export const usePhoneStore = defineStore('phone', () => {
   async function disconnect(revoke = true) {
     const p = phone;
     phone = null;
+    consulting?.target.hangup();
     current?.hangup();
     if (p) await p.stop();
     registration.value = 'offline';
@@ -162,14 +173,43 @@ export const usePhoneStore = defineStore('phone', () => {
     clearTimeout(clearTimer);
     remoteStream.value = null;
     quality.value = null;
-    // An ended session says nothing more, so only the one in progress is ever heard.
-    const s = new CallSession(sip, {
-      changed: show,
-      remoteStream: (stream) => (remoteStream.value = stream),
-      quality: (q) => (quality.value = q),
-    });
+    consultation.value = null;
+    const s = sessionFor(sip);
     call.value = s.view;
     current = s.ended ? null : s;
+  }
+
+  /** A session whose changes go to the main call or the consultation, whichever it is now. */
+  function sessionFor(sip: SipCall): CallSession {
+    const s: CallSession = new CallSession(sip, {
+      changed: (view) => {
+        if (consultations.has(s)) consultCall.value = view;
+        else show(view);
+        consulting?.observe();
+      },
+      remoteStream: (stream) => {
+        if (stream) streams.set(s, stream);
+        else streams.delete(s);
+        hear();
+      },
+      quality: (q) => {
+        if (s === heard()) quality.value = q;
+      },
+      transferred: (result) => (consulting && s === consulting.caller ? consulting.answered(result) : blindTransferred(result)),
+    });
+    return s;
+  }
+
+  /** Who the user talks to: the target during a consultation, else the call in progress. */
+  const heard = (): CallSession | null => (consulting && !consulting.finished ? consulting.target : current);
+  function hear() {
+    const s = heard();
+    remoteStream.value = (s && streams.get(s)) ?? null;
+  }
+
+  function blindTransferred(result: TransferResult) {
+    if (result.accepted) toastSuccess(t('call.transfer.done'));
+    else toastError(t('call.transfer.refused'));
   }
 
   function show(view: CallView) {
@@ -177,13 +217,18 @@ export const usePhoneStore = defineStore('phone', () => {
     if (view.state !== 'incoming') stopAlert();
     if (view.state === 'ended') {
       current = null;
-      clearInterval(ticker);
-      ticker = undefined;
+      // The call to a target may still go on (the caller hung up during a consultation).
+      if (!consulting) stopTicker();
       clearTimer = setTimeout(dismiss, ENDED_VISIBLE_MS);
     } else if (view.connectedAt !== null && ticker === undefined) {
       now.value = Date.now();
       ticker = setInterval(() => (now.value = Date.now()), 1000);
     }
+  }
+
+  function stopTicker() {
+    clearInterval(ticker);
+    ticker = undefined;
   }
 
   function stopAlert() {
@@ -194,12 +239,58 @@ export const usePhoneStore = defineStore('phone', () => {
   const answer = () => current?.answer(devices.audioConstraints());
   const reject = () => current?.reject();
   const hangup = () => current?.hangup();
-  const toggleMute = () => current?.toggleMute();
-  const toggleHold = () => current?.toggleHold();
-  const dtmf = (tone: string) => current?.dtmf(tone, devices.dtmfMethod);
+  // Mute and tones go to whoever the user talks to: the target during a consultation.
+  const toggleMute = () => heard()?.toggleMute();
+  const toggleHold = () => (consulting && !consulting.finished ? undefined : current?.toggleHold());
+  const dtmf = (tone: string) => heard()?.dtmf(tone, devices.dtmfMethod);
   const transfer = (number: string) => current?.transfer(number);
+
+  // --- attended transfer ----------------------------------------------------------
+
+  /** "Talk first": holds the call in progress and calls the target through the normal dialing path. */
+  function consult(number: string): boolean {
+    if (!phone || registration.value !== 'registered' || !current || consulting || (current.state !== 'connected' && current.state !== 'held')) return false;
+    const target = sessionFor(phone.call(number, devices.audioConstraints()));
+    consultations.add(target);
+    consultCall.value = target.view;
+    consulting = new Consultation(current, target, { changed: onConsultation });
+    consultation.value = consulting.view;
+    hear();
+    return true;
+  }
+
+  function onConsultation(view: ConsultationView) {
+    consultation.value = view;
+    if (view.note === 'refused') toastError(t('call.transfer.refused'));
+    if (view.phase !== 'finished' || !consulting) return;
+    const { target } = consulting;
+    consulting = null;
+    if (view.note === 'completed') {
+      stopTicker();
+      toastSuccess(t('call.transfer.done'));
+    } else if (view.note === 'caller_left') {
+      // The call with the target goes on, as the call in progress.
+      clearTimeout(clearTimer);
+      consultations.delete(target);
+      current = target.ended ? null : target;
+      consultCall.value = null;
+      show(target.view);
+    } else {
+      consultCall.value = null;
+      streams.delete(target);
+    }
+    hear();
+  }
+
+  const completeTransfer = () => consulting?.complete();
+  const returnToCaller = () => consulting?.returnToCaller();
+
   function dismiss() {
-    if (call.value?.state === 'ended') call.value = null;
+    if (call.value?.state === 'ended') {
+      call.value = null;
+      consultation.value = null;
+      consultCall.value = null;
+    }
   }
   /** Switches the microphone of the call in progress (the choice is also kept for the next calls). */
   async function useMicrophone(deviceId: string) {
@@ -207,7 +298,9 @@ export const usePhoneStore = defineStore('phone', () => {
     if (!current || !navigator.mediaDevices) return;
     const stream = await navigator.mediaDevices.getUserMedia({ audio: devices.audioConstraints() });
     const [track] = stream.getAudioTracks();
-    if (track) await current?.useMicrophone(track);
+    if (!track) return;
+    await current?.useMicrophone(track);
+    if (consulting && !consulting.finished) await consulting.target.useMicrophone(track);
   }
 
   return {
@@ -217,8 +310,11 @@ export const usePhoneStore = defineStore('phone', () => {
     wssUrl,
     startError,
     call,
+    consultCall,
+    consultation,
     busy,
     elapsedS,
+    consultElapsedS,
     remoteStream,
     quality,
     connect,
@@ -232,6 +328,9 @@ export const usePhoneStore = defineStore('phone', () => {
     toggleHold,
     dtmf,
     transfer,
+    consult,
+    completeTransfer,
+    returnToCaller,
     dismiss,
     useMicrophone,
   };

@@ -35,6 +35,9 @@ export class FakeCall implements SipCall {
   transfer(target: string) {
     this.actions.push(`transfer:${target}`);
   }
+  transferReplacing(consultation: SipCall) {
+    this.actions.push(`transfer-replacing:${consultation.remote}`);
+  }
   async useMicrophone() {
     this.actions.push('microphone');
   }
@@ -50,6 +53,10 @@ export class FakeCall implements SipCall {
   }
   held(held: boolean, by: 'local' | 'remote') {
     this.listener?.hold(held, by);
+  }
+  /** The answer to a transfer this call asked for (the REFER's, or its NOTIFY's). */
+  transferAnswered(accepted: boolean, status: number | null = null) {
+    this.listener?.transfer({ accepted, status });
   }
   end(end: Partial<CallEnd> = {}) {
     this.listener?.ended({ by: 'remote', cause: 'Terminated', status: null, reason: null, ...end });

@@ -4,11 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as sipApi from '../../services/sip';
 import { phones } from '../../test/fake-phone';
 import { registeredPhone } from '../../test/session';
+import * as toast from '../../util/toast';
 import CallPanel from './CallPanel.vue';
 
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 // The phone system is there: the browser registers.
 vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
+vi.mock('../../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
 vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
 
 async function setup() {
@@ -73,9 +75,101 @@ describe('CallPanel', () => {
     const { phone, wrapper } = await setup();
     const call = phone.incoming('1002', 'Bob');
     await flushPromises();
-    expect(wrapper.get('.call__remote').text()).toBe('Bob');
+    expect(wrapper.get('[data-testid=call-party-name]').text()).toBe('Bob');
     expect(wrapper.get('[data-testid=call-state]').text()).toBe('Incoming call');
     await button(wrapper, 'Decline').trigger('click');
     expect(call.actions).toEqual(['reject:decline']);
+  });
+
+  it('names the caller and never shows an internal id, and groups a number with its country', async () => {
+    const { store, phone, wrapper } = await setup();
+    const ann = phone.incoming('6f1c2e1a-7a55-4c55-9d3e-2f1f5a1b9c0d', 'Ann Admin');
+    await flushPromises();
+    expect(wrapper.get('#call-party').text()).toBe('Ann Admin');
+    expect(wrapper.find('[data-testid=call-party-number]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('6f1c2e1a');
+    ann.end();
+    store.dismiss();
+    phone.incoming('+49301234567');
+    await flushPromises();
+    expect(wrapper.get('#call-party').text()).toBe('+49 30 1234567');
+    expect(wrapper.get('[data-testid=call-party-number]').text()).toBe('🇩🇪 Germany');
+  });
+
+  it('says "Call ended" once, and the reason only when there is one', async () => {
+    const { store, phone, wrapper } = await setup();
+    store.place('1002');
+    phone.calls[0]!.connect();
+    phone.calls[0]!.end({ by: 'remote', cause: 'BYE' });
+    await flushPromises();
+    expect(wrapper.get('[data-testid=call-state]').text()).toMatch(/^Call ended/);
+    expect(wrapper.find('[data-testid=call-outcome]').exists()).toBe(false);
+    expect(wrapper.text().match(/Call ended/g)).toHaveLength(1);
+  });
+
+  it('moves focus to Answer when a call rings, to the name once answered, and back when the view closes', async () => {
+    const { store, phone } = await setup();
+    const before = document.createElement('button');
+    document.body.append(before);
+    before.focus();
+    const wrapper = mount(CallPanel, { attachTo: document.body });
+    const bob = phone.incoming('1002', 'Bob');
+    await flushPromises();
+    expect(document.activeElement?.textContent?.trim()).toBe('Answer');
+    store.answer();
+    bob.connect();
+    await flushPromises();
+    expect(document.activeElement?.id).toBe('call-party');
+    // every button has a name a screen reader says
+    for (const b of wrapper.findAll('button')) expect(b.text() || b.attributes('aria-label')).toBeTruthy();
+    bob.end();
+    store.dismiss();
+    await flushPromises();
+    expect(document.activeElement).toBe(before);
+    wrapper.unmount();
+    before.remove();
+  });
+
+  it('transfers after talking first: the caller waits on hold above, the consultation below, then completes', async () => {
+    const { store, phone, wrapper } = await setup();
+    const bob = phone.incoming('1002', 'Bob');
+    store.answer();
+    bob.connect();
+    await flushPromises();
+    await button(wrapper, 'Transfer').trigger('click');
+    await wrapper.get('#call-transfer').setValue('1003');
+    await button(wrapper, 'Talk first').trigger('click');
+    bob.held(true, 'local');
+    const carl = phone.calls.at(-1)!;
+    expect(carl.remote).toBe('1003');
+    carl.connect();
+    await flushPromises();
+    expect(wrapper.get('[data-testid=call-held]').text()).toContain('Bob');
+    expect(wrapper.get('[data-testid=call-held]').text()).toContain('On hold');
+    expect(wrapper.get('#call-party').text()).toBe('1003');
+    expect(wrapper.get('[data-testid=call-state]').text()).toMatch(/^Connected/);
+    await button(wrapper, 'Complete transfer').trigger('click');
+    expect(bob.actions).toContain('transfer-replacing:1003');
+    expect(wrapper.get('[data-testid=call-state]').text()).toMatch(/^Connecting Bob and 1003…/);
+    bob.transferAnswered(true);
+    bob.end({ by: 'local' });
+    carl.end({ by: 'local' });
+    await flushPromises();
+    expect(wrapper.get('[data-testid=call-transfer-note]').text()).toBe('Bob and 1003 are now talking to each other.');
+    expect(toast.toastSuccess).toHaveBeenCalledWith('Call transferred.');
+  });
+
+  it('returns to the caller with a sentence when the target is busy', async () => {
+    const { store, phone, wrapper } = await setup();
+    const bob = phone.incoming('1002', 'Bob');
+    store.answer();
+    bob.connect();
+    store.consult('1003');
+    bob.held(true, 'local');
+    phone.calls.at(-1)!.end({ status: 486 });
+    await flushPromises();
+    expect(wrapper.find('[data-testid=call-held]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid=call-transfer-note]').text()).toBe('1003 could not be reached: The line is busy. You are back with Bob.');
+    expect(bob.actions.at(-1)).toBe('hold:false');
   });
 });
