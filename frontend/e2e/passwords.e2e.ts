@@ -49,7 +49,7 @@ describe('changing one’s password in Settings', () => {
 
     await form.getByLabel('Current password', { exact: true }).fill(USER.password);
     await form.getByRole('button', { name: 'Change password' }).click();
-    await here.getByText('Your password was changed. Your other sessions are signed out.').first().waitFor();
+    await here.getByText('Your password was changed. Your other sessions are signed out.').filter({ visible: true }).first().waitFor(); // the toast, not its hidden announcement
     await shoot(here, 'settings-password-changed');
     expect(await form.getByLabel('Current password', { exact: true }).inputValue()).toBe('');
 
