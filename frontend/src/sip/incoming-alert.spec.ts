@@ -27,7 +27,7 @@ describe('alertIncoming', () => {
   it('notifies while the tab is in the background, naming the caller, and closes the notification once however often it is stopped', () => {
     vi.stubGlobal('Notification', FakeNotification);
     vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
-    const alert = alertIncoming({ remote: '1002', remoteName: 'Bob' });
+    const alert = alertIncoming({ remote: '1002', remoteName: 'Bob' }, (from) => `Incoming call from ${from}`);
     expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([['Incoming call from Bob (1002)', 'sipcall-incoming']]);
     alert.stop();
     alert.stop();
@@ -37,11 +37,11 @@ describe('alertIncoming', () => {
   it('shows no notification without permission or in the foreground', () => {
     vi.stubGlobal('Notification', FakeNotification);
     const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(false);
-    alertIncoming({ remote: '1002', remoteName: null }).stop();
+    alertIncoming({ remote: '1002', remoteName: null }, (from) => `Incoming call from ${from}`).stop();
     hidden.mockReturnValue(true);
     FakeNotification.permission = 'default';
     try {
-      alertIncoming({ remote: '1002', remoteName: null }).stop();
+      alertIncoming({ remote: '1002', remoteName: null }, (from) => `Incoming call from ${from}`).stop();
     } finally {
       FakeNotification.permission = 'granted';
     }

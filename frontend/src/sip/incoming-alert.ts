@@ -1,7 +1,7 @@
 // An incoming call makes itself heard: the ring tone on whatever page is open
 // and, while the tab is in the background and the user allowed it in
-// Settings, a desktop notification that brings the tab forward.
-import { t } from '../i18n';
+// Settings, a desktop notification that brings the tab forward. Its words come
+// from the caller of this module (the phone store), in the page's language.
 import { startRingtone } from './ringtone';
 
 export interface IncomingAlert {
@@ -9,9 +9,12 @@ export interface IncomingAlert {
   stop(): void;
 }
 
-export function alertIncoming(caller: { remote: string; remoteName: string | null }): IncomingAlert {
+/** The notification's title for who calls ("Incoming call from Bob (1002)"). */
+export type IncomingTitle = (from: string) => string;
+
+export function alertIncoming(caller: { remote: string; remoteName: string | null }, title: IncomingTitle): IncomingAlert {
   const ringtone = startRingtone();
-  const notification = notify(caller);
+  const notification = notify(caller, title);
   let stopped = false;
   return {
     stop() {
@@ -23,10 +26,10 @@ export function alertIncoming(caller: { remote: string; remoteName: string | nul
   };
 }
 
-function notify(caller: { remote: string; remoteName: string | null }): Notification | null {
+function notify(caller: { remote: string; remoteName: string | null }, title: IncomingTitle): Notification | null {
   if (typeof document === 'undefined' || !document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return null;
   const from = caller.remoteName ? `${caller.remoteName} (${caller.remote})` : caller.remote;
-  const notification = new Notification(t('call.notification', { from }), { tag: 'sipcall-incoming', requireInteraction: true });
+  const notification = new Notification(title(from), { tag: 'sipcall-incoming', requireInteraction: true });
   notification.onclick = () => window.focus();
   return notification;
 }

@@ -166,7 +166,7 @@ export const usePhoneStore = defineStore('phone', () => {
       return;
     }
     track(sip);
-    if (current) alert = alertIncoming(sip);
+    if (current) alert = alertIncoming(sip, (from) => t('call.notification', { from }));
   }
 
   function track(sip: SipCall) {
