@@ -170,9 +170,9 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     defaultCountry: deps.config.routing.defaultCountry,
   });
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
-  const privacy = new PrivacyService({ users, history, dids, sip, audit, keys, records: cdrIngest });
   const analytics = new CallAnalytics(dataSource);
   const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
+  const privacy = new PrivacyService({ users, history, contacts, dids, sip, audit, keys, records: cdrIngest });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,

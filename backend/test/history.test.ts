@@ -94,8 +94,11 @@ describe('call history, export and erasure', () => {
   });
 
   it('exports everything held about a user, opened', async () => {
+    const contact = { displayName: 'Dora Doctor', numbers: [{ label: 'work', number: '+49 30 4444444' }] };
+    await request(t.app).post('/api/contacts').set('Authorization', `Bearer ${alice.token}`).send(contact).expect(201);
     const res = await request(t.app).get('/api/me/export').set('Authorization', `Bearer ${alice.token}`).expect(200);
     expect(res.body.user.email).toBe('alice@example.com');
+    expect(res.body.contacts).toMatchObject([{ displayName: 'Dora Doctor', numbers: [{ label: 'work', number: '+49304444444' }] }]);
     expect(res.body.calls.map((c: { destination: string }) => c.destination).sort()).toEqual(['+4930111111', '+4930222222', '+4930333333']);
     expect(res.body.audit.some((a: { action: string }) => a.action === 'auth.login')).toBe(true);
     await request(t.app).get(`/api/users/${bob.id}/export`).set('Authorization', `Bearer ${alice.token}`).expect(403);

@@ -13,6 +13,8 @@ import type { CallHistory } from './history.js';
 export interface PrivacyDeps {
   users: { findById(id: string): Promise<User | null> };
   history: Pick<CallHistory, 'allOf'>;
+  /** The user's address book, opened. */
+  contacts: { allOf(userId: string): Promise<unknown[]> };
   dids: { ofUser(userId: string): Promise<Array<{ number: string; label: string; createdAt: Date }>> };
   sip: { sessionsOf(userId: string): Promise<Array<{ sessionId: string; createdAt: Date; expiresAt: Date }>> };
   audit: Pick<AuditService, 'about' | 'record'>;
@@ -27,8 +29,9 @@ export class PrivacyService {
   async export(userId: string, ctx: ActionContext): Promise<Record<string, unknown>> {
     const user = await this.deps.users.findById(userId);
     if (!user) throw new NotFoundError('User');
-    const [calls, dids, sipSessions, audit] = await Promise.all([
+    const [calls, contacts, dids, sipSessions, audit] = await Promise.all([
       this.deps.history.allOf(userId),
+      this.deps.contacts.allOf(userId),
       this.deps.dids.ofUser(userId),
       this.deps.sip.sessionsOf(userId),
       this.deps.audit.about(userId),
@@ -38,6 +41,7 @@ export class PrivacyService {
       exportedAt: new Date().toISOString(),
       user: toPublicUser(user),
       calls,
+      contacts,
       dids: dids.map((d) => ({ number: d.number, label: d.label, created_at: d.createdAt })),
       sipSessions: sipSessions.map((s) => ({ session_id: s.sessionId, created_at: s.createdAt, expires_at: s.expiresAt })),
       audit,
