@@ -275,7 +275,7 @@ export const de = {
   'settings.notifications.denied': 'Benachrichtigungen sind für diese Seite in Ihren Browsereinstellungen blockiert.',
   'settings.notifications.unsupported': 'Dieser Browser kann keine Benachrichtigungen anzeigen.',
   'settings.data': 'Ihre Daten',
-  'settings.data.hint': 'Laden Sie alles herunter, was SIPCall über Sie speichert: Profil, Anrufdaten, Nummern und Sitzungen.',
+  'settings.data.hint': 'Laden Sie alles herunter, was SIPCall über Sie speichert: Profil, Anrufdaten, Kontakte, Nummern und Sitzungen.',
   'settings.data.export': 'Meine Daten herunterladen',
   'settings.data.exported': 'Ihre Daten wurden als sipcall-my-data.json heruntergeladen.',
   'password.change.title': 'Passwort ändern',

@@ -292,7 +292,7 @@ export const en = {
   'settings.notifications.denied': 'Notifications are blocked for this site in your browser settings.',
   'settings.notifications.unsupported': 'This browser cannot show notifications.',
   'settings.data': 'Your data',
-  'settings.data.hint': 'Download everything SIPCall holds about you: profile, call records, numbers and sessions.',
+  'settings.data.hint': 'Download everything SIPCall holds about you: profile, call records, contacts, numbers and sessions.',
   'settings.data.export': 'Download my data',
   'settings.data.exported': 'Your data was downloaded as sipcall-my-data.json.',
   'password.change.title': 'Change password',

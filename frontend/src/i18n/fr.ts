@@ -274,7 +274,7 @@ export const fr = {
   'settings.notifications.denied': 'Les notifications sont bloquées pour ce site dans les paramètres de votre navigateur.',
   'settings.notifications.unsupported': 'Ce navigateur ne peut pas afficher de notifications.',
   'settings.data': 'Vos données',
-  'settings.data.hint': 'Téléchargez tout ce que SIPCall conserve à votre sujet : profil, relevés d’appels, numéros et sessions.',
+  'settings.data.hint': 'Téléchargez tout ce que SIPCall conserve à votre sujet : profil, relevés d’appels, contacts, numéros et sessions.',
   'settings.data.export': 'Télécharger mes données',
   'settings.data.exported': 'Vos données ont été téléchargées dans sipcall-my-data.json.',
   'password.change.title': 'Changer le mot de passe',
