@@ -12,7 +12,11 @@ export default defineConfig({
     host: '127.0.0.1',
     proxy: { '/api': api, '/healthz': api, '/readyz': api },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.spec.ts', 'vite/**/*.spec.ts'],

@@ -7,9 +7,9 @@ import type { Plugin } from 'vite';
 /** Where each library keeps its table, and what an entry's language is called there. */
 const TABLES = [
   // @nextcloud/vue: `const t12 = [{ "l": "de", "t": {…} }, …];` one line per table
-  { file: /@nextcloud\/vue\/dist\/chunks\/_l10n\.mjs$/, line: /^(const t\d+ = )(\[.*\]);$/gm, key: 'l' },
+  { file: /@nextcloud\/vue\/dist\/chunks\/_l10n[^/]*\.mjs$/, line: /^(const t\d+ = )(\[.*\]);$/gm, key: 'l' },
   // @nextcloud/dialogs: `for (const data of [{ "language": "de", "translations": […] }, …]) {`
-  { file: /@nextcloud\/dialogs\/dist\/chunks\/index\.mjs$/, line: /^(for \(const data of )(\[.*\])\) \{$/gm, key: 'language' },
+  { file: /@nextcloud\/dialogs\/dist\/chunks\/index[^/]*\.mjs$/, line: /^(for \(const data of )(\[.*\])\) \{$/gm, key: 'language' },
 ] as const;
 
 /** A language tag of these tables (de, de_DE, pt-BR) belongs to one of `languages` by its first part. */

@@ -1,4 +1,3 @@
-import { showConfirmation } from '@nextcloud/dialogs';
 import { t } from '../i18n';
 
 export interface Confirmation {
@@ -15,6 +14,8 @@ export interface Confirmation {
  * user chose to go on; Cancel, Escape or closing the dialog keep things as they are.
  */
 export async function confirmAction({ title, text, confirm }: Confirmation): Promise<boolean> {
+  // Nextcloud's dialogs load on the first question, as the toasts do: no page waits for them.
+  const { showConfirmation } = await import('@nextcloud/dialogs');
   try {
     return await showConfirmation({ name: title, text, labelConfirm: confirm, labelReject: t('dialog.cancel'), severity: 'warning' });
   } catch {
