@@ -206,6 +206,8 @@ describe('pages with data', () => {
       // the page asked for, not the sign-in page it would fall back to
       expect(new URL(page.url()).pathname, name).toBe(path);
       await page.waitForLoadState('networkidle');
+      // colours are read once the navigation's transitions have ended, not halfway through
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
       await shoot(page, `40-a11y-${name}`);
       const violations = await axeViolations(page);
       if (violations.length) found.push(`${name}:\n${describeViolations(violations)}`);
