@@ -1,3 +1,5 @@
+import { vi } from 'vitest';
+
 // What jsdom lacks that the web app's libraries use, given as browsers give it.
 // Nextcloud's toasts read innerText, which jsdom does not lay out; text content is what it reads.
 if (typeof HTMLElement !== 'undefined' && !('innerText' in HTMLElement.prototype)) {
@@ -10,3 +12,7 @@ if (typeof HTMLElement !== 'undefined' && !('innerText' in HTMLElement.prototype
     },
   });
 }
+
+// Toasts load Nextcloud's dialogs on their first use, which would land after a test has ended;
+// in the unit tests a toast is a call to look at (each spec that cares asserts on it).
+vi.mock('../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
