@@ -56,6 +56,7 @@ import type { SharedState } from './state/state.js';
 import { SwitchPool } from './switch/switches.js';
 import { meApi, meRouter, peopleApi, peopleRouter, usersApi, usersRouter } from './users/users.routes.js';
 import { contactsApi, contactsRouter } from './contacts/contacts.routes.js';
+import { embedApi, embedRouter } from './embed/embed.routes.js';
 import { ContactRepository } from './contacts/contact-repository.js';
 import { ContactService } from './contacts/contacts.service.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -252,10 +253,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
           // SIP over WebSocket from the browser: to the configured server only.
           connectSrc: ["'self'", webSocketOrigin(config.routing.wssUrl)],
           objectSrc: ["'none'"],
-          frameAncestors: ["'self'"],
+          // Framed by the configured origins only (Nextcloud, Talk); by anyone else, never.
+          frameAncestors: ["'self'", ...config.http.framing.ancestors],
           upgradeInsecureRequests: config.env === 'production' ? [] : null,
         },
       },
+      // X-Frame-Options cannot name other origins: where framing is allowed, CSP alone decides.
+      xFrameOptions: config.http.framing.ancestors.length > 0 ? false : { action: 'sameorigin' },
     }),
   );
 
@@ -294,6 +298,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     signedIn: guards.signedIn,
     counters: deps.state.counters,
     secureCookies: config.env === 'production',
+    cookieSameSite: config.http.framing.cookieSameSite,
+    ownOrigins: [...(config.publicUrl === null ? [] : [new URL(config.publicUrl).origin]), ...config.http.corsOrigins],
     loginRateLimit: config.auth.loginRateLimit,
     accountLoginRateLimit: config.auth.accountLoginRateLimit,
     refreshRateLimit: config.auth.refreshRateLimit,
@@ -304,6 +310,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
   mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi], [userPasswordRouter({ passwords: services.passwords }), userPasswordApi]);
   mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi], [mePassword, mePasswordApi]);
+  mount('/api/embed', 'public', 'embedding', [embedRouter({ parentOrigins: config.http.framing.ancestors, talk: config.talk, publicUrl: config.publicUrl, counters: deps.state.counters }), embedApi]);
   mount('/api/contacts', 'signed-in', 'contacts', [contactsRouter({ contacts: services.contacts }), contactsApi]);
   mount('/api/people', 'signed-in', 'contacts', [peopleRouter({ users: services.users }), peopleApi]);
   mount('/api/history', 'signed-in', 'call records', [historyRouter({ history: services.history }), historyApi]);

@@ -1,15 +1,19 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { clientIp, currentUser } from '../http/auth-guard.js';
-import { UnauthorizedError, ValidationError } from '../core/errors.js';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { rateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import type { CounterStore } from '../state/state.js';
 import type { AuthService, Session } from './auth.service.js';
 import { SignInLimits } from './sign-in-limits.js';
 import type { Operations } from '../http/openapi.js';
+import type { CookieSameSite } from '../config/framing.js';
 
-/** The refresh token lives only in this cookie: httpOnly, same-site, scoped to the auth routes. */
+/**
+ * The refresh token lives only in this cookie: httpOnly, scoped to the auth
+ * routes; SameSite=Strict unless another page frames the app (framing.ts).
+ */
 export const REFRESH_COOKIE = 'sipcall_refresh';
 const COOKIE_PATH = '/api/auth';
 
@@ -25,6 +29,10 @@ export interface AuthRouterDeps {
   signedIn: RequestHandler;
   counters: CounterStore;
   secureCookies: boolean;
+  /** Strict, or what framing by the configured origins needs (Lax, or None + Partitioned). */
+  cookieSameSite: CookieSameSite;
+  /** The web app's own origins: a cookie that other sites receive is only honoured from these. */
+  ownOrigins: readonly string[];
   loginRateLimit: { max: number; windowSeconds: number };
   /** Failed sign-ins to one account, from anywhere. */
   accountLoginRateLimit: { max: number; windowSeconds: number };
@@ -43,14 +51,13 @@ export function authRouter(deps: AuthRouterDeps): Router {
   const limits = new SignInLimits({ counters: deps.counters, perAddress: deps.loginRateLimit, perAccount: deps.accountLoginRateLimit });
   const refreshLimit = rateLimiter({ name: 'refresh', ...deps.refreshRateLimit, counters: deps.counters });
 
+  const cookie = cookieOptions(deps);
+  // A SameSite=None cookie goes along with requests other sites make: then the routes it
+  // authorises answer only the app's own pages (browsers name them in Origin).
+  if (deps.cookieSameSite === 'none') r.use(ownPagesOnly(deps.ownOrigins));
+
   const sendSession = (res: Response, session: Session) => {
-    res.cookie(REFRESH_COOKIE, session.refresh.token, {
-      httpOnly: true,
-      secure: deps.secureCookies,
-      sameSite: 'strict',
-      path: COOKIE_PATH,
-      expires: session.refresh.expiresAt,
-    });
+    res.cookie(REFRESH_COOKIE, session.refresh.token, { ...cookie, expires: session.refresh.expiresAt });
     res.set('Cache-Control', 'no-store');
     res.json({ user: session.user, accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn });
   };
@@ -86,7 +93,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
     try {
       sendSession(res, await deps.auth.refresh(token, clientIp(req)));
     } catch (err) {
-      clearRefreshCookie(res, deps.secureCookies);
+      res.clearCookie(REFRESH_COOKIE, cookie);
       throw err;
     }
   });
@@ -95,7 +102,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
     parseInput(emptyBody, req.body, 'body');
     const token = readRefreshCookie(req);
     if (token) await deps.auth.logout(token, clientIp(req));
-    clearRefreshCookie(res, deps.secureCookies);
+    res.clearCookie(REFRESH_COOKIE, cookie);
     res.status(204).end();
   });
 
@@ -106,8 +113,21 @@ export function authRouter(deps: AuthRouterDeps): Router {
   return r;
 }
 
-function clearRefreshCookie(res: Response, secure: boolean): void {
-  res.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure, sameSite: 'strict', path: COOKIE_PATH });
+function cookieOptions(deps: Pick<AuthRouterDeps, 'secureCookies' | 'cookieSameSite'>) {
+  const crossSite = deps.cookieSameSite === 'none';
+  // Browsers drop SameSite=None without Secure; Partitioned keeps it to the framing site's jar.
+  return { httpOnly: true, secure: deps.secureCookies || crossSite, sameSite: deps.cookieSameSite, partitioned: crossSite, path: COOKIE_PATH } as const;
+}
+
+function ownPagesOnly(ownOrigins: readonly string[]): RequestHandler {
+  const own = new Set(ownOrigins);
+  return (req, _res, next) => {
+    const origin = req.headers.origin;
+    // No Origin: not a page in a browser (which names it on every POST), so no cookie rode along uninvited.
+    if (origin === undefined || own.has(origin)) return next();
+    if (origin === `${req.protocol}://${req.get('host') ?? ''}`) return next();
+    next(new ForbiddenError('Sign-in requests are only taken from SIPCall\'s own pages', 'foreign_origin'));
+  };
 }
 
 /** Reads our one cookie from the raw header; anything malformed counts as absent. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { passwordWeakness } from '../core/password-policy.js';
 import { MIN_SWITCH_PASSWORD_LENGTH, isKnownDefault, isPatterned } from './secrets.js';
+import { framingFor, type Framing } from './framing.js';
 import type { Config, SwitchNodeConfig } from './settings.js';
 
 const intString = (min: number, max: number) =>
@@ -91,6 +92,10 @@ export const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().optional(),
   PUBLIC_URL: z.string().optional(),
+  NEXTCLOUD_URL: z.string().optional(),
+  FRAME_ANCESTORS: z.string().default(''),
+  TALK_SHARED_SECRET: z.string().optional(),
+  TALK_AUTH_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be a user name of letters, digits and ._@-').default('nextcloud'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -207,6 +212,40 @@ export function parseOrigins(value: string, problems: string[]): string[] {
     if (!isOrigin(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
   }
   return origins;
+}
+
+/**
+ * The origins that may frame the web app: the Nextcloud instance's and any
+ * listed in FRAME_ANCESTORS, and the SameSite the session cookie then needs.
+ */
+export function parseFraming(e: Env, publicUrl: string | null, problems: string[]): Framing {
+  const ancestors: string[] = [];
+  if (e.NEXTCLOUD_URL !== undefined) {
+    const origin = webOrigin(e.NEXTCLOUD_URL);
+    if (origin === null) problems.push('NEXTCLOUD_URL must be the Nextcloud instance\'s address, like https://cloud.example.com');
+    else ancestors.push(origin);
+  }
+  for (const origin of list(e.FRAME_ANCESTORS)) {
+    if (isOrigin(origin)) ancestors.push(origin);
+    else problems.push(`FRAME_ANCESTORS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
+  }
+  const framing = framingFor(publicUrl, ancestors);
+  if (e.NODE_ENV === 'production' && framing.ancestors.length > 0) {
+    if (publicUrl === null) problems.push('PUBLIC_URL is required when NEXTCLOUD_URL or FRAME_ANCESTORS is set: the web app\'s address decides how its cookie works inside another page');
+    else if (framing.cookieSameSite === 'none' && !publicUrl.startsWith('https:')) problems.push('PUBLIC_URL must be https:// when another site frames the web app: its cookie must be Secure');
+  }
+  return framing;
+}
+
+/** The origin of a web address without credentials, query or fragment; null for anything else. */
+function webOrigin(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
 }
 
 export function list(value: string): string[] {

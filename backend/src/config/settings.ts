@@ -1,6 +1,8 @@
 // What SIPCall can be told by its environment, as the rest of the code reads
 // it: parsed, checked and frozen by loadConfig (load.ts).
 
+import type { Framing } from './framing.js';
+
 export type Environment = 'development' | 'test' | 'production';
 
 export interface SwitchNodeConfig {
@@ -24,6 +26,8 @@ export interface Config {
     readonly staticDir: string | null;
     /** After SIGTERM: how long /readyz says "draining" and new calls are refused before the listener closes. */
     readonly drainSeconds: number;
+    /** Who may frame the web app, and the session cookie's SameSite that follows. */
+    readonly framing: Framing;
   };
   readonly database:
     | { readonly kind: 'postgres'; readonly url: string }
@@ -104,6 +108,11 @@ export interface Config {
   readonly cdrWorkers: number;
   /** Outgoing mail (password reset links); null: none is sent, and admins reset passwords. */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  /**
+   * Nextcloud Talk's External Call Service: Talk asks for the frame's address
+   * with HTTP Basic auth (this user and shared secret). Null: not offered.
+   */
+  readonly talk: { readonly authUser: string; readonly sharedSecret: string } | null;
   /** The web app's own address (no trailing slash), for links sent out of band. */
   readonly publicUrl: string | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
