@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
 import type { MessageKey } from './i18n';
 import { useSessionStore } from './stores/session';
+import { embedding } from './embed/embedding';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -37,7 +38,7 @@ export function createAppRouter(pinia: Pinia): Router {
     if (session.status === 'unknown') await session.restore().catch(() => false);
     if (to.meta.public) return session.status === 'signedIn' && to.name === 'login' ? '/' : true;
     if (session.status !== 'signedIn') return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-    if (to.meta.admin && !session.isAdmin) return '/';
+    if (to.meta.admin && (!session.isAdmin || embedding.embedded)) return '/';
     return true;
   });
   return router;

@@ -54,6 +54,7 @@ export const de = {
   'nav.signedInAs': 'Angemeldet als {name}',
   'nav.userMenu': '{initials}: Menü von {name}',
   'nav.label': 'Seiten',
+  'embed.backToTalk': 'Zurück zur Unterhaltung',
   'nav.administration': 'Verwaltung',
   'home.title': 'Telefon',
   'home.hint': 'Anrufe gehen von diesem Browser aus: Bitte erlauben Sie den Zugriff auf das Mikrofon, wenn Sie gefragt werden.',

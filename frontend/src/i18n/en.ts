@@ -71,6 +71,7 @@ export const en = {
   'nav.signedInAs': 'Signed in as {name}',
   'nav.userMenu': '{initials}: menu of {name}',
   'nav.label': 'Pages',
+  'embed.backToTalk': 'Back to the conversation',
   'nav.administration': 'Administration',
   'home.title': 'Phone',
   'home.hint': 'Calls go out from this browser: allow the microphone when asked.',

@@ -53,6 +53,7 @@ export const fr = {
   'nav.signedInAs': 'Connecté en tant que {name}',
   'nav.userMenu': '{initials} : menu de {name}',
   'nav.label': 'Pages',
+  'embed.backToTalk': 'Retour à la conversation',
   'nav.administration': 'Administration',
   'home.title': 'Téléphone',
   'home.hint': "Les appels partent de ce navigateur : autorisez l'accès au micro lorsqu'il vous est demandé.",

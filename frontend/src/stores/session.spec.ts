@@ -46,6 +46,20 @@ describe('session store', () => {
     expect(store.status).toBe('signedOut');
   });
 
+  it('restores inside a frame of another site whose storage (and so Web Locks) is refused', async () => {
+    const refused = { request: vi.fn().mockRejectedValue(new DOMException('Access denied', 'SecurityError')) };
+    vi.stubGlobal('navigator', { ...navigator, locks: refused });
+    try {
+      vi.mocked(auth.refresh).mockResolvedValueOnce(session('t3'));
+      const store = useSessionStore();
+      expect(await store.restore()).toBe(true);
+      expect(store.accessToken).toBe('t3');
+      expect(refused.request).toHaveBeenCalledOnce();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('sends one refresh for many concurrent callers, never two with the same cookie', async () => {
     let resolve!: (s: Session) => void;
     vi.mocked(auth.refresh).mockReturnValue(new Promise((r) => (resolve = r)));

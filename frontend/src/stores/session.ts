@@ -85,5 +85,16 @@ export const useSessionStore = defineStore('session', () => {
 
 function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  return locks ? locks.request('sipcall-refresh', work) : work();
+  if (!locks) return work();
+  let started = false;
+  return locks
+    .request('sipcall-refresh', () => {
+      started = true;
+      return work();
+    })
+    .catch((err: unknown) => {
+      // A frame of another site whose storage is blocked is refused locks too: this tab alone, then.
+      if (!started && err instanceof DOMException && err.name === 'SecurityError') return work();
+      throw err;
+    });
 }
