@@ -107,4 +107,10 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node, parserOptions: { projectService: false, project: null } },
   },
+  {
+    // Plain scripts the browser runs as they are (no build step).
+    files: ['frontend/public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script', globals: globals.browser, parserOptions: { projectService: false, project: null } },
+  },
 );

@@ -67,7 +67,7 @@ async function newPage(): Promise<Page> {
 async function framedPhone(page: Page, origin: string, query: string): Promise<Frame> {
   await page.goto(`${origin}/?frame=${encodeURIComponent(`${backend.url}/${query}`)}`);
   const handle = await page.locator('#phone').elementHandle();
-  const frame = await handle!.contentFrame();
+  const frame = await handle.contentFrame();
   return frame!;
 }
 
@@ -126,7 +126,7 @@ describe.skipIf(noKamailio !== null)('the app inside another site’s page', () 
     await shoot(page, '70-embedded-360');
     // The session survives a reload of the host page: its cookie lives in the host site's partition.
     await page.reload();
-    const again = (await (await page.locator('#phone').elementHandle())!.contentFrame())!;
+    const again = (await (await page.locator('#phone').elementHandle()).contentFrame())!;
     await expect.poll(() => again.getByTestId('phone-status').textContent(), { timeout: 20_000 }).toContain('Phone ready');
   });
 
@@ -160,7 +160,7 @@ describe.skipIf(noKamailio !== null)('the app inside another site’s page', () 
     // Same host page, reached as 127.0.0.1: another origin than the configured localhost one.
     await page.goto(`http://127.0.0.1:${host.port}/?frame=${encodeURIComponent(`${backend.url}/`)}`);
     await expect.poll(() => refused.length).toBeGreaterThan(0);
-    const frame = (await (await page.locator('#phone').elementHandle())!.contentFrame())!;
+    const frame = (await (await page.locator('#phone').elementHandle()).contentFrame())!;
     expect(await frame.getByRole('heading', { name: 'Sign in to SIPCall' }).count()).toBe(0);
   });
 });

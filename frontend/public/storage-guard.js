@@ -7,7 +7,7 @@
   try {
     void w.localStorage.length;
     return;
-  } catch (refused) {
+  } catch {
     // replaced below
   }
   var items = new Map();

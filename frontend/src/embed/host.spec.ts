@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { readEmbedding } from './embedding';
 import { hostLink } from './host';
@@ -66,7 +67,7 @@ describe('host link', () => {
 
 describe('storage a framing site refuses (public/storage-guard.js)', () => {
   const guard = readFileSync(path.resolve(__dirname, '../../public/storage-guard.js'), 'utf8');
-  const run = (w: object) => new Function('window', guard)(w);
+  const run = (w: object) => runInNewContext(guard, { window: w, Map, Array, String });
 
   it('is kept in memory instead, so nothing throws', () => {
     const w = {} as Window;
