@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
 import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
 
@@ -149,6 +150,25 @@ describe.skipIf(noKamailio !== null)('the app inside another site’s page', () 
     await shoot(page, '71-talk-frame-in-call');
     await bob.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(async () => (await told()).map((m) => m.data.type)).toEqual(['externalCallJoined', 'externalCallLeft']);
+  });
+
+  it('lays out for Talk’s sidebar and a full call view, in light and dark, with nothing axe finds serious', async () => {
+    // Opened with ?embed=1 at the frame's sizes; CSP bypassed only here, so axe can run in the page.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await newContext(browser, { viewport: { width: 360, height: 640 }, colorScheme, bypassCSP: true });
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, backend.url, BOB.email, BOB.password);
+      await page.goto(`${backend.url}/?embed=1`);
+      await expect.poll(() => page.getByTestId('phone-status').textContent()).toContain('Phone ready');
+      for (const width of [360, 1024]) {
+        await page.setViewportSize({ width, height: 640 });
+        await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+        expect(describeViolations(await axeViolations(page))).toBe('');
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+        await shoot(page, `72-embedded-${width}-${colorScheme}`);
+      }
+    }
   });
 
   it('is refused by a page on an origin that is not configured', async () => {
