@@ -60,6 +60,21 @@ describe('session store', () => {
     }
   });
 
+  it('tells the app’s other tabs when it signs in, and a signed-out tab picks the session up', async () => {
+    const other = new BroadcastChannel('sipcall-session');
+    const heard = new Promise((resolve) => other.addEventListener('message', (e) => resolve(e.data), { once: true }));
+    vi.mocked(auth.login).mockResolvedValue(session('t4'));
+    await useSessionStore().login('ann@example.com', 'pw');
+    expect(await heard).toBe('signedIn');
+    // Another tab, signed out: a sign-in elsewhere makes it restore from the shared cookie.
+    setActivePinia(createPinia());
+    const tab = useSessionStore();
+    vi.mocked(auth.refresh).mockResolvedValue(session('t5'));
+    other.postMessage('signedIn');
+    await vi.waitFor(() => expect(tab.accessToken).toBe('t5'));
+    other.close();
+  });
+
   it('sends one refresh for many concurrent callers, never two with the same cookie', async () => {
     let resolve!: (s: Session) => void;
     vi.mocked(auth.refresh).mockReturnValue(new Promise((r) => (resolve = r)));

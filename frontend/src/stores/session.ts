@@ -28,6 +28,9 @@ export const useSessionStore = defineStore('session', () => {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   function apply(session: Session) {
+    // Signed in just now (a password, or Nextcloud's sign-in in another tab): the app's other
+    // tabs and frames that share the cookie pick the session up.
+    if (status.value !== 'signedIn') announce('signedIn');
     user.value = session.user;
     accessToken.value = session.accessToken;
     status.value = 'signedIn';
@@ -77,11 +80,25 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  // Someone signed in in another tab or window of this browser (and of this storage partition):
+  // a signed-out page restores from the cookie they share.
+  listen('signedIn', () => {
+    if (status.value !== 'signedIn') void restore().catch(() => false);
+  });
+
   // Every API request carries this session's token and renews it here.
   setTokenSource({ current: () => accessToken.value, renew: restore });
 
   return { user, accessToken, status, isAdmin, ended, login, restore, logout };
 });
+
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('sipcall-session');
+const announce = (event: 'signedIn') => channel?.postMessage(event);
+function listen(event: 'signedIn', handler: () => void) {
+  channel?.addEventListener('message', (e: MessageEvent) => {
+    if (e.data === event) handler();
+  });
+}
 
 function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
