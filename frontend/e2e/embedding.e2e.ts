@@ -12,13 +12,9 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
-import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
+import { Backend, Kamailio, freePort, kamailioMissing, unlessAvailable } from './support/stack.js';
 
-const noKamailio = kamailioMissing();
-if (noKamailio) {
-  if (process.env['SIPCALL_E2E'] === 'require') throw new Error(`embedding.e2e: cannot run: ${noKamailio}`);
-  console.warn(`embedding.e2e: skipped: ${noKamailio}`);
-}
+const noKamailio = unlessAvailable('embedding.e2e', kamailioMissing());
 
 const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin', extension: '1001' };
 const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };

@@ -10,13 +10,9 @@ import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { launchChromium, newContext, shoot, signIn, openPage, signOut } from './support/browser.js';
 import { shootCallView } from './support/call-view.js';
 import { postCdr } from './support/cdrs.js';
-import { Backend, Kamailio, freePort, kamailioMissing } from './support/stack.js';
+import { Backend, Kamailio, freePort, kamailioMissing, unlessAvailable } from './support/stack.js';
 
-const noKamailio = kamailioMissing();
-if (noKamailio) {
-  if (process.env['SIPCALL_E2E'] === 'require') throw new Error(`phone.e2e: cannot run: ${noKamailio}`);
-  console.warn(`phone.e2e: skipped: ${noKamailio}`);
-}
+const noKamailio = unlessAvailable('phone.e2e', kamailioMissing());
 
 const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin', extension: '1001' };
 const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };

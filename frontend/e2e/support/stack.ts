@@ -65,6 +65,17 @@ export class Proc {
   }
 }
 
+/**
+ * Why a test file cannot run here (`why`), said once; null when it can. Where
+ * the browser tests are required (CI: SIPCALL_E2E=require) a missing peer fails the run instead.
+ */
+export function unlessAvailable(file: string, why: string | null): string | null {
+  if (why === null) return null;
+  if (process.env['SIPCALL_E2E'] === 'require') throw new Error(`${file}: cannot run: ${why}`);
+  console.warn(`${file}: skipped: ${why}`);
+  return why;
+}
+
 /** Why Kamailio (with its WebSocket module) cannot run here, or null when it can. */
 export function kamailioMissing(): string | null {
   if (spawnSync('sh', ['-c', 'command -v kamailio'], { encoding: 'utf8' }).stdout.trim() === '') return 'Kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)';
