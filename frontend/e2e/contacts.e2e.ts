@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, openPage, shoot, signIn } from './support/browser.js';
-import { Backend, Kamailio, freePort, kamailioMissing, unlessAvailable } from './support/stack.js';
+import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
 const noKamailio = unlessAvailable('contacts.e2e', kamailioMissing());
 
@@ -39,14 +39,8 @@ describe.skipIf(noKamailio !== null)('contacts in the browser', () => {
     backend = new Backend({
       port: await freePort(),
       env: {
-        FREESWITCH_NODES: peer.url,
-        SIP_DOMAIN: '127.0.0.1',
-        SIP_WSS_URL: kamailio.wsUrl,
-        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ANN.email,
-        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
-        SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
+        ...phoneEnv({ switchUrl: peer.url, wssUrl: kamailio.wsUrl, admin: ANN }),
         DEFAULT_COUNTRY: 'DE',
-        SWITCH_HTTP_PASSWORD: 'switch-http-password-for-e2e',
       },
     });
     await backend.start();

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
-import { Backend, Kamailio, freePort, kamailioMissing, unlessAvailable } from './support/stack.js';
+import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
 const noKamailio = unlessAvailable('embedding.e2e', kamailioMissing());
 
@@ -77,13 +77,7 @@ describe.skipIf(noKamailio !== null)('the app inside another site’s page', () 
     backend = new Backend({
       port,
       env: {
-        FREESWITCH_NODES: peer.url,
-        SIP_DOMAIN: '127.0.0.1',
-        SIP_WSS_URL: kamailio.wsUrl,
-        SIPCALL_BOOTSTRAP_ADMIN_EMAIL: ANN.email,
-        SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: ANN.password,
-        SIPCALL_BOOTSTRAP_ADMIN_NAME: ANN.name,
-        SWITCH_HTTP_PASSWORD: 'switch-http-password-for-e2e',
+        ...phoneEnv({ switchUrl: peer.url, wssUrl: kamailio.wsUrl, admin: ANN }),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         // The Nextcloud page: localhost is another site than 127.0.0.1.
         NEXTCLOUD_URL: `http://localhost:${host.port}`,

@@ -122,6 +122,22 @@ export class Kamailio {
   }
 }
 
+/**
+ * What a backend needs to drive browser phones: the test switch, Kamailio as
+ * the WebSocket registrar, and a first admin from the bootstrap variables.
+ */
+export function phoneEnv(o: { switchUrl: string; wssUrl: string; admin: { email: string; password: string; name: string } }): Record<string, string> {
+  return {
+    FREESWITCH_NODES: o.switchUrl,
+    SIP_DOMAIN: '127.0.0.1',
+    SIP_WSS_URL: o.wssUrl,
+    SIPCALL_BOOTSTRAP_ADMIN_EMAIL: o.admin.email,
+    SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: o.admin.password,
+    SIPCALL_BOOTSTRAP_ADMIN_NAME: o.admin.name,
+    SWITCH_HTTP_PASSWORD: 'switch-http-password-for-e2e',
+  };
+}
+
 export interface BackendOptions {
   port: number;
   env: Record<string, string>;
