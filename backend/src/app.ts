@@ -59,6 +59,10 @@ import { contactsApi, contactsRouter } from './contacts/contacts.routes.js';
 import { embedApi, embedRouter } from './embed/embed.routes.js';
 import { ContactRepository } from './contacts/contact-repository.js';
 import { ContactService } from './contacts/contacts.service.js';
+import { NextcloudContactRepository } from './nextcloud-contacts/repository.js';
+import { NextcloudContactService } from './nextcloud-contacts/nextcloud-contacts.service.js';
+import { nextcloudContactsApi, nextcloudContactsRouter } from './nextcloud-contacts/nextcloud-contacts.routes.js';
+import { TsdavCardDavServer, type CardDavServer } from './nextcloud-contacts/carddav.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
@@ -77,6 +81,8 @@ export interface AppDeps {
   switching: Switching;
   /** Where data keys live when not in the main database (KEYSTORE_URL). */
   keyStore?: KeyStore;
+  /** The CardDAV client (tsdav over fetch unless a test says otherwise). */
+  cardDav?: CardDavServer;
   /** Serving or draining (SIGTERM). */
   lifecycle: Lifecycle;
 }
@@ -128,9 +134,10 @@ export interface Services {
   phoneSystem: PhoneSystemService;
   passwords: PasswordService;
   contacts: ContactService;
+  nextcloudContacts: NextcloudContactService;
 }
 
-export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore'>): Services {
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore' | 'cardDav'>): Services {
   const { dataSource } = deps.db;
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
@@ -172,8 +179,18 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   });
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const analytics = new CallAnalytics(dataSource);
-  const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
-  const privacy = new PrivacyService({ users, history, contacts, dids, sip, audit, keys, records: cdrIngest });
+  const nextcloudContacts = new NextcloudContactService({
+    repo: new NextcloudContactRepository(dataSource),
+    keys,
+    index: blindIndex,
+    server: deps.cardDav ?? new TsdavCardDavServer(),
+    url: deps.config.carddav?.url ?? null,
+    users,
+    defaultCountry: deps.config.routing.defaultCountry,
+    log: deps.log,
+  });
+  const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, elsewhere: nextcloudContacts });
+  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, dids, sip, audit, keys, records: cdrIngest });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,
@@ -184,7 +201,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -312,6 +329,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi], [mePassword, mePasswordApi]);
   mount('/api/embed', 'public', 'embedding', [embedRouter({ parentOrigins: config.http.framing.ancestors, talk: config.talk, publicUrl: config.publicUrl, counters: deps.state.counters }), embedApi]);
   mount('/api/contacts', 'signed-in', 'contacts', [contactsRouter({ contacts: services.contacts }), contactsApi]);
+  mount('/api/nextcloud-contacts', 'signed-in', 'contacts', [nextcloudContactsRouter({ nextcloudContacts: services.nextcloudContacts, counters: deps.state.counters }), nextcloudContactsApi]);
   mount('/api/people', 'signed-in', 'contacts', [peopleRouter({ users: services.users }), peopleApi]);
   mount('/api/history', 'signed-in', 'call records', [historyRouter({ history: services.history }), historyApi]);
   mount('/api/analytics', 'admin', 'call records', [analyticsRouter({ analytics: services.analytics }), analyticsApi]);

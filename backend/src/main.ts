@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import { LiveSocket } from './realtime/live-socket.js';
 import { importSpool, spoolFiles } from './cdr/spool.js';
+import { AddressBookRefresher } from './nextcloud-contacts/background-sync.js';
 import { prepareKeyStore } from './crypto/keys.js';
 import { pollSwitchStats } from './switch/switch-stats.js';
 import { openSharedState } from './state/index.js';
@@ -86,6 +87,8 @@ export async function main(): Promise<void> {
   log.info({ address }, `SIPCall listening on http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`);
 
   const sweeper = config.cdrSpool ? startSpoolSweep(config.cdrSpool, services, metrics, log) : null;
+  const addressBooks = config.carddav ? new AddressBookRefresher({ contacts: services.nextcloudContacts, everySeconds: config.carddav.syncSeconds, log }) : null;
+  addressBooks?.start();
 
   const pruner = setInterval(() => {
     services.refreshTokens.prune().catch((err: unknown) => log.warn({ err }, 'pruning refresh tokens failed'));
@@ -119,6 +122,7 @@ export async function main(): Promise<void> {
       void shutdownResources(log, [
         // Only our link goes: calls on the switches carry on without us.
         ['switch links', () => switching.switches.stop()],
+        ['address-book refresh', async () => addressBooks?.stop()],
         // Records already received are committed before the database goes.
         ['call records', () => services.cdrIngest.drain()],
         ['call-record workers', () => services.cdrExtractor.close()],

@@ -47,3 +47,55 @@ export interface Person {
   displayName: string;
   extension: string;
 }
+
+/** A number's kind as a vCard's TEL types say it. */
+export type CardNumberLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'pager' | 'other';
+
+export interface CardNumber {
+  label: CardNumberLabel;
+  /** As the card has it, without the extension. */
+  typed: string;
+  /** E.164 as the backend read it in the user's country; null when it is no number that can be called. */
+  number: string | null;
+  extension: string | null;
+}
+
+/** GET /api/nextcloud-contacts: a card of the user's Nextcloud address books, read-only here. */
+export interface NextcloudContact {
+  id: string;
+  displayName: string;
+  organisation: string | null;
+  /** Zero or more. */
+  numbers: CardNumber[];
+}
+
+export interface NextcloudContactPage {
+  items: NextcloudContact[];
+}
+
+/** Why the last sync of a user's address books failed. */
+export type AddressBookSyncError = 'credentials_refused' | 'unreachable' | 'server_error';
+
+/** GET/PUT /api/nextcloud-contacts/connection and POST …/connection/sync. */
+export interface AddressBookStatus {
+  /** Whether this SIPCall offers address books at all (a CardDAV server is configured). */
+  available: boolean;
+  connected: boolean;
+  /** The Nextcloud user name connected with; null when not connected or not known. */
+  username: string | null;
+  connectedAt: string | null;
+  lastSyncedAt: string | null;
+  lastError: { code: AddressBookSyncError; at: string } | null;
+  syncing: boolean;
+  books: number;
+  contacts: number;
+}
+
+/** One match of GET /api/contacts/search: one's own contact, or one from Nextcloud (read-only). */
+export type ContactMatch =
+  | { source: 'sipcall'; id: string; displayName: string; organisation: string | null; numbers: CardNumber[] }
+  | { source: 'nextcloud'; id: string; displayName: string; organisation: string | null; numbers: CardNumber[] };
+
+export interface ContactSearch {
+  items: ContactMatch[];
+}

@@ -96,6 +96,8 @@ export const envSchema = z.object({
   FRAME_ANCESTORS: z.string().default(''),
   TALK_SHARED_SECRET: z.string().optional(),
   TALK_AUTH_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be a user name of letters, digits and ._@-').default('nextcloud'),
+  CARDDAV_URL: z.string().optional(),
+  CARDDAV_SYNC_SECONDS: intString(60, 86_400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -218,13 +220,8 @@ export function parseOrigins(value: string, problems: string[]): string[] {
  * The origins that may frame the web app: the Nextcloud instance's and any
  * listed in FRAME_ANCESTORS, and the SameSite the session cookie then needs.
  */
-export function parseFraming(e: Env, publicUrl: string | null, problems: string[]): Framing {
-  const ancestors: string[] = [];
-  if (e.NEXTCLOUD_URL !== undefined) {
-    const origin = webOrigin(e.NEXTCLOUD_URL);
-    if (origin === null) problems.push('NEXTCLOUD_URL must be the Nextcloud instance\'s address, like https://cloud.example.com');
-    else ancestors.push(origin);
-  }
+export function parseFraming(e: Env, nextcloudUrl: string | null, publicUrl: string | null, problems: string[]): Framing {
+  const ancestors: string[] = nextcloudUrl === null ? [] : [new URL(nextcloudUrl).origin];
   for (const origin of list(e.FRAME_ANCESTORS)) {
     if (isOrigin(origin)) ancestors.push(origin);
     else problems.push(`FRAME_ANCESTORS entry "${origin}" must be an origin like https://cloud.example.com (no path, no wildcard)`);
@@ -235,17 +232,6 @@ export function parseFraming(e: Env, publicUrl: string | null, problems: string[
     else if (framing.cookieSameSite === 'none' && !publicUrl.startsWith('https:')) problems.push('PUBLIC_URL must be https:// when another site frames the web app: its cookie must be Secure');
   }
   return framing;
-}
-
-/** The origin of a web address without credentials, query or fragment; null for anything else. */
-function webOrigin(value: string): string | null {
-  try {
-    const u = new URL(value);
-    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') return null;
-    return u.origin;
-  } catch {
-    return null;
-  }
 }
 
 export function list(value: string): string[] {
@@ -354,4 +340,39 @@ export function parseMail(e: Env, problems: string[]): { mail: Config['mail']; p
   else from = e.MAIL_FROM.trim();
   if (e.PUBLIC_URL === undefined) problems.push('PUBLIC_URL is required with SMTP_URL: the web app\'s address the mailed links point to, like https://phone.example.com');
   return { mail: smtpUrl !== null && from !== null ? { smtpUrl, from } : null, publicUrl };
+}
+
+/** An http(s) address with no query, fragment or credentials, without its trailing slash; null when it is not one. */
+function webAddress(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') return null;
+    return u.href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The users' Nextcloud address books over CardDAV: the DAV root (CARDDAV_URL,
+ * else NEXTCLOUD_URL's /remote.php/dav) and how often connected books are
+ * synced. No root: the feature is off.
+ */
+export function parseCardDav(e: Env, nextcloudUrl: string | null, problems: string[]): Config['carddav'] {
+  let root: string | null = null;
+  if (e.CARDDAV_URL !== undefined) {
+    root = webAddress(e.CARDDAV_URL);
+    if (root === null) problems.push("CARDDAV_URL must be the CardDAV server's DAV root, like https://cloud.example.com/remote.php/dav (no query, no credentials)");
+  } else if (nextcloudUrl !== null) {
+    root = `${nextcloudUrl}/remote.php/dav`;
+  }
+  return root === null ? null : { url: root, syncSeconds: e.CARDDAV_SYNC_SECONDS };
+}
+
+/** The Nextcloud instance (NEXTCLOUD_URL) without its trailing slash: what frames the web app, holds the address books and signs people in. */
+export function parseNextcloudUrl(e: Env, problems: string[]): string | null {
+  if (e.NEXTCLOUD_URL === undefined) return null;
+  const base = webAddress(e.NEXTCLOUD_URL);
+  if (base === null) problems.push("NEXTCLOUD_URL must be the Nextcloud's address, like https://cloud.example.com (no query, no credentials)");
+  return base;
 }

@@ -78,11 +78,22 @@ describe('configuration in production', () => {
     ['MAIL_FROM without SMTP_URL', { MAIL_FROM: 'phone@example.com' }, 'MAIL_FROM is set but SMTP_URL is not'],
     ['SMTP_URL without PUBLIC_URL', { SMTP_URL: 'smtp://mail.example.com:587', MAIL_FROM: 'phone@example.com' }, 'PUBLIC_URL is required with SMTP_URL'],
     ['a PUBLIC_URL that is not a web address', { PUBLIC_URL: 'phone.example.com' }, 'PUBLIC_URL must be the web app'],
+    ['a CARDDAV_URL that is not a web address', { CARDDAV_URL: 'cloud.example.com/remote.php/dav' }, 'CARDDAV_URL must be'],
+    ['a NEXTCLOUD_URL with credentials in it', { NEXTCLOUD_URL: 'https://me:secret@cloud.example.com', PUBLIC_URL: 'https://phone.example.com' }, 'NEXTCLOUD_URL must be'],
+    ['a sync period under a minute', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', CARDDAV_SYNC_SECONDS: '5' }, 'CARDDAV_SYNC_SECONDS'],
     ['a guessable first-admin password', { SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: 'password1234' }, 'SIPCALL_BOOTSTRAP_ADMIN_PASSWORD is too easy to guess'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(expected);
+  });
+
+  it('offers CardDAV address books at the Nextcloud’s DAV root, every 15 minutes unless told, or not at all', () => {
+    expect(loadConfig(SAFE_PRODUCTION, { persistDevelopmentSecrets: false }).carddav).toBeNull();
+    expect(loadConfig({ ...SAFE_PRODUCTION, PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_URL: 'https://cloud.example.com/' }, { persistDevelopmentSecrets: false }).carddav).toEqual({ url: 'https://cloud.example.com/remote.php/dav', syncSeconds: 900 });
+    expect(
+      loadConfig({ ...SAFE_PRODUCTION, PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_URL: 'https://cloud.example.com', CARDDAV_URL: 'https://dav.example.com/dav/', CARDDAV_SYNC_SECONDS: '300' }, { persistDevelopmentSecrets: false }).carddav,
+    ).toEqual({ url: 'https://dav.example.com/dav', syncSeconds: 300 });
   });
 
   it('reads the routing policy and allows the switches to call back', () => {

@@ -4,7 +4,7 @@
 // every problem found is named at once.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseFraming, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
+import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseCardDav, parseFraming, parseNextcloudUrl, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
 import { MIN_SECRET_LENGTH, developmentSecrets, encryptionKey, secret } from './secrets.js';
 import type { Config } from './settings.js';
 
@@ -55,10 +55,12 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated && (() => generated.get('SWITCH_HTTP_PASSWORD', notices)));
   const routing = parseRouting(e, problems);
   const { mail, publicUrl } = parseMail(e, problems);
-  const framing = parseFraming(e, publicUrl, problems);
+  const nextcloudUrl = parseNextcloudUrl(e, problems);
+  const framing = parseFraming(e, nextcloudUrl, publicUrl, problems);
   // Talk's documentation asks for at least 64 characters.
   const talkSecret = e.TALK_SHARED_SECRET === undefined ? null : (secret('TALK_SHARED_SECRET', e.TALK_SHARED_SECRET, 64, problems, null, relaxed) ?? null);
   if (talkSecret !== null && publicUrl === null) problems.push('PUBLIC_URL is required with TALK_SHARED_SECRET: Talk is given the web app\'s address to frame');
+  const carddav = parseCardDav(e, nextcloudUrl, problems);
   const metricsToken = e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -116,6 +118,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     mail,
     talk: talkSecret === null ? null : { authUser: e.TALK_AUTH_USER, sharedSecret: talkSecret },
     publicUrl,
+    carddav,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

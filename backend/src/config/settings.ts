@@ -115,6 +115,8 @@ export interface Config {
   readonly talk: { readonly authUser: string; readonly sharedSecret: string } | null;
   /** The web app's own address (no trailing slash), for links sent out of band. */
   readonly publicUrl: string | null;
+  /** Users' Nextcloud address books over CardDAV: the DAV root and the background sync's period; null: not offered. */
+  readonly carddav: { readonly url: string; readonly syncSeconds: number } | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;

@@ -35,9 +35,19 @@ const lookupQuery = z.strictObject({
     .pipe(z.array(z.string().min(1).max(40)).min(1).max(50)),
 });
 
+const searchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
 export const contactsApi: Operations = {
   'GET /': { summary: 'One’s own contacts by name, narrowed by name, organisation or number', query: listQuery, responses: { 200: '{ items, nextCursor }' } },
   'GET /lookup': { summary: 'The names one’s contacts give these numbers', query: lookupQuery, responses: { 200: '{ names: { E.164: name } }' } },
+  'GET /search': {
+    summary: 'Everyone one keeps a number of (own contacts, and Nextcloud’s marked source nextcloud, read-only) whose name, organisation or number matches, as one types',
+    query: searchQuery,
+    responses: { 200: '{ items: ContactMatch[] }' },
+  },
   'POST /': { summary: 'Add a contact', body: createBody, responses: { 201: '{ contact }', 409: `The address book holds ${MAX_CONTACTS_PER_USER} contacts already` } },
   'PATCH /:id': { summary: 'Change a contact (numbers replace the list)', params: idParams, body: patchBody, responses: { 200: '{ contact }', 404: 'No such contact of yours' } },
   'DELETE /:id': { summary: 'Delete a contact', params: idParams, responses: { 204: 'Deleted', 404: 'No such contact of yours' } },
@@ -55,6 +65,11 @@ export function contactsRouter(deps: { contacts: ContactService }): Router {
   r.get('/lookup', async (req, res) => {
     const { numbers } = parseInput(lookupQuery, req.query, 'query');
     res.json({ names: await deps.contacts.lookup(currentUser(req).id, numbers) });
+  });
+
+  r.get('/search', async (req, res) => {
+    const { q, limit } = parseInput(searchQuery, req.query, 'query');
+    res.json({ items: await deps.contacts.search(currentUser(req).id, q, limit) });
   });
 
   r.post('/', async (req, res) => {

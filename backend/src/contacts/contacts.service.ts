@@ -2,7 +2,7 @@
 // sealed at rest with the user's own data key (erasing the user shreds them),
 // each number also kept as a blind index so a number finds its name unopened.
 import { randomUUID } from 'node:crypto';
-import type { Assert, Contact, ContactNumber, ContactNumberLabel, JsonOf, Same } from '@sipcall/contract';
+import type { Assert, Contact, ContactMatch, ContactNumber, ContactNumberLabel, JsonOf, NextcloudContact, Same } from '@sipcall/contract';
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../core/errors.js';
 import { classify } from '../core/phone-numbers.js';
 import { ownerOfUser, type BlindIndex, type KeyRing } from '../crypto/keys.js';
@@ -42,6 +42,11 @@ export interface ContactServiceDeps {
   defaultCountry: string;
   /** Contacts one user may keep (MAX_CONTACTS_PER_USER unless a test says otherwise). */
   limit?: number;
+  /** Contacts the user keeps elsewhere (their Nextcloud address books), read-only here: asked after their own. */
+  elsewhere?: {
+    lookup(userId: string, e164s: string[]): Promise<Record<string, string>>;
+    list(userId: string, query: { q: string; limit: number }): Promise<NextcloudContact[]>;
+  };
 }
 
 const field = (id: string, column: string): FieldContext => ({ table: 'contacts', column, row: id });
@@ -75,7 +80,25 @@ export class ContactService {
     const found = (await this.openAll(rows)).sort(byName);
     const names: Record<string, string> = {};
     for (const c of found) for (const n of c.numbers) if (wanted.has(n.number) && !(n.number in names)) names[n.number] = c.displayName;
+    // One's own name for a number wins over the one Nextcloud has.
+    const rest = [...wanted.keys()].filter((e) => !(e in names));
+    if (rest.length > 0 && this.deps.elsewhere) Object.assign(names, await this.deps.elsewhere.lookup(userId, rest));
     return names;
+  }
+
+  /** Everyone the user keeps a number of, own contacts and Nextcloud's, whose name, organisation or number matches `q`: by name, own first where equal. */
+  async search(userId: string, q: string, limit: number): Promise<ContactMatch[]> {
+    const matches = await this.matcher(userId, q);
+    const own: ContactMatch[] = (await this.openAll(await this.deps.contacts.ofUser(userId))).filter(matches).map((c) => ({
+      source: 'sipcall',
+      id: c.id,
+      displayName: c.displayName,
+      organisation: c.organisation,
+      numbers: c.numbers.map((n) => ({ label: n.label, typed: n.number, number: n.number, extension: null })),
+    }));
+    const theirs: ContactMatch[] = this.deps.elsewhere ? (await this.deps.elsewhere.list(userId, { q, limit })).map((c) => ({ source: 'nextcloud', ...c })) : [];
+    const rank = (m: ContactMatch) => (m.source === 'sipcall' ? 0 : 1);
+    return [...own, ...theirs].sort((a, b) => collator.compare(a.displayName, b.displayName) || rank(a) - rank(b)).slice(0, limit);
   }
 
   // Sealing and opening reach the key ring's own table: they happen outside the

@@ -177,4 +177,9 @@ export class BlindIndex {
   of(e164: string): string {
     return createHmac('sha256', this.key).update(`e164:${e164}`).digest('base64url').slice(0, 32);
   }
+
+  /** The same keyed hash over another kind of value (a URL, say), kept apart from numbers by its purpose. */
+  ofText(purpose: string, value: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}:${value}`).digest('base64url').slice(0, 32);
+  }
 }

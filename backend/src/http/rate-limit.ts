@@ -2,7 +2,7 @@
 // attempts. The client address comes from req.ip, which honours TRUST_PROXY
 // and nothing else: a forged X-Forwarded-For cannot buy a fresh window.
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { CounterStore } from '../state/state.js';
 import { RateLimitedError } from '../core/errors.js';
 
@@ -40,6 +40,8 @@ export interface RateLimitOptions {
   counters: CounterStore;
   /** Count only failed requests (status >= 400), as login wants. */
   onlyFailures?: boolean;
+  /** What is counted: the client address unless said (a signed-in user's id, say). */
+  key?: (req: Request) => string;
 }
 
 export function rateLimiter(options: RateLimitOptions): RequestHandler {
@@ -49,6 +51,7 @@ export function rateLimiter(options: RateLimitOptions): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: options.onlyFailures ?? false,
+    ...(options.key ? { keyGenerator: options.key } : {}),
     store: new SharedCounterStore(options.counters, `ratelimit:${options.name}:`),
     handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;

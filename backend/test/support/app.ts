@@ -8,6 +8,7 @@ import { createApp, createServices, createSwitching, type Services, type Switchi
 import { Lifecycle } from '../../src/health/lifecycle.js';
 import { createPasswordHasher, type PasswordHasher } from '../../src/crypto/password.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { CardDavServer } from '../../src/nextcloud-contacts/carddav.js';
 import type { Config } from '../../src/config/settings.js';
 import type { Database } from '../../src/db/database.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
@@ -38,7 +39,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, options: { log?: Logger; redisUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { log?: Logger; redisUrl?: string; cardDav?: CardDavServer } = {}): Promise<TestApp> {
   const log = options.log ?? silentLogger;
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, { persistDevelopmentSecrets: false });
   const db = await openTestDatabase(TEST_DATABASE_URL ? 'postgres' : 'embedded');
@@ -47,7 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const passwords = createPasswordHasher(FAST_ARGON2);
   const metrics = createMetrics();
   const switching = createSwitching({ config, state, log, metrics });
-  const deps = { config, log, db, state, passwords, metrics, switching, lifecycle: new Lifecycle() };
+  const deps = { config, log, db, state, passwords, metrics, switching, lifecycle: new Lifecycle(), ...(options.cardDav ? { cardDav: options.cardDav } : {}) };
   const services = createServices(deps);
   const app = createApp(deps, services);
   await services.sessions.start();

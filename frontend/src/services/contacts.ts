@@ -1,4 +1,4 @@
-import type { Contact, ContactLookup, ContactPage, ContactPatch, NewContact, Person } from '@sipcall/contract';
+import type { AddressBookStatus, Contact, ContactLookup, ContactPage, ContactPatch, ContactSearch, NewContact, NextcloudContactPage, Person } from '@sipcall/contract';
 import { apiRequest } from './http';
 
 export const listContacts = (query: { q?: string; limit?: number; cursor?: string } = {}) => apiRequest<ContactPage>('/api/contacts', { query });
@@ -13,3 +13,15 @@ export const deleteContact = (id: string) => apiRequest<void>(`/api/contacts/${e
 export const lookupNames = (numbers: string[]) => apiRequest<ContactLookup>('/api/contacts/lookup', { query: { numbers: numbers.join(',') } }).then((r) => r.names);
 
 export const listPeople = (q?: string) => apiRequest<{ people: Person[] }>('/api/people', { query: { q } }).then((r) => r.people);
+
+export const searchContacts = (q: string, limit = 8) => apiRequest<ContactSearch>('/api/contacts/search', { query: { q, limit: String(limit) } }).then((r) => r.items);
+
+export const listNextcloudContacts = (q?: string) => apiRequest<NextcloudContactPage>('/api/nextcloud-contacts', { query: { q } }).then((r) => r.items);
+
+export const addressBookStatus = () => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection');
+
+export const connectAddressBook = (input: { username: string; appPassword: string }) => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection', { method: 'PUT', body: input });
+
+export const syncAddressBook = () => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection/sync', { method: 'POST' });
+
+export const disconnectAddressBook = () => apiRequest<void>('/api/nextcloud-contacts/connection', { method: 'DELETE' });

@@ -35,7 +35,7 @@ export async function renewedAccessToken(): Promise<string | null> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   /** Sign-in, refresh and sign-out go on the refresh cookie alone, without the access token. */

@@ -1,7 +1,7 @@
 // The signed-in user's address book: the page of contacts shown (narrowed by
 // a search), the organisation's people, and the names known for numbers
 // (for history and the call view), kept in step as contacts change.
-import type { Contact, ContactPatch, NewContact, Person } from '@sipcall/contract';
+import type { Contact, ContactMatch, ContactPatch, NewContact, Person } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import * as api from '../services/contacts';
@@ -97,9 +97,15 @@ export const useContactsStore = defineStore('contacts', () => {
     }
   }
 
+  /** Everyone the user can call whose name or number matches, as one types: own contacts, Nextcloud's, and colleagues by extension. */
+  async function search(q: string): Promise<{ matches: ContactMatch[]; people: Person[] }> {
+    const [matches, people] = await Promise.all([api.searchContacts(q), api.listPeople(q).catch(() => [] as Person[])]);
+    return { matches, people };
+  }
+
   const nameOf = (number: string | null): string | null => (number ? (names.value.get(number) ?? null) : null);
   /** Whether the address book is known to have no name for this number (asked, and none came back). */
   const unknown = (number: string | null): boolean => number !== null && names.value.has(number) && names.value.get(number) === null;
 
-  return { items, nextCursor, query, people, names, load, loadPeople, create, update, remove, lookup, nameOf, unknown };
+  return { items, nextCursor, query, people, names, load, loadPeople, create, update, remove, lookup, search, nameOf, unknown };
 });

@@ -14,7 +14,7 @@ import { makeUser } from '../test/fixtures';
 import * as toast from '../util/toast';
 import ContactsView from './ContactsView.vue';
 
-vi.mock('../services/contacts', () => ({ listContacts: vi.fn(), createContact: vi.fn(), updateContact: vi.fn(), deleteContact: vi.fn(), lookupNames: vi.fn(), listPeople: vi.fn() }));
+vi.mock('../services/contacts', () => ({ listContacts: vi.fn(), createContact: vi.fn(), updateContact: vi.fn(), deleteContact: vi.fn(), lookupNames: vi.fn(), listPeople: vi.fn(), listNextcloudContacts: vi.fn() }));
 vi.mock('../services/calls', () => ({ previewDestination: vi.fn() }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
@@ -46,6 +46,7 @@ describe('ContactsView', () => {
     phones.length = 0;
     for (const f of Object.values(api)) vi.mocked(f).mockReset();
     vi.mocked(api.listPeople).mockResolvedValue([{ displayName: 'Bob', extension: '1002' }]);
+    vi.mocked(api.listNextcloudContacts).mockResolvedValue([]);
     vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' });
     vi.mocked(sipApi.fetchCredentials).mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
     vi.mocked(toast.toastSuccess).mockReset();
@@ -80,6 +81,38 @@ describe('ContactsView', () => {
     await flushPromises();
     expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+4915112345678']);
     expect(toast.toastSuccess).toHaveBeenCalledWith('Calling Dora Diaz…');
+  });
+
+  it('shows the Nextcloud contacts read-only with their labels, calls one with one click, and shows a number that cannot be called as typed', async () => {
+    vi.mocked(api.listContacts).mockResolvedValue({ items: [], nextCursor: null });
+    vi.mocked(api.listNextcloudContacts).mockResolvedValue([
+      {
+        id: 'n1',
+        displayName: 'Anna Alt',
+        organisation: 'Acme GmbH',
+        numbers: [
+          { label: 'work', typed: '030 7654321', number: '+49307654321', extension: '12' },
+          { label: 'other', typed: '12', number: null, extension: null },
+        ],
+      },
+      { id: 'n2', displayName: 'Carl Cole', organisation: null, numbers: [] },
+    ]);
+    const wrapper = await mountView();
+    const cards = wrapper.findAll('[data-testid=nextcloud-contact]');
+    expect(cards.map((c) => c.get('[data-testid=nextcloud-name]').text())).toEqual(['Anna Alt', 'Carl Cole']);
+    expect(cards[0]!.text()).toContain('12 (cannot be called)');
+    expect(cards[1]!.text()).toContain('No phone number');
+    expect(cards[0]!.find('[data-testid=contact-edit]').exists()).toBe(false);
+    expect(cards[0]!.find('[data-testid=contact-delete]').exists()).toBe(false);
+    const calls = wrapper.findAll('[data-testid=nextcloud-call]');
+    expect(calls.map((c) => c.attributes('aria-label'))).toEqual(['Call Anna Alt, Work: +49 30 7654321 ext. 12']);
+    await usePhoneStore().connect();
+    phones.at(-1)!.register();
+    await flushPromises();
+    await wrapper.get('[data-testid=nextcloud-call]').trigger('click');
+    await flushPromises();
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49307654321']);
+    expect(toast.toastSuccess).toHaveBeenCalledWith('Calling Anna Alt…');
   });
 
   it('adds a contact from the dialog and says so; a refused number keeps the dialog open with the reason', async () => {

@@ -6,6 +6,7 @@ import { signedIn } from '../test/session';
 import SettingsView from './SettingsView.vue';
 
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
+vi.mock('../services/contacts', () => ({ addressBookStatus: vi.fn().mockResolvedValue({ available: false, connected: false }) }));
 vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
 
 describe('SettingsView language', () => {

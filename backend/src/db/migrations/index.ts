@@ -4,5 +4,6 @@ import { Routing1763712000000 } from './1763712000000-routing.js';
 import { CallRecords1763719200000 } from './1763719200000-call-records.js';
 import { PasswordResets1763726400000 } from './1763726400000-password-resets.js';
 import { Contacts1764748800000 } from './1764748800000-contacts.js';
+import { NextcloudContacts1764921600000 } from './1764921600000-nextcloud-contacts.js';
 
-export const migrations = [Foundation1763704800000, Routing1763712000000, CallRecords1763719200000, PasswordResets1763726400000, Contacts1764748800000];
+export const migrations = [Foundation1763704800000, Routing1763712000000, CallRecords1763719200000, PasswordResets1763726400000, Contacts1764748800000, NextcloudContacts1764921600000];
