@@ -322,7 +322,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     refreshRateLimit: config.auth.refreshRateLimit,
   });
   const privacy = privacyRouters({ privacy: services.privacy });
-  const passwordReset = passwordResetRouter({ passwords: services.passwords, counters: deps.state.counters, ...config.auth.passwordResetRateLimit });
+  const passwordReset = passwordResetRouter({ passwords: services.passwords, counters: deps.state.counters, ...config.auth.passwordResetRateLimit, passwordLogin: config.auth.passwordLogin, nextcloud: config.nextcloudSignIn !== null });
   const mePassword = mePasswordRouter({ passwords: services.passwords, counters: deps.state.counters, perAddress: config.auth.loginRateLimit, perAccount: config.auth.accountLoginRateLimit });
   mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
   mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi], [userPasswordRouter({ passwords: services.passwords }), userPasswordApi]);

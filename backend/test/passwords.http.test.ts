@@ -149,7 +149,7 @@ describe('an admin resetting a password', () => {
   });
 
   it('says no password reset by mail is offered when no mail is configured, and refuses the request with 503', async () => {
-    expect((await request(t.app).get('/api/auth/providers').expect(200)).body).toEqual({ password: true, passwordReset: false });
+    expect((await request(t.app).get('/api/auth/providers').expect(200)).body).toEqual({ password: true, passwordAdminsOnly: false, passwordReset: false, nextcloud: false });
     const res = await request(t.app).post('/api/auth/password/forgot').send({ email: 'carl@example.com' }).expect(503);
     expect(res.body.error.code).toBe('password_reset_unavailable');
     expect(Number((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM password_reset_tokens`))[0].n)).toBe(0);
@@ -202,7 +202,7 @@ describe('a forgotten password, reset by mail', () => {
   };
 
   it('offers the reset by mail', async () => {
-    expect((await request(t.app).get('/api/auth/providers').expect(200)).body).toEqual({ password: true, passwordReset: true });
+    expect((await request(t.app).get('/api/auth/providers').expect(200)).body).toEqual({ password: true, passwordAdminsOnly: false, passwordReset: true, nextcloud: false });
   });
 
   it('answers an unknown address exactly as a known one, and mails only the account', async () => {

@@ -79,12 +79,47 @@ export interface PasswordReset {
 }
 
 /**
- * GET /api/auth/providers (public): how one signs in here. More ways (such as
- * Nextcloud) join this object as they come.
+ * GET /api/auth/providers (public): how one signs in here.
  */
 export interface SignInProviders {
-  /** Email and password. */
+  /** Email and password (false with PASSWORD_LOGIN=off). */
   password: boolean;
+  /** Only admins may sign in with a password (PASSWORD_LOGIN=admins). */
+  passwordAdminsOnly: boolean;
   /** A forgotten password can be reset by a link sent by mail. */
   passwordReset: boolean;
+  /** "Sign in with Nextcloud": a plain link to GET /api/auth/nextcloud/start. */
+  nextcloud: boolean;
+}
+
+/**
+ * Why a sign-in with Nextcloud came back to the login page
+ * (`/login?signin_error=…`) or a link to Settings (`/settings?nextcloud_link_error=…`).
+ */
+export type NextcloudSignInError =
+  /** The person said no on Nextcloud's consent page. */
+  | 'denied'
+  /** The sign-in took too long, was opened in another browser, or was already used. */
+  | 'flow_lost'
+  /** Nextcloud's answer did not check out (wrong issuer, audience, state, nonce, or a spent code). */
+  | 'refused'
+  /** Nextcloud could not be reached. */
+  | 'unavailable'
+  /** The Nextcloud account has no email address. */
+  | 'no_email'
+  /** A SIPCall account with that email exists and is not linked: its owner links it in Settings. */
+  | 'email_taken'
+  /** The SIPCall account is disabled. */
+  | 'account_disabled'
+  /** (Linking) that Nextcloud account already belongs to another SIPCall user. */
+  | 'linked_elsewhere';
+
+/** GET /api/auth/nextcloud/link: whether the signed-in account is linked to a Nextcloud account. */
+export interface NextcloudLink {
+  linked: boolean;
+  /** The Nextcloud user id, when linked. */
+  nextcloudUser: string | null;
+  since: string | null;
+  /** The account has a password of its own (without one, unlinking would lock it out). */
+  hasPassword: boolean;
 }

@@ -96,6 +96,12 @@ export const envSchema = z.object({
   FRAME_ANCESTORS: z.string().default(''),
   TALK_SHARED_SECRET: z.string().optional(),
   TALK_AUTH_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be a user name of letters, digits and ._@-').default('nextcloud'),
+  NEXTCLOUD_AUTH: z.enum(['oidc', 'oauth2']).optional(),
+  NEXTCLOUD_CLIENT_ID: z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be the client identifier Nextcloud showed').optional(),
+  NEXTCLOUD_CLIENT_SECRET: z.string().optional(),
+  NEXTCLOUD_ADMIN_GROUP: z.string().min(1).max(255).optional(),
+  NEXTCLOUD_RECHECK_SECONDS: intString(30, 86_400).default(300),
+  PASSWORD_LOGIN: z.enum(['all', 'admins', 'off']).default('all'),
   CARDDAV_URL: z.string().optional(),
   CARDDAV_SYNC_SECONDS: intString(60, 86_400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -375,4 +381,31 @@ export function parseNextcloudUrl(e: Env, problems: string[]): string | null {
   const base = webAddress(e.NEXTCLOUD_URL);
   if (base === null) problems.push("NEXTCLOUD_URL must be the Nextcloud's address, like https://cloud.example.com (no query, no credentials)");
   return base;
+}
+
+/**
+ * Sign-in with Nextcloud (NEXTCLOUD_AUTH): its OpenID Connect provider app
+ * (oidc) or its built-in OAuth2 app (oauth2), as a confidential client whose
+ * redirect URI is PUBLIC_URL/api/auth/nextcloud/callback.
+ */
+export function parseNextcloudSignIn(e: Env, nextcloudUrl: string | null, publicUrl: string | null, clientSecret: string | null, problems: string[]): Config['nextcloudSignIn'] {
+  const named = e.NEXTCLOUD_CLIENT_ID !== undefined || e.NEXTCLOUD_CLIENT_SECRET !== undefined;
+  if (e.NEXTCLOUD_AUTH === undefined) {
+    if (named) problems.push('NEXTCLOUD_CLIENT_ID and NEXTCLOUD_CLIENT_SECRET are set but NEXTCLOUD_AUTH is not: set it to oidc or oauth2, or leave all three unset');
+    return null;
+  }
+  if (nextcloudUrl === null) problems.push('NEXTCLOUD_URL is required with NEXTCLOUD_AUTH: the instance people sign in with');
+  if (e.NEXTCLOUD_CLIENT_ID === undefined) problems.push('NEXTCLOUD_CLIENT_ID is required with NEXTCLOUD_AUTH: the client identifier Nextcloud showed when the client was added');
+  if (e.NEXTCLOUD_CLIENT_SECRET === undefined) problems.push('NEXTCLOUD_CLIENT_SECRET is required with NEXTCLOUD_AUTH: the client secret Nextcloud showed when the client was added');
+  if (publicUrl === null) problems.push("PUBLIC_URL is required with NEXTCLOUD_AUTH: Nextcloud sends people back to PUBLIC_URL/api/auth/nextcloud/callback");
+  if (nextcloudUrl === null || e.NEXTCLOUD_CLIENT_ID === undefined || clientSecret === null || publicUrl === null) return null;
+  return {
+    auth: e.NEXTCLOUD_AUTH,
+    url: nextcloudUrl,
+    clientId: e.NEXTCLOUD_CLIENT_ID,
+    clientSecret,
+    redirectUri: `${publicUrl}/api/auth/nextcloud/callback`,
+    adminGroup: e.NEXTCLOUD_ADMIN_GROUP ?? null,
+    recheckSeconds: e.NEXTCLOUD_RECHECK_SECONDS,
+  };
 }

@@ -4,7 +4,7 @@
 // every problem found is named at once.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseCardDav, parseFraming, parseNextcloudUrl, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
+import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseCardDav, parseFraming, parseNextcloudSignIn, parseNextcloudUrl, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
 import { MIN_SECRET_LENGTH, developmentSecrets, encryptionKey, secret } from './secrets.js';
 import type { Config } from './settings.js';
 
@@ -61,6 +61,8 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const talkSecret = e.TALK_SHARED_SECRET === undefined ? null : (secret('TALK_SHARED_SECRET', e.TALK_SHARED_SECRET, 64, problems, null, relaxed) ?? null);
   if (talkSecret !== null && publicUrl === null) problems.push('PUBLIC_URL is required with TALK_SHARED_SECRET: Talk is given the web app\'s address to frame');
   const carddav = parseCardDav(e, nextcloudUrl, problems);
+  const nextcloudClientSecret = e.NEXTCLOUD_CLIENT_SECRET === undefined ? null : (secret('NEXTCLOUD_CLIENT_SECRET', e.NEXTCLOUD_CLIENT_SECRET, 16, problems, null, relaxed) ?? null);
+  const nextcloudSignIn = parseNextcloudSignIn(e, nextcloudUrl, publicUrl, nextcloudClientSecret, problems);
   const metricsToken = e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -89,6 +91,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
       loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       accountLoginRateLimit: { max: e.LOGIN_ACCOUNT_RATE_LIMIT_MAX, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
       refreshRateLimit: { max: e.REFRESH_RATE_LIMIT_MAX, windowSeconds: e.REFRESH_RATE_LIMIT_WINDOW_SECONDS },
+      passwordLogin: e.PASSWORD_LOGIN,
       passwordResetRateLimit: {
         perAddress: { max: e.PASSWORD_RESET_RATE_LIMIT_MAX, windowSeconds: e.PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS },
         perEmail: { max: e.PASSWORD_RESET_EMAIL_RATE_LIMIT_MAX, windowSeconds: e.PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS },
@@ -119,6 +122,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     talk: talkSecret === null ? null : { authUser: e.TALK_AUTH_USER, sharedSecret: talkSecret },
     publicUrl,
     carddav,
+    nextcloudSignIn,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -45,6 +45,8 @@ export interface Config {
     /** Failed sign-ins to one account, whatever the addresses (same window as loginRateLimit). */
     readonly accountLoginRateLimit: { readonly max: number; readonly windowSeconds: number };
     readonly refreshRateLimit: { readonly max: number; readonly windowSeconds: number };
+    /** Who may sign in with a password (PASSWORD_LOGIN): everyone, admins only, or nobody. */
+    readonly passwordLogin: 'all' | 'admins' | 'off';
     /** Reset links asked for (and failed resets) per client address, and links asked for one email. */
     readonly passwordResetRateLimit: {
       readonly perAddress: { readonly max: number; readonly windowSeconds: number };
@@ -117,6 +119,19 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Users' Nextcloud address books over CardDAV: the DAV root and the background sync's period; null: not offered. */
   readonly carddav: { readonly url: string; readonly syncSeconds: number } | null;
+  /** Sign-in with Nextcloud; null: only passwords. */
+  readonly nextcloudSignIn: {
+    readonly auth: 'oidc' | 'oauth2';
+    /** The instance, without a trailing slash (the oidc issuer's discovery lives under it). */
+    readonly url: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUri: string;
+    /** Members of this Nextcloud group are admins here (checked at every sign-in); null: roles are SIPCall's own. */
+    readonly adminGroup: string | null;
+    /** How often a refresh asks Nextcloud again whether the account still may sign in. */
+    readonly recheckSeconds: number;
+  } | null;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string; readonly displayName: string } | null;
   readonly logLevel: string;
   readonly dataDir: string;

@@ -84,7 +84,7 @@ export function userPasswordRouter(deps: { passwords: PasswordService }): Router
 }
 
 export const passwordResetApi: Operations = {
-  'GET /providers': { summary: 'How one can sign in here, and whether a forgotten password can be reset by mail', query: noQuery, responses: { 200: '{ password, passwordReset }' } },
+  'GET /providers': { summary: 'How one can sign in here, and whether a forgotten password can be reset by mail', query: noQuery, responses: { 200: '{ password, passwordAdminsOnly, passwordReset, nextcloud }' } },
   'POST /password/forgot': {
     summary: 'Mail a reset link to this address if an account has it (the answer is the same either way)',
     body: forgotSchema,
@@ -104,6 +104,10 @@ export interface PasswordResetRouterDeps {
   perAddress: Limit;
   /** Links asked for one email address. */
   perEmail: Limit;
+  /** PASSWORD_LOGIN. */
+  passwordLogin: 'all' | 'admins' | 'off';
+  /** Sign-in with Nextcloud is configured. */
+  nextcloud: boolean;
 }
 
 /** The public side: which sign-in there is, and the forgotten password's link by mail. */
@@ -114,7 +118,12 @@ export function passwordResetRouter(deps: PasswordResetRouterDeps): Router {
 
   r.get('/providers', (req, res) => {
     parseInput(noQuery, req.query, 'query');
-    const providers: SignInProviders = { password: true, passwordReset: deps.passwords.resetByMail };
+    const providers: SignInProviders = {
+      password: deps.passwordLogin !== 'off',
+      passwordAdminsOnly: deps.passwordLogin === 'admins',
+      passwordReset: deps.passwordLogin !== 'off' && deps.passwords.resetByMail,
+      nextcloud: deps.nextcloud,
+    };
     res.set('Cache-Control', 'no-cache').json(providers);
   });
 

@@ -31,7 +31,7 @@ describe('LoginView', () => {
     setActivePinia(createPinia());
     vi.mocked(auth.login).mockReset();
     forgetSignInProviders();
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: false });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: false, nextcloud: false });
   });
 
   it('keeps the button disabled until both fields are filled', async () => {

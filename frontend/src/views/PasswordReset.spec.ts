@@ -39,7 +39,7 @@ describe('a forgotten password', () => {
   });
 
   it('offers “Forgot password?” on the sign-in page when mail is configured', async () => {
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: true });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: true, nextcloud: false });
     const { wrapper, router } = await at('/login');
     expect(wrapper.find('[data-testid=forgot-ask-admin]').exists()).toBe(false);
     await wrapper.get('[data-testid=forgot-link]').trigger('click');
@@ -49,7 +49,7 @@ describe('a forgotten password', () => {
   });
 
   it('tells people to ask an admin when no mail is configured', async () => {
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: false });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: false, nextcloud: false });
     const { wrapper } = await at('/login');
     expect(wrapper.find('[data-testid=forgot-link]').exists()).toBe(false);
     expect(wrapper.get('[data-testid=forgot-ask-admin]').text()).toBe('Forgot your password? Ask an admin to reset it.');
@@ -57,7 +57,7 @@ describe('a forgotten password', () => {
   });
 
   it('asks for a link in the page’s language and says the same whatever the address', async () => {
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: true });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: true, nextcloud: false });
     vi.mocked(auth.forgotPassword).mockResolvedValue({ accepted: true });
     const { wrapper } = await at('/forgot-password');
     await wrapper.get('input[type=email]').setValue(' ann@example.com ');
@@ -70,7 +70,7 @@ describe('a forgotten password', () => {
   });
 
   it('explains a refusal in the form and in a toast, and keeps the address', async () => {
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: true });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: true, nextcloud: false });
     vi.mocked(auth.forgotPassword).mockRejectedValue(new ApiError(429, 'rate_limited', 'raw'));
     const { wrapper } = await at('/forgot-password');
     await wrapper.get('input[type=email]').setValue('ann@example.com');
@@ -83,7 +83,7 @@ describe('a forgotten password', () => {
   });
 
   it('offers no form when no mail is configured', async () => {
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: false });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: false, nextcloud: false });
     const { wrapper } = await at('/forgot-password');
     expect(wrapper.get('[data-testid=forgot-unavailable]').text()).toContain('Ask an admin');
     expect(wrapper.find('input[type=email]').exists()).toBe(false);
@@ -96,7 +96,7 @@ describe('a new password from a mailed link', () => {
     setActivePinia(createPinia());
     forgetSignInProviders();
     vi.clearAllMocks();
-    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordReset: true });
+    vi.mocked(auth.providers).mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: true, nextcloud: false });
   });
 
   async function submit(path: string, password: string, repeat = password) {
