@@ -8,9 +8,10 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { auditApi, auditRouter } from './audit/audit.routes.js';
+import type { DataSource } from 'typeorm';
 import { AuditService } from './audit/audit.service.js';
 import { AccessTokens } from './auth/access-tokens.js';
-import { authApi, authRouter } from './auth/auth.routes.js';
+import { authApi, authRouter, cookieOptions } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { authGuards } from './http/auth-guard.js';
 import { ApiDescription, type Operations } from './http/openapi.js';
@@ -63,6 +64,11 @@ import { NextcloudContactRepository } from './nextcloud-contacts/repository.js';
 import { NextcloudContactService } from './nextcloud-contacts/nextcloud-contacts.service.js';
 import { nextcloudContactsApi, nextcloudContactsRouter } from './nextcloud-contacts/nextcloud-contacts.routes.js';
 import { TsdavCardDavServer, type CardDavServer } from './nextcloud-contacts/carddav.js';
+import { NextcloudIdentities } from './nextcloud/identities.js';
+import { nextcloudProvider, type NextcloudProvider } from './nextcloud/provider.js';
+import { NextcloudRecheck } from './nextcloud/recheck.js';
+import { NextcloudSignIn } from './nextcloud/sign-in.js';
+import { nextcloudApi, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
@@ -83,6 +89,8 @@ export interface AppDeps {
   keyStore?: KeyStore;
   /** The CardDAV client (tsdav over fetch unless a test says otherwise). */
   cardDav?: CardDavServer;
+  /** How Nextcloud signs people in (openid-client unless a test says otherwise). */
+  nextcloudProvider?: NextcloudProvider;
   /** Serving or draining (SIGTERM). */
   lifecycle: Lifecycle;
 }
@@ -135,16 +143,43 @@ export interface Services {
   passwords: PasswordService;
   contacts: ContactService;
   nextcloudContacts: NextcloudContactService;
+  /** Null unless NEXTCLOUD_AUTH is set. */
+  nextcloudSignIn: NextcloudSignIn | null;
 }
 
-export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore' | 'cardDav'>): Services {
+/** Nextcloud as the place people sign in (NEXTCLOUD_AUTH): its provider, the linked accounts, the refresh's recheck. */
+function nextcloudSignInParts(
+  deps: Pick<AppDeps, 'config' | 'log' | 'nextcloudProvider'>,
+  parts: { dataSource: DataSource; keys: KeyRing; users: UserService; audit: AuditService },
+): { provider: NextcloudProvider; identities: NextcloudIdentities; recheck: NextcloudRecheck } | null {
+  const config = deps.config.nextcloudSignIn;
+  if (config === null) return null;
+  const provider = deps.nextcloudProvider ?? nextcloudProvider(config);
+  const identities = new NextcloudIdentities(parts.dataSource, parts.keys);
+  const recheck = new NextcloudRecheck({ provider, identities, audit: parts.audit, recheckSeconds: config.recheckSeconds, log: deps.log });
+  return { provider, identities, recheck };
+}
+
+export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore' | 'cardDav' | 'nextcloudProvider'>): Services {
   const { dataSource } = deps.db;
   const audit = new AuditService(dataSource);
   const refreshTokens = new RefreshTokenStore(dataSource, deps.config.auth.refreshTokenTtlSeconds);
   const accessTokens = new AccessTokens(deps.config.auth);
   const sessions = new Sessions({ refreshTokens, pubsub: deps.state.pubsub, log: deps.log });
   const users = new UserService({ dataSource, passwords: deps.passwords, audit, sessions });
-  const auth = new AuthService({ users, passwords: deps.passwords, accessTokens, refreshTokens, sessions, audit });
+  const keys = new KeyRing(deps.keyStore ?? dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
+  const nextcloud = nextcloudSignInParts(deps, { dataSource, keys, users, audit });
+  const auth = new AuthService({
+    users,
+    passwords: deps.passwords,
+    accessTokens,
+    refreshTokens,
+    sessions,
+    audit,
+    passwordLogin: deps.config.auth.passwordLogin,
+    ...(nextcloud ? { identityCheck: nextcloud.recheck } : {}),
+  });
+  const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, auth, audit, users, flows: deps.state.kv, adminGroup: deps.config.nextcloudSignIn!.adminGroup, log: deps.log });
   const calls = new CallService({
     switches: deps.switching.switches,
     store: deps.switching.store,
@@ -166,7 +201,6 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   users.onChanged((id) => dialplan.forgetCaller(id));
-  const keys = new KeyRing(deps.keyStore ?? dataSource, deps.config.encryption.masterKey, deps.config.encryption.retiredKeys);
   const blindIndex = new BlindIndex(deps.config.encryption.blindIndexKey);
   const cdrIngest = new CdrIngest({ dataSource, keys, index: blindIndex });
   const cdrExtractor = new CdrExtractor(deps.config.cdrWorkers);
@@ -190,7 +224,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, elsewhere: nextcloudContacts });
-  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, dids, sip, audit, keys, records: cdrIngest });
+  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, nextcloudIdentity: nextcloud?.identities ?? new NextcloudIdentities(dataSource, keys), dids, sip, audit, keys, records: cdrIngest });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,
@@ -201,7 +235,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -325,6 +359,21 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const passwordReset = passwordResetRouter({ passwords: services.passwords, counters: deps.state.counters, ...config.auth.passwordResetRateLimit, passwordLogin: config.auth.passwordLogin, nextcloud: config.nextcloudSignIn !== null });
   const mePassword = mePasswordRouter({ passwords: services.passwords, counters: deps.state.counters, perAddress: config.auth.loginRateLimit, perAccount: config.auth.accountLoginRateLimit });
   mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
+  if (services.nextcloudSignIn !== null && config.nextcloudSignIn !== null) {
+    const secureCookies = config.env === 'production';
+    mount('/api/auth/nextcloud/link', 'signed-in', 'sign-in', [nextcloudLinkRouter({ signIn: services.nextcloudSignIn, secureCookies, counters: deps.state.counters }), nextcloudLinkApi]);
+    mount('/api/auth/nextcloud', 'public', 'sign-in', [
+      nextcloudRouter({
+        signIn: services.nextcloudSignIn,
+        redirectUri: config.nextcloudSignIn.redirectUri,
+        appUrl: config.publicUrl ?? '',
+        refreshCookie: cookieOptions({ secureCookies, cookieSameSite: config.http.framing.cookieSameSite }),
+        secureCookies,
+        counters: deps.state.counters,
+      }),
+      nextcloudApi,
+    ]);
+  }
   mount('/api/users', 'admin', 'users', [privacy.admin, privacyAdminApi], [usersRouter({ users: services.users }), usersApi], [userPasswordRouter({ passwords: services.passwords }), userPasswordApi]);
   mount('/api/me', 'signed-in', 'me', [privacy.me, privacyMeApi], [meRouter({ users: services.users }), meApi], [mePassword, mePasswordApi]);
   mount('/api/embed', 'public', 'embedding', [embedRouter({ parentOrigins: config.http.framing.ancestors, talk: config.talk, publicUrl: config.publicUrl, counters: deps.state.counters }), embedApi]);

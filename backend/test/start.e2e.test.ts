@@ -12,7 +12,7 @@ import { until } from './support/until.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = { email: 'first.admin@example.com', password: 'first admin password' };
-const MIGRATIONS = ['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000'];
+const MIGRATIONS = ['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000', 'NextcloudIdentities1765008000000'];
 
 describe('the README quick start', () => {
   let dataDir: string;

@@ -4,6 +4,7 @@ import { clientIp, currentUser } from '../http/auth-guard.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { rateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
+import { readCookie } from '../http/cookies.js';
 import type { CounterStore } from '../state/state.js';
 import type { AuthService, Session } from './auth.service.js';
 import { SignInLimits } from './sign-in-limits.js';
@@ -40,8 +41,8 @@ export interface AuthRouterDeps {
 }
 
 export const authApi: Operations = {
-  'POST /login': { summary: 'Sign in: an access token, and the refresh token in an httpOnly cookie', body: loginSchema, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'Wrong email or password', 429: 'Too many failed sign-ins' } },
-  'POST /refresh': { summary: 'A new access token for the refresh cookie (which is spent and replaced)', body: emptyBody, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'No live session', 429: 'Too many refreshes' } },
+  'POST /login': { summary: 'Sign in: an access token, and the refresh token in an httpOnly cookie', body: loginSchema, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'Wrong email or password', 403: 'Password sign-in is switched off for this account (PASSWORD_LOGIN)', 429: 'Too many failed sign-ins' } },
+  'POST /refresh': { summary: 'A new access token for the refresh cookie (which is spent and replaced)', body: emptyBody, responses: { 200: '{ accessToken, expiresIn, user }', 401: 'No live session (or Nextcloud no longer lets the account sign in)', 429: 'Too many refreshes' } },
   'POST /logout': { summary: 'End this session', body: emptyBody, responses: { 204: 'Signed out' } },
   'GET /me': { summary: 'The signed-in user', access: 'signed-in', responses: { 200: '{ user }' } },
 };
@@ -57,7 +58,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
   if (deps.cookieSameSite === 'none') r.use(ownPagesOnly(deps.ownOrigins));
 
   const sendSession = (res: Response, session: Session) => {
-    res.cookie(REFRESH_COOKIE, session.refresh.token, { ...cookie, expires: session.refresh.expiresAt });
+    setRefreshCookie(res, session, cookie);
     res.set('Cache-Control', 'no-store');
     res.json({ user: session.user, accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn });
   };
@@ -113,7 +114,12 @@ export function authRouter(deps: AuthRouterDeps): Router {
   return r;
 }
 
-function cookieOptions(deps: Pick<AuthRouterDeps, 'secureCookies' | 'cookieSameSite'>) {
+/** The session's refresh token into its cookie (a password sign-in, or the return from Nextcloud). */
+export function setRefreshCookie(res: Response, session: Session, cookie: ReturnType<typeof cookieOptions>): void {
+  res.cookie(REFRESH_COOKIE, session.refresh.token, { ...cookie, expires: session.refresh.expiresAt });
+}
+
+export function cookieOptions(deps: Pick<AuthRouterDeps, 'secureCookies' | 'cookieSameSite'>) {
   const crossSite = deps.cookieSameSite === 'none';
   // Browsers drop SameSite=None without Secure; Partitioned keeps it to the framing site's jar.
   return { httpOnly: true, secure: deps.secureCookies || crossSite, sameSite: deps.cookieSameSite, partitioned: crossSite, path: COOKIE_PATH } as const;
@@ -130,16 +136,8 @@ function ownPagesOnly(ownOrigins: readonly string[]): RequestHandler {
   };
 }
 
-/** Reads our one cookie from the raw header; anything malformed counts as absent. */
+/** The refresh cookie; anything malformed counts as absent. */
 export function readRefreshCookie(req: Request): string | null {
-  const header = req.headers.cookie;
-  if (!header || header.length > 8192) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== REFRESH_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
-  }
-  return null;
+  const value = readCookie(req, REFRESH_COOKIE);
+  return value !== null && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
 }

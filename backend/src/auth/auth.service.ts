@@ -7,6 +7,8 @@ import type { PublicUser } from '../core/identity.js';
 import { toPublicUser } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { AccessTokens } from './access-tokens.js';
+import { ForbiddenError } from '../core/errors.js';
+import { hasPassword, type User } from '../users/user.entity.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import type { IssuedRefreshToken, RefreshTokenStore } from './refresh-tokens.js';
 import type { Sessions } from './sessions.js';
@@ -25,6 +27,10 @@ interface AuthServiceDeps {
   refreshTokens: RefreshTokenStore;
   sessions: Sessions;
   audit: AuditService;
+  /** PASSWORD_LOGIN: who may sign in with a password. */
+  passwordLogin?: 'all' | 'admins' | 'off';
+  /** Asked at every refresh: an account signed in elsewhere may have lost the right there. */
+  identityCheck?: { mayRefresh(userId: string, ip: string | null): Promise<boolean> };
 }
 
 /** Who is behind a checked access token, and until when the token says so. */
@@ -45,7 +51,7 @@ export class AuthService {
   async login(email: string, password: string, ip: string | null): Promise<Session> {
     const { users, passwords, audit } = this.deps;
     const user = await users.findByEmail(email);
-    if (!user) {
+    if (!user || !hasPassword(user)) {
       await passwords.verify(await this.decoy(), password);
       await audit.record({ action: 'auth.login', outcome: 'failed', actor: { id: null, email: email.toLowerCase() }, ip, details: { reason: 'unknown_email' } });
       throw INVALID_CREDENTIALS();
@@ -59,12 +65,22 @@ export class AuthService {
       await audit.record({ action: 'auth.login', outcome: 'denied', actor, ip, details: { reason: 'disabled' } });
       throw new UnauthorizedError('This account is disabled', 'account_disabled');
     }
+    const policy = this.deps.passwordLogin ?? 'all';
+    if (policy === 'off' || (policy === 'admins' && user.role !== 'admin')) {
+      await audit.record({ action: 'auth.login', outcome: 'denied', actor, ip, details: { reason: 'password_login_disabled' } });
+      throw new ForbiddenError('Password sign-in is switched off here; sign in with Nextcloud', 'password_login_disabled');
+    }
     if (await passwords.needsRehash(user.passwordHash)) {
       // Hashed under older cost parameters: upgrade while we hold the plaintext.
       await users.replacePasswordHash(user.id, await passwords.hash(password));
     }
+    return this.startSession(user, ip, { method: 'password' });
+  }
+
+  /** A new session for a user whose sign-in was checked (a password here, or Nextcloud's word). */
+  async startSession(user: User, ip: string | null, how: { method: 'password' | 'nextcloud' }): Promise<Session> {
     const refresh = await this.deps.refreshTokens.issue(user.id);
-    await audit.record({ action: 'auth.login', outcome: 'ok', actor, ip, details: { family: refresh.familyId } });
+    await this.deps.audit.record({ action: 'auth.login', outcome: 'ok', actor: { id: user.id, email: user.email }, ip, details: { family: refresh.familyId, method: how.method } });
     const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: refresh.familyId });
     return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh };
   }
@@ -90,6 +106,12 @@ export class AuthService {
       await refreshTokens.revokeFamily(result.next.familyId, user ? 'disabled' : 'deleted');
       await this.deps.sessions.ended({ userId: result.userId, sessionId: result.next.familyId });
       throw new UnauthorizedError('Session expired; sign in again', 'invalid_refresh_token');
+    }
+    if (this.deps.identityCheck && !(await this.deps.identityCheck.mayRefresh(user.id, ip))) {
+      // Refused where the account signs in: every session it has here ends, and its SIP credentials with them.
+      await refreshTokens.revokeAllForUser(user.id, 'identity_refused');
+      await this.deps.sessions.ended({ userId: user.id });
+      throw new UnauthorizedError('Nextcloud no longer lets this account sign in; sign in again', 'identity_refused');
     }
     const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: result.next.familyId });
     return { user: toPublicUser(user), accessToken: access.token, expiresIn: access.expiresIn, refresh: result.next };

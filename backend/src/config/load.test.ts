@@ -81,6 +81,11 @@ describe('configuration in production', () => {
     ['a CARDDAV_URL that is not a web address', { CARDDAV_URL: 'cloud.example.com/remote.php/dav' }, 'CARDDAV_URL must be'],
     ['a NEXTCLOUD_URL with credentials in it', { NEXTCLOUD_URL: 'https://me:secret@cloud.example.com', PUBLIC_URL: 'https://phone.example.com' }, 'NEXTCLOUD_URL must be'],
     ['a sync period under a minute', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', CARDDAV_SYNC_SECONDS: '5' }, 'CARDDAV_SYNC_SECONDS'],
+    ['sign-in with Nextcloud without its client', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oidc', NEXTCLOUD_CLIENT_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0' }, 'NEXTCLOUD_CLIENT_ID is required'],
+    ['a short Nextcloud client secret', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oauth2', NEXTCLOUD_CLIENT_ID: 'abc', NEXTCLOUD_CLIENT_SECRET: 'short' }, 'NEXTCLOUD_CLIENT_SECRET is too short'],
+    ['sign-in with Nextcloud without NEXTCLOUD_URL', { PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oidc', NEXTCLOUD_CLIENT_ID: 'abc', NEXTCLOUD_CLIENT_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0' }, 'NEXTCLOUD_URL is required with NEXTCLOUD_AUTH'],
+    ['a Nextcloud client but no NEXTCLOUD_AUTH', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_CLIENT_ID: 'abc' }, 'NEXTCLOUD_AUTH is not'],
+    ['an unknown PASSWORD_LOGIN', { PASSWORD_LOGIN: 'some' }, 'PASSWORD_LOGIN'],
     ['a guessable first-admin password', { SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: 'password1234' }, 'SIPCALL_BOOTSTRAP_ADMIN_PASSWORD is too easy to guess'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });
@@ -94,6 +99,16 @@ describe('configuration in production', () => {
     expect(
       loadConfig({ ...SAFE_PRODUCTION, PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_URL: 'https://cloud.example.com', CARDDAV_URL: 'https://dav.example.com/dav/', CARDDAV_SYNC_SECONDS: '300' }, { persistDevelopmentSecrets: false }).carddav,
     ).toEqual({ url: 'https://dav.example.com/dav', syncSeconds: 300 });
+  });
+
+  it('signs in with Nextcloud at PUBLIC_URL’s callback, rechecking every 5 minutes unless told', () => {
+    const config = loadConfig(
+      { ...SAFE_PRODUCTION, NEXTCLOUD_URL: 'https://cloud.example.com/', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oidc', NEXTCLOUD_CLIENT_ID: 'sipcall', NEXTCLOUD_CLIENT_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0', PASSWORD_LOGIN: 'admins' },
+      { persistDevelopmentSecrets: false },
+    );
+    expect(config.nextcloudSignIn).toEqual({ auth: 'oidc', url: 'https://cloud.example.com', clientId: 'sipcall', clientSecret: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0', redirectUri: 'https://phone.example.com/api/auth/nextcloud/callback', adminGroup: null, recheckSeconds: 300 });
+    expect(config.auth.passwordLogin).toBe('admins');
+    expect(loadConfig(SAFE_PRODUCTION, { persistDevelopmentSecrets: false }).nextcloudSignIn).toBeNull();
   });
 
   it('reads the routing policy and allows the switches to call back', () => {

@@ -17,6 +17,8 @@ export interface PrivacyDeps {
   contacts: { allOf(userId: string): Promise<unknown[]> };
   /** The user's Nextcloud address books as cached here, opened; erasure drops the connection and the cache. */
   nextcloudContacts: { allOf(userId: string): Promise<unknown>; forget(userId: string): Promise<void> };
+  /** Which Nextcloud account signs in as the user; erasure removes the link. */
+  nextcloudIdentity: { ofUser(userId: string): Promise<{ issuer: string; subject: string; createdAt: Date } | null>; unlink(userId: string): Promise<unknown> };
   dids: { ofUser(userId: string): Promise<Array<{ number: string; label: string; createdAt: Date }>> };
   sip: { sessionsOf(userId: string): Promise<Array<{ sessionId: string; createdAt: Date; expiresAt: Date }>> };
   audit: Pick<AuditService, 'about' | 'record'>;
@@ -31,10 +33,11 @@ export class PrivacyService {
   async export(userId: string, ctx: ActionContext): Promise<Record<string, unknown>> {
     const user = await this.deps.users.findById(userId);
     if (!user) throw new NotFoundError('User');
-    const [calls, contacts, nextcloudContacts, dids, sipSessions, audit] = await Promise.all([
+    const [calls, contacts, nextcloudContacts, nextcloudAccount, dids, sipSessions, audit] = await Promise.all([
       this.deps.history.allOf(userId),
       this.deps.contacts.allOf(userId),
       this.deps.nextcloudContacts.allOf(userId),
+      this.deps.nextcloudIdentity.ofUser(userId),
       this.deps.dids.ofUser(userId),
       this.deps.sip.sessionsOf(userId),
       this.deps.audit.about(userId),
@@ -46,6 +49,7 @@ export class PrivacyService {
       calls,
       contacts,
       nextcloudContacts,
+      nextcloudAccount: nextcloudAccount && { issuer: nextcloudAccount.issuer, subject: nextcloudAccount.subject, linked_at: nextcloudAccount.createdAt },
       dids: dids.map((d) => ({ number: d.number, label: d.label, created_at: d.createdAt })),
       sipSessions: sipSessions.map((s) => ({ session_id: s.sessionId, created_at: s.createdAt, expires_at: s.expiresAt })),
       audit,
@@ -58,6 +62,7 @@ export class PrivacyService {
     // Then the key: from here on, every copy of their sealed fields, backups included, is unreadable.
     // Their Nextcloud connection first, so no sync under way seals anything with a key made after the erasure.
     await this.deps.nextcloudContacts.forget(userId);
+    await this.deps.nextcloudIdentity.unlink(userId);
     await this.deps.keys.erase(ownerOfUser(userId));
     const records = await this.deps.records.unlinkUser(userId);
     await this.deps.audit.record({ action: 'user.erase', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { records } });

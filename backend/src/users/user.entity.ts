@@ -6,6 +6,13 @@ export interface User extends PublicUser {
   passwordHash: string;
 }
 
+/** The password hash of an account made by signing in elsewhere (Nextcloud): no password matches it. */
+export const NO_PASSWORD = '!';
+
+export function hasPassword(user: Pick<User, 'passwordHash'>): boolean {
+  return user.passwordHash !== NO_PASSWORD;
+}
+
 export function toPublicUser({ passwordHash: _hash, ...rest }: User): PublicUser {
   return rest;
 }

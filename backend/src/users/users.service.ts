@@ -6,7 +6,7 @@ import type { PasswordHasher } from '../crypto/password.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { assertStrongPassword } from '../core/password-policy.js';
 import type { PublicUser, Role } from '../core/identity.js';
-import { toPublicUser, UserEntity, type User } from './user.entity.js';
+import { NO_PASSWORD, toPublicUser, UserEntity, type User } from './user.entity.js';
 import type { AuditAction, UserPatch } from '@sipcall/contract';
 
 export interface ActionContext {
@@ -157,6 +157,27 @@ export class UserService {
           m,
         );
         return toPublicUser(saved);
+      });
+    } catch (err) {
+      throw uniqueConflict(err);
+    }
+  }
+
+  /**
+   * An account for someone who signed in elsewhere (Nextcloud) for the first
+   * time: no password of its own until its owner sets one.
+   */
+  async provision(input: { email: string; displayName: string; role: Role }, ctx: { ip: string | null }): Promise<User> {
+    const email = input.email.toLowerCase();
+    try {
+      return await this.deps.dataSource.transaction(async (m) => {
+        await m.insert(UserEntity, m.create(UserEntity, { email, displayName: input.displayName.slice(0, 200), role: input.role, passwordHash: NO_PASSWORD, disabled: false, extension: null, defaultCountry: null }));
+        const saved = await m.findOneOrFail(UserEntity, { where: { email } });
+        await this.deps.audit.record(
+          { action: 'user.create', outcome: 'ok', ip: ctx.ip, actor: { id: saved.id, email }, target: { type: 'user', id: saved.id }, details: { email, role: input.role, via: 'nextcloud' } },
+          m,
+        );
+        return saved;
       });
     } catch (err) {
       throw uniqueConflict(err);
