@@ -1,11 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import * as auth from '../services/auth';
 import { ApiError } from '../services/http';
 import { useSessionStore } from '../stores/session';
 import { makeUser } from '../test/fixtures';
+import { setLanguageChoice } from '../i18n';
 import { formatTime } from '../i18n/format';
 import { forgetSignInProviders } from '../composables/useSignInProviders';
 import type { SignInProviders } from '@sipcall/contract';
@@ -201,6 +202,16 @@ describe('LoginView', () => {
     expect(note.text()).toBe(text);
     expect(note.attributes('role')).toBe('alert');
     expect(router.currentRoute.value.query).toEqual({ next: '/history' });
+  });
+
+  describe('in another language', () => {
+    afterEach(() => setLanguageChoice(null));
+
+    it('says why Nextcloud sign-in came back in the language chosen after the address forgot it', async () => {
+      const { wrapper } = await mountLogin('/login?signin_error=unavailable');
+      await setLanguageChoice('de');
+      await vi.waitFor(() => expect(wrapper.get('[data-testid=signin-error]').text()).toBe('Nextcloud war nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.'));
+    });
   });
 
   it('shows no sign-in error on an ordinary visit', async () => {
