@@ -1,12 +1,13 @@
 // English strings, the catalogue every other language is checked against.
-import type { AuditAction, AuditOutcome, CallDirection, LiveCallState, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
+import type { AuditAction, AuditOutcome, CallDirection, LiveCallState, NextcloudSignInError, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
 import type { CallState } from '../sip/call-session';
 import type { RegistrationState } from '../sip/phone';
 
 /**
  * Words every closed list needs, the API's (refusal reasons, live-call states,
- * call directions, audit actions and outcomes) and the phone's (call and registration states): a member
- * added to one fails here until it has its words.
+ * call directions, audit actions and outcomes, why a sign-in with Nextcloud
+ * came back) and the phone's (call and registration states): a member added
+ * to one fails here until it has its words.
  */
 type ListWords =
   | `dialpad.reason.${RefusalReason}`
@@ -18,7 +19,8 @@ type ListWords =
   | `phoneSystem.linkState.${SwitchLinkState}`
   | `live.switch.${Exclude<PhoneSystemStatus, 'ready'>}`
   | `audit.action.${AuditAction}`
-  | `audit.outcome.${AuditOutcome}`;
+  | `audit.outcome.${AuditOutcome}`
+  | `signin.error.${NextcloudSignInError}`;
 
 export const en = {
   'app.name': 'SIPCall',
@@ -39,6 +41,20 @@ export const en = {
   'login.forgot': 'Forgot password?',
   'login.forgot.askAdmin': 'Forgot your password? Ask an admin to reset it.',
   'login.resetDone': 'Your password was changed. Sign in with the new one.',
+  'login.nextcloud': 'Sign in with Nextcloud',
+  'login.nextcloud.newTab': 'Sign-in opens in a new tab; this panel follows once you are signed in.',
+  'login.or': 'or',
+  'login.adminsOnly': 'Password sign-in is for administrators; everyone else signs in with Nextcloud.',
+  'login.error.password_login_disabled': 'Password sign-in is switched off here; sign in with Nextcloud.',
+  'signin.error.denied': 'You did not allow SIPCall to use your Nextcloud account.',
+  'signin.error.flow_lost': 'The sign-in took too long or was started in another window. Please try again.',
+  'signin.error.refused': 'Nextcloud’s answer could not be trusted, so you were not signed in. Please try again; if it keeps happening, tell your administrator.',
+  'signin.error.unavailable': 'Nextcloud could not be reached. Please try again in a moment.',
+  'signin.error.no_email': 'Your Nextcloud account has no email address. Add one in Nextcloud’s personal settings, then try again.',
+  'signin.error.email_taken': 'A SIPCall account with your email address already exists. Sign in with its password and link Nextcloud in Settings.',
+  'signin.error.account_disabled': 'This account is disabled.',
+  'signin.error.linked_elsewhere': 'That Nextcloud account already belongs to another SIPCall user.',
+  'signin.error.unknown': 'Signing in with Nextcloud did not work. Please try again.',
   'forgot.pageTitle': 'Forgot password',
   'forgot.title': 'Forgot your password?',
   'forgot.hint': 'Enter the email address of your account. We send you a link to choose a new password.',
@@ -328,6 +344,20 @@ export const en = {
   'nextcloud.error.unreachable': 'Nextcloud could not be reached. SIPCall tries again later.',
   'nextcloud.error.server_error': 'Nextcloud answered in a way SIPCall did not understand. SIPCall tries again later.',
   'nextcloud.error.failed': 'That did not work: {message}',
+  'nextcloudLink.title': 'Sign-in with Nextcloud',
+  'nextcloudLink.hint': 'Link your Nextcloud account to sign in to SIPCall with it.',
+  'nextcloudLink.linked': 'Linked to Nextcloud account {user} since {date}.',
+  'nextcloudLink.linkedUndated': 'Linked to Nextcloud account {user}.',
+  'nextcloudLink.notLinked': 'Not linked.',
+  'nextcloudLink.link': 'Link Nextcloud account',
+  'nextcloudLink.unlink': 'Unlink',
+  'nextcloudLink.unlinkTitle': 'Unlink your Nextcloud account?',
+  'nextcloudLink.confirmUnlink': 'You will no longer sign in with the Nextcloud account {user}, only with your email and password.',
+  'nextcloudLink.needsPassword': 'Set a password first: without one you could not sign in after unlinking.',
+  'nextcloudLink.done.linked': 'Your Nextcloud account is linked. You can sign in with it from now on.',
+  'nextcloudLink.done.unlinked': 'Your Nextcloud account is unlinked.',
+  'nextcloudLink.error.unknown': 'Linking your Nextcloud account did not work. Please try again.',
+  'nextcloudLink.error.failed': 'That did not work: {message}',
   'password.change.title': 'Change password',
   'password.change.hint': 'At least 12 characters, hard to guess. Your other sessions are signed out; this one stays.',
   'password.current': 'Current password',

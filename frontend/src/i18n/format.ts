@@ -70,6 +70,9 @@ export function formatDurationWords(seconds: number): string {
 /** A moment, as history and the audit log list them: 2 Dec 2026, 14:33 · 02.12.2026, 14:33. */
 export const formatDateTime = (iso: string) => dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
+/** A day in full, as when something began: 2 Dec 2026 · 02.12.2026. */
+export const formatDate = (iso: string) => dateFormat({ dateStyle: 'medium' }).format(new Date(iso));
+
 /** 14:03:12: when something happens next, or happened today. */
 export const formatTime = (at: string | number | Date) => dateFormat({ timeStyle: 'medium' }).format(new Date(at));
 

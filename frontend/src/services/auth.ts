@@ -1,4 +1,4 @@
-import type { PasswordReset, Session, SignInProviders } from '@sipcall/contract';
+import type { NextcloudLink, PasswordReset, Session, SignInProviders } from '@sipcall/contract';
 import { apiRequest } from './http';
 
 export const login = (email: string, password: string) =>
@@ -18,3 +18,12 @@ export const forgotPassword = (email: string, language: string) =>
 
 /** Sets a new password with the token from the mailed link. */
 export const resetPassword = (reset: PasswordReset) => apiRequest<void>('/api/auth/password/reset', { method: 'POST', body: reset, anonymous: true });
+
+/** Whether the signed-in account is linked to a Nextcloud account, and whether it has a password of its own. */
+export const nextcloudLink = () => apiRequest<NextcloudLink>('/api/auth/nextcloud/link');
+
+/** Where to send the browser to link a Nextcloud account: Nextcloud sends it back to Settings. */
+export const startNextcloudLink = () => apiRequest<{ authorizationUrl: string }>('/api/auth/nextcloud/link', { method: 'POST', body: {} }).then((r) => r.authorizationUrl);
+
+/** Refused with password_required while the account has no password of its own. */
+export const unlinkNextcloud = () => apiRequest<void>('/api/auth/nextcloud/link', { method: 'DELETE' });
