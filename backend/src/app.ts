@@ -66,7 +66,7 @@ import { nextcloudContactsApi, nextcloudContactsRouter } from './nextcloud-conta
 import { TsdavCardDavServer, type CardDavServer } from './nextcloud-contacts/carddav.js';
 import { NextcloudIdentities } from './nextcloud/identities.js';
 import { nextcloudProvider, type NextcloudProvider } from './nextcloud/provider.js';
-import { NextcloudRecheck } from './nextcloud/recheck.js';
+import { NextcloudGrants } from './nextcloud/grants.js';
 import { NextcloudSignIn } from './nextcloud/sign-in.js';
 import { nextcloudApi, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -151,13 +151,13 @@ export interface Services {
 function nextcloudSignInParts(
   deps: Pick<AppDeps, 'config' | 'log' | 'nextcloudProvider'>,
   parts: { dataSource: DataSource; keys: KeyRing; users: UserService; audit: AuditService },
-): { provider: NextcloudProvider; identities: NextcloudIdentities; recheck: NextcloudRecheck } | null {
+): { provider: NextcloudProvider; identities: NextcloudIdentities; grants: NextcloudGrants } | null {
   const config = deps.config.nextcloudSignIn;
   if (config === null) return null;
   const provider = deps.nextcloudProvider ?? nextcloudProvider(config);
   const identities = new NextcloudIdentities(parts.dataSource, parts.keys);
-  const recheck = new NextcloudRecheck({ provider, identities, audit: parts.audit, recheckSeconds: config.recheckSeconds, log: deps.log });
-  return { provider, identities, recheck };
+  const grants = new NextcloudGrants({ provider, identities, audit: parts.audit, recheckSeconds: config.recheckSeconds, log: deps.log });
+  return { provider, identities, grants };
 }
 
 export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords' | 'metrics' | 'switching' | 'state' | 'log' | 'keyStore' | 'cardDav' | 'nextcloudProvider'>): Services {
@@ -177,7 +177,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     sessions,
     audit,
     passwordLogin: deps.config.auth.passwordLogin,
-    ...(nextcloud ? { identityCheck: nextcloud.recheck } : {}),
+    ...(nextcloud ? { identityCheck: nextcloud.grants } : {}),
   });
   const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, auth, audit, users, flows: deps.state.kv, adminGroup: deps.config.nextcloudSignIn!.adminGroup, log: deps.log });
   const calls = new CallService({
@@ -219,6 +219,11 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     index: blindIndex,
     server: deps.cardDav ?? new TsdavCardDavServer(),
     url: deps.config.carddav?.url ?? null,
+    // Nextcloud's OAuth2 tokens are taken by its DAV; its OpenID Connect app's are not (app passwords there).
+    signIn:
+      nextcloud && deps.config.nextcloudSignIn?.auth === 'oauth2'
+        ? { accountOf: async (userId) => (await nextcloud.identities.ofUser(userId))?.subject ?? null, accessTokenFor: (userId) => nextcloud.grants.accessTokenFor(userId) }
+        : null,
     users,
     defaultCountry: deps.config.routing.defaultCountry,
     log: deps.log,

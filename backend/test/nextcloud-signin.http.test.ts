@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, startTestApp, type TestApp } from './support/app.js';
 import { CLIENT_ID, CLIENT_SECRET, followRedirects, startOidcPeer, type OidcPeer } from './support/nextcloud-oidc.js';
 import { OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, startOAuth2Peer, type OAuth2Peer } from './support/nextcloud-oauth2.js';
+import { radicaleBinary, startRadicale, type Radicale } from './support/radicale.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:9';
 const CALLBACK = `${PUBLIC_URL}/api/auth/nextcloud/callback`;
@@ -32,6 +33,13 @@ async function signIn(t: TestApp, options: { start?: request.Response; tamper?: 
 
 const refresh = (t: TestApp, cookie: string | undefined) => request(t.app).post('/api/auth/refresh').set('Cookie', cookie ?? '').send({});
 const userCount = async (t: TestApp) => t.services.users.count();
+/** What a refused sign-in must not have made: users, sessions (refresh tokens), SIP credentials. */
+const made = async (t: TestApp) => {
+  const [row] = await t.db.dataSource.query<Array<Record<string, string>>>(
+    `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM refresh_tokens) AS sessions, (SELECT count(*) FROM sip_credentials) AS sip, (SELECT count(*) FROM nextcloud_identities) AS links`,
+  );
+  return row;
+};
 const auditOf = async (t: TestApp, action: string) => (await t.services.audit.list({ limit: 50, action })).items;
 
 describe('sign in with Nextcloud (OpenID Connect)', () => {
@@ -105,18 +113,18 @@ describe('sign in with Nextcloud (OpenID Connect)', () => {
 
   it('a person who says no on Nextcloud’s page is back at the login page, told so, and nothing was made', async () => {
     peer.signInAs(null);
-    const before = await userCount(t);
+    const before = await made(t);
     const { res, refresh: cookie } = await signIn(t);
     expect(res.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=denied`);
     expect(cookie).toBeUndefined();
-    expect(await userCount(t)).toBe(before);
+    expect(await made(t)).toEqual(before);
     expect((await auditOf(t, 'auth.login'))[0]).toMatchObject({ outcome: 'denied', details: { method: 'nextcloud', reason: 'denied' } });
   });
 
   it('a callback without its flow, or a second time, is a lost flow; a changed state is refused; nothing is made', async () => {
     peer.users.set('carol', { name: 'Carol', email: 'carol@example.com', groups: [] });
     peer.signInAs('carol');
-    const before = await userCount(t);
+    const before = await made(t);
     const noCookie = await signIn(t, { withoutFlowCookie: true });
     expect(noCookie.res.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=flow_lost`);
 
@@ -128,19 +136,19 @@ describe('sign in with Nextcloud (OpenID Connect)', () => {
     expect(replay.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=flow_lost`);
     const junk = await request(t.app).get('/api/auth/nextcloud/callback?code=' + 'x'.repeat(5000)).expect(303);
     expect(junk.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=refused`);
-    expect(await userCount(t)).toBe(before);
+    expect(await made(t)).toEqual(before);
   });
 
   it('never takes over an account by its email, and needs one to make an account', async () => {
     await createUser(t, { email: 'dora@example.com', password: PASSWORD });
     peer.users.set('dora', { name: 'Dora', email: 'Dora@example.com', groups: [] });
     peer.users.set('eve', { name: 'Eve', email: null, groups: [] });
-    const before = await userCount(t);
+    const before = await made(t);
     peer.signInAs('dora');
     expect((await signIn(t)).res.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=email_taken`);
     peer.signInAs('eve');
     expect((await signIn(t)).res.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=no_email`);
-    expect(await userCount(t)).toBe(before);
+    expect(await made(t)).toEqual(before);
   });
 
   it('links a local account from Settings; then Nextcloud signs in as it; unlinking needs a password of its own', async () => {
@@ -263,6 +271,53 @@ describe('sign in with Nextcloud (its OAuth2 app)', () => {
     // Disabled in Nextcloud at sign-in: OCS refuses, so does SIPCall.
     peer.users.get('jack')!.disabled = true;
     expect((await signIn(t)).res.headers.location).toBe(`${PUBLIC_URL}/login?signin_error=refused`);
+  });
+});
+
+describe.skipIf(radicaleBinary === null)('the address books of someone signed in with Nextcloud’s OAuth2 app', () => {
+  let dav: Radicale;
+  let peer: OAuth2Peer;
+  let t: TestApp;
+  const DAV_PASSWORDS: Record<string, string> = { lena: 'lena-dav-password' };
+  beforeAll(async () => {
+    dav = await startRadicale(DAV_PASSWORDS);
+    await dav.makeAddressBook('lena', 'contacts');
+    await dav.putCard('lena', 'contacts', 'max.vcf', ['BEGIN:VCARD', 'VERSION:3.0', 'UID:max', 'FN:Max Mustermann', 'TEL;TYPE=CELL:+49 170 1234567', 'END:VCARD', ''].join('\r\n'));
+    peer = await startOAuth2Peer(CALLBACK, { url: dav.url, passwordOf: (id) => DAV_PASSWORDS[id] });
+    t = await startTestApp({ NEXTCLOUD_URL: peer.url, NEXTCLOUD_AUTH: 'oauth2', NEXTCLOUD_CLIENT_ID: OAUTH2_CLIENT_ID, NEXTCLOUD_CLIENT_SECRET: OAUTH2_CLIENT_SECRET, PUBLIC_URL, DEFAULT_COUNTRY: 'DE' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await peer.close();
+    await dav.stop();
+  });
+
+  it('connects them with the sign-in’s bearer token, no app password, and renews the token when it runs out', async () => {
+    peer.users.set('lena', { name: 'Lena', email: 'lena@example.com', groups: [] });
+    peer.signInAs('lena');
+    const session = await refresh(t, (await signIn(t)).refresh).expect(200);
+    const as = (r: request.Test) => r.set('Authorization', `Bearer ${session.body.accessToken}`);
+    expect((await as(request(t.app).get('/api/nextcloud-contacts/connection')).expect(200)).body).toMatchObject({ connected: false, signInAccount: 'lena' });
+    const connected = await as(request(t.app).put('/api/nextcloud-contacts/connection')).send({ withSignIn: true }).expect(200);
+    expect(connected.body).toMatchObject({ connected: true, via: 'sign-in', username: 'lena', books: 1, contacts: 1 });
+    expect((await as(request(t.app).get('/api/contacts/search?q=max')).expect(200)).body.items[0]).toMatchObject({ displayName: 'Max Mustermann', source: 'nextcloud' });
+
+    // The access token ran out: the next sync renews it with the refresh token first.
+    await t.db.dataSource.query(`UPDATE nextcloud_identities SET access_expires_at = now() - interval '1 minute'`);
+    await dav.putCard('lena', 'contacts', 'erika.vcf', ['BEGIN:VCARD', 'VERSION:3.0', 'UID:erika', 'FN:Erika Muster', 'TEL:030 1234567', 'END:VCARD', ''].join('\r\n'));
+    const synced = await as(request(t.app).post('/api/nextcloud-contacts/connection/sync')).expect(200);
+    expect(synced.body).toMatchObject({ contacts: 2, lastError: null });
+    const [held] = await t.db.dataSource.query<Array<{ fresh: boolean }>>(`SELECT access_expires_at > now() + interval '30 minutes' AS fresh FROM nextcloud_identities`);
+    expect(held!.fresh).toBe(true);
+  });
+
+  it('someone signed in with a password has no sign-in to connect with: 409, nothing stored', async () => {
+    await createUser(t, { email: 'otto@example.com', password: PASSWORD });
+    const login = await request(t.app).post('/api/auth/login').send({ email: 'otto@example.com', password: PASSWORD }).expect(200);
+    const res = await request(t.app).put('/api/nextcloud-contacts/connection').set('Authorization', `Bearer ${login.body.accessToken}`).send({ withSignIn: true }).expect(409);
+    expect(res.body.error.code).toBe('nextcloud_sign_in_unusable');
+    await request(t.app).put('/api/nextcloud-contacts/connection').set('Authorization', `Bearer ${login.body.accessToken}`).send({ withSignIn: false }).expect(400);
+    expect((await request(t.app).get('/api/nextcloud-contacts/connection').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200)).body.connected).toBe(false);
   });
 });
 

@@ -81,6 +81,14 @@ export interface AddressBookStatus {
   /** Whether this SIPCall offers address books at all (a CardDAV server is configured). */
   available: boolean;
   connected: boolean;
+  /** How the books are read: the user's app password, or their Nextcloud sign-in's token; null when not connected. */
+  via: 'app-password' | 'sign-in' | null;
+  /**
+   * The Nextcloud account the user signs in as, when that sign-in can read the
+   * address books itself (Nextcloud's OAuth2 app): Settings then offers to
+   * connect without an app password. Null otherwise.
+   */
+  signInAccount: string | null;
   /** The Nextcloud user name connected with; null when not connected or not known. */
   username: string | null;
   connectedAt: string | null;

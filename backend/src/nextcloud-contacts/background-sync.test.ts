@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AddressBookRefresher } from './background-sync.js';
-import { BearerTokenCredentials, FirstCredentials, type AddressBookCredentials } from './credentials.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -45,16 +44,5 @@ describe('the address-book refresh', () => {
     await refresher.tick();
     expect(calls).toBe(2);
     expect(warned).toHaveLength(1);
-  });
-});
-
-describe('address-book credentials', () => {
-  it('signs with the Nextcloud sign-in’s bearer token when there is one, else with the app password', async () => {
-    const appPasswords: AddressBookCredentials = { forUser: async (id) => (id === 'u2' ? { url: 'https://cloud.example/remote.php/dav', auth: { kind: 'basic', username: 'bob', password: 'app' } } : null) };
-    const bearer = new BearerTokenCredentials({ url: 'https://cloud.example/remote.php/dav', accessTokenFor: async (id) => (id === 'u1' ? { username: 'ann', accessToken: 'tok' } : null) });
-    const chain = new FirstCredentials([bearer, appPasswords]);
-    expect(await chain.forUser('u1')).toEqual({ url: 'https://cloud.example/remote.php/dav', auth: { kind: 'bearer', token: 'tok' } });
-    expect((await chain.forUser('u2'))?.auth).toEqual({ kind: 'basic', username: 'bob', password: 'app' });
-    expect(await chain.forUser('u3')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 // How a connected user's requests to the CardDAV server are signed. The
 // service asks an AddressBookCredentials for them and never reads a secret
-// itself; today the user's app password (sealed in their connection), later
-// the access token "Sign in with Nextcloud" holds (BearerTokenCredentials).
+// itself: the user's app password (sealed in their connection), or, for a
+// connection made with the user's Nextcloud sign-in (Nextcloud's OAuth2
+// app), the access token that sign-in holds, as a bearer token.
 import { ownerOfUser, type KeyRing } from '../crypto/keys.js';
 import type { FieldContext } from '../crypto/field-cipher.js';
 import type { DavAccess } from './carddav.js';
@@ -12,12 +13,11 @@ export interface AddressBookCredentials {
   forUser(userId: string): Promise<DavAccess | null>;
 }
 
-/** What a connection row keeps, sealed. */
-export interface StoredCredentials {
-  kind: 'app-password';
-  username: string;
-  password: string;
-}
+/** What a connection row keeps, sealed: an app password, or only that the sign-in's token is to be used. */
+export type StoredCredentials = { kind: 'app-password'; username: string; password: string } | { kind: 'nextcloud-sign-in'; username: string };
+
+/** The access token of the user's Nextcloud sign-in; null when there is none to be had. */
+export type AccessTokenFor = (userId: string) => Promise<string | null>;
 
 export const credentialsField = (userId: string): FieldContext => ({ table: 'nextcloud_connections', column: 'credentials_enc', row: userId });
 
@@ -30,13 +30,14 @@ export async function openCredentials(keys: Pick<KeyRing, 'open'>, userId: strin
   return text === null ? null : (JSON.parse(text) as StoredCredentials);
 }
 
-/** The user name and app password the user gave in Settings. */
-export class AppPasswordCredentials implements AddressBookCredentials {
+/** What the user connected with in Settings: their app password, or their Nextcloud sign-in's token. */
+export class ConnectionCredentials implements AddressBookCredentials {
   constructor(
     private readonly deps: {
       connections: Pick<NextcloudContactRepository, 'connection'>;
       keys: Pick<KeyRing, 'open'>;
       url: string;
+      accessTokenFor: AccessTokenFor | null;
     },
   ) {}
 
@@ -45,38 +46,8 @@ export class AppPasswordCredentials implements AddressBookCredentials {
     if (!row) return null;
     const c = await openCredentials(this.deps.keys, userId, row.credentials_enc);
     if (!c) return null;
-    return { url: this.deps.url, auth: { kind: 'basic', username: c.username, password: c.password } };
-  }
-}
-
-/**
- * A Nextcloud OAuth2 access token, from whatever holds the user's Nextcloud
- * sign-in (`accessTokenFor(userId)`). Nextcloud's DAV accepts it as a bearer
- * token; the user name is not needed, discovery finds the principal.
- */
-export class BearerTokenCredentials implements AddressBookCredentials {
-  constructor(
-    private readonly deps: {
-      url: string;
-      accessTokenFor(userId: string): Promise<{ username: string; accessToken: string } | null>;
-    },
-  ) {}
-
-  async forUser(userId: string): Promise<DavAccess | null> {
-    const t = await this.deps.accessTokenFor(userId);
-    return t ? { url: this.deps.url, auth: { kind: 'bearer', token: t.accessToken } } : null;
-  }
-}
-
-/** The first source that has credentials for the user (say: the sign-in's token, else an app password). */
-export class FirstCredentials implements AddressBookCredentials {
-  constructor(private readonly sources: AddressBookCredentials[]) {}
-
-  async forUser(userId: string): Promise<DavAccess | null> {
-    for (const s of this.sources) {
-      const access = await s.forUser(userId);
-      if (access) return access;
-    }
-    return null;
+    if (c.kind === 'app-password') return { url: this.deps.url, auth: { kind: 'basic', username: c.username, password: c.password } };
+    const token = await this.deps.accessTokenFor?.(userId);
+    return token ? { url: this.deps.url, auth: { kind: 'bearer', token } } : null;
   }
 }

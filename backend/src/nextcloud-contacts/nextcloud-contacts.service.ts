@@ -10,7 +10,7 @@ import { ownerOfUser, type BlindIndex, type KeyRing } from '../crypto/keys.js';
 import type { FieldContext } from '../crypto/field-cipher.js';
 import type { Logger } from '../logger.js';
 import { CardDavRefusedError, CardDavServerError, CardDavUnreachableError, type CardDavServer, type DavAccess, type RemoteBook, type RemoteCardRef } from './carddav.js';
-import { AppPasswordCredentials, openCredentials, sealCredentials, type AddressBookCredentials } from './credentials.js';
+import { ConnectionCredentials, openCredentials, sealCredentials, type AccessTokenFor, type AddressBookCredentials, type StoredCredentials } from './credentials.js';
 import type { BookRow, CardRow, NextcloudContactRepository, SealedCard } from './repository.js';
 import { parseVCard } from './vcard.js';
 
@@ -28,6 +28,13 @@ export class CredentialsRefusedError extends AppError {
   }
 }
 
+/** Connecting with the sign-in, but the user does not sign in with Nextcloud's OAuth2 app (or its token cannot be had). */
+export class SignInUnusableError extends AppError {
+  constructor() {
+    super(409, 'nextcloud_sign_in_unusable', 'This account does not sign in with Nextcloud in a way that can read its address books; connect with an app password');
+  }
+}
+
 export class AddressBookUnreachableError extends AppError {
   constructor(code: 'unreachable' | 'server_error') {
     super(502, `nextcloud_${code}`, code === 'unreachable' ? 'Nextcloud could not be reached' : 'Nextcloud did not answer as an address book server does');
@@ -42,11 +49,11 @@ export interface NextcloudContactServiceDeps {
   /** The DAV root (CARDDAV_URL); null: address books are not offered. */
   url: string | null;
   /**
-   * How a user's requests are signed. Default: the app password they connected
-   * with (AppPasswordCredentials). "Sign in with Nextcloud" plugs its token in
-   * here: new FirstCredentials([new BearerTokenCredentials({ url, accessTokenFor }), appPasswords]).
+   * The user's Nextcloud sign-in, where its access token reads DAV (Nextcloud's
+   * OAuth2 app): which Nextcloud account the user signs in as, and its token.
+   * Absent: only app passwords.
    */
-  credentials?: AddressBookCredentials;
+  signIn?: { accountOf(userId: string): Promise<string | null>; accessTokenFor: AccessTokenFor } | null;
   users: { findById(id: string): Promise<{ defaultCountry: string | null } | null> };
   defaultCountry: string;
   log: Pick<Logger, 'warn' | 'info'>;
@@ -64,7 +71,7 @@ export class NextcloudContactService {
   private readonly now: () => Date;
 
   constructor(private readonly deps: NextcloudContactServiceDeps) {
-    this.credentials = deps.credentials ?? (deps.url ? new AppPasswordCredentials({ connections: deps.repo, keys: deps.keys, url: deps.url }) : null);
+    this.credentials = deps.url ? new ConnectionCredentials({ connections: deps.repo, keys: deps.keys, url: deps.url, accessTokenFor: deps.signIn?.accessTokenFor ?? null }) : null;
     this.now = deps.clock ?? (() => new Date());
   }
 
@@ -79,6 +86,8 @@ export class NextcloudContactService {
     return {
       available: this.available,
       connected: row !== null,
+      via: creds === null ? null : creds.kind === 'app-password' ? 'app-password' : 'sign-in',
+      signInAccount: this.available && this.deps.signIn ? await this.deps.signIn.accountOf(userId) : null,
       username: creds?.username ?? null,
       connectedAt: row?.created_at ?? null,
       lastSyncedAt: row?.last_synced_at ?? null,
@@ -90,12 +99,24 @@ export class NextcloudContactService {
 
   /**
    * Connects the user's address books with their Nextcloud user name and an
-   * app password: tried first (a refusal is a 422 and nothing is stored), then
-   * kept sealed, and the books synced once before answering.
+   * app password, or with their Nextcloud sign-in's token: tried first (a
+   * refusal is a 422 and nothing is stored), then kept (an app password
+   * sealed), and the books synced once before answering.
    */
-  async connect(userId: string, input: { username: string; appPassword: string }): Promise<AddressBookStatusItem> {
+  async connect(userId: string, input: { username: string; appPassword: string } | { withSignIn: true }): Promise<AddressBookStatusItem> {
     const url = this.requireUrl();
-    const access: DavAccess = { url, auth: { kind: 'basic', username: input.username, password: input.appPassword } };
+    let stored: StoredCredentials;
+    let access: DavAccess;
+    if ('withSignIn' in input) {
+      const account = this.deps.signIn ? await this.deps.signIn.accountOf(userId) : null;
+      const token = account === null ? null : await this.deps.signIn!.accessTokenFor(userId);
+      if (account === null || token === null) throw new SignInUnusableError();
+      stored = { kind: 'nextcloud-sign-in', username: account };
+      access = { url, auth: { kind: 'bearer', token } };
+    } else {
+      stored = { kind: 'app-password', username: input.username, password: input.appPassword };
+      access = { url, auth: { kind: 'basic', username: input.username, password: input.appPassword } };
+    }
     try {
       await this.deps.server.books(access);
     } catch (err) {
@@ -105,8 +126,7 @@ export class NextcloudContactService {
       throw err;
     }
     await this.running.get(userId)?.catch(() => undefined);
-    const sealed = await sealCredentials(this.deps.keys, userId, { kind: 'app-password', username: input.username, password: input.appPassword });
-    await this.deps.repo.connect(userId, sealed);
+    await this.deps.repo.connect(userId, await sealCredentials(this.deps.keys, userId, stored));
     await this.sync(userId);
     return this.status(userId);
   }
@@ -182,7 +202,11 @@ export class NextcloudContactService {
 
   private async syncOnce(userId: string): Promise<void> {
     const access = await this.credentials?.forUser(userId);
-    if (!access) return;
+    if (!access) {
+      // Connected with a sign-in whose token is gone (unlinked, refused by Nextcloud): say so in Settings.
+      if (await this.deps.repo.connection(userId)) await this.deps.repo.recordFailure(userId, 'credentials_refused', this.now());
+      return;
+    }
     try {
       const country = (await this.deps.users.findById(userId))?.defaultCountry ?? this.deps.defaultCountry;
       const remote = await this.deps.server.books(access);

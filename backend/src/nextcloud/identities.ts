@@ -1,8 +1,9 @@
 // Which Nextcloud account belongs to which user: linked by (issuer, subject),
-// never by email. The provider's refresh token is sealed with the user's data
-// key; claiming a recheck is one conditional UPDATE, so of two refreshes at
-// once on any replicas only one spends the provider's (rotating) token.
-import type { DataSource } from 'typeorm';
+// never by email. The provider's tokens are sealed with the user's data key.
+// Nextcloud rotates refresh tokens, so every use of one happens under the
+// row's lock: of two refreshes at once on any replicas, the second waits and
+// finds the tokens the first was given.
+import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyRing } from '../crypto/keys.js';
 import { ownerOfUser } from '../crypto/keys.js';
 
@@ -13,15 +14,25 @@ export interface NextcloudIdentity {
   createdAt: Date;
 }
 
+/** The provider's tokens for one user, opened. */
+export interface GrantTokens {
+  refreshToken: string | null;
+  accessToken: string | null;
+  accessExpiresAt: Date | null;
+}
+
 interface Row {
   user_id: string;
   issuer: string;
   subject: string;
   refresh_token_enc: string | null;
+  access_token_enc: string | null;
+  access_expires_at: Date | null;
+  checked_at: Date;
   created_at: Date;
 }
 
-const field = (userId: string) => ({ table: 'nextcloud_identities', column: 'refresh_token_enc', row: userId });
+const field = (userId: string, column: 'refresh_token_enc' | 'access_token_enc') => ({ table: 'nextcloud_identities', column, row: userId });
 const identity = (r: Row): NextcloudIdentity => ({ userId: r.user_id, issuer: r.issuer, subject: r.subject, createdAt: new Date(r.created_at) });
 
 export class NextcloudIdentities {
@@ -41,22 +52,23 @@ export class NextcloudIdentities {
   }
 
   /**
-   * Links the user to the Nextcloud account (or refreshes the link's token).
+   * Links the user to the Nextcloud account (or renews the link's tokens).
    * False when that Nextcloud account belongs to another user, or the user
    * to another Nextcloud account.
    */
-  async link(userId: string, issuer: string, subject: string, refreshToken: string | null): Promise<boolean> {
-    const sealed = refreshToken === null ? null : await this.keys.seal(ownerOfUser(userId), refreshToken, field(userId));
+  async link(userId: string, issuer: string, subject: string, tokens: GrantTokens): Promise<boolean> {
+    const [refresh, access] = await this.sealTokens(userId, tokens);
     const rows = await this.dataSource.query<Array<{ user_id: string }>>(
-      `INSERT INTO nextcloud_identities (user_id, issuer, subject, refresh_token_enc) VALUES ($1, $2, $3, $4)
+      `INSERT INTO nextcloud_identities (user_id, issuer, subject, refresh_token_enc, access_token_enc, access_expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING user_id`,
-      [userId, issuer, subject, sealed],
+      [userId, issuer, subject, refresh, access, tokens.accessExpiresAt],
     );
     if (rows.length > 0) return true;
     // UPDATE and DELETE … RETURNING answer [rows, count] through TypeORM's postgres driver.
     const [updated] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE nextcloud_identities SET refresh_token_enc = $4, checked_at = now() WHERE user_id = $1 AND issuer = $2 AND subject = $3 RETURNING user_id`,
-      [userId, issuer, subject, sealed],
+      `UPDATE nextcloud_identities SET refresh_token_enc = $4, access_token_enc = $5, access_expires_at = $6, checked_at = now()
+        WHERE user_id = $1 AND issuer = $2 AND subject = $3 RETURNING user_id`,
+      [userId, issuer, subject, refresh, access, tokens.accessExpiresAt],
     );
     return updated.length > 0;
   }
@@ -66,26 +78,50 @@ export class NextcloudIdentities {
     return removed.length > 0;
   }
 
-  /**
-   * The refresh token to ask Nextcloud with, when the user's last check is
-   * older than `olderThanSeconds` — and the check is claimed (no other
-   * refresh asks until then). Null: linked but nothing to ask yet, or not linked.
-   */
-  async claimRecheck(userId: string, olderThanSeconds: number): Promise<{ refreshToken: string | null } | null> {
-    const [claimed] = await this.dataSource.query<[Row[], number]>(
-      `UPDATE nextcloud_identities SET checked_at = now()
-        WHERE user_id = $1 AND checked_at <= now() - make_interval(secs => $2)
-        RETURNING *`,
-      [userId, olderThanSeconds],
-    );
-    const row = claimed[0];
-    if (!row) return null;
-    return { refreshToken: row.refresh_token_enc === null ? null : await this.keys.open(row.refresh_token_enc, field(userId)) };
+  /** When Nextcloud was last asked about the user; null when not linked. */
+  async checkedAt(userId: string): Promise<Date | null> {
+    const rows = await this.dataSource.query<Array<{ checked_at: Date }>>(`SELECT checked_at FROM nextcloud_identities WHERE user_id = $1`, [userId]);
+    return rows[0] ? new Date(rows[0].checked_at) : null;
   }
 
-  /** After a good recheck: the provider's new refresh token (it may rotate). */
-  async replaceToken(userId: string, refreshToken: string | null): Promise<void> {
-    const sealed = refreshToken === null ? null : await this.keys.seal(ownerOfUser(userId), refreshToken, field(userId));
-    await this.dataSource.query(`UPDATE nextcloud_identities SET refresh_token_enc = $2 WHERE user_id = $1`, [userId, sealed]);
+  /** The access token held for the user and until when, without waiting for any lock. */
+  async accessToken(userId: string): Promise<{ token: string; expiresAt: Date } | null> {
+    const rows = await this.dataSource.query<Row[]>(`SELECT * FROM nextcloud_identities WHERE user_id = $1`, [userId]);
+    const row = rows[0];
+    if (!row?.access_token_enc || !row.access_expires_at) return null;
+    const token = await this.keys.open(row.access_token_enc, field(userId, 'access_token_enc'));
+    return token === null ? null : { token, expiresAt: new Date(row.access_expires_at) };
+  }
+
+  /**
+   * Runs `use` with the user's tokens under the row's lock; what it answers
+   * replaces them and counts as Nextcloud having been asked (null: nothing
+   * changes). Null when the user is not linked.
+   */
+  async withTokens<T>(userId: string, use: (tokens: GrantTokens & { checkedAt: Date }) => Promise<{ tokens: GrantTokens | null; result: T }>): Promise<T | null> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m.query<Row[]>(`SELECT * FROM nextcloud_identities WHERE user_id = $1 FOR UPDATE`, [userId]);
+      const row = rows[0];
+      if (!row) return null;
+      const { tokens, result } = await use({ ...(await this.openTokens(row)), checkedAt: new Date(row.checked_at) });
+      if (tokens !== null) await this.store(m, userId, tokens);
+      return result;
+    });
+  }
+
+  private async store(m: EntityManager, userId: string, tokens: GrantTokens): Promise<void> {
+    const [refresh, access] = await this.sealTokens(userId, tokens);
+    await m.query(`UPDATE nextcloud_identities SET refresh_token_enc = $2, access_token_enc = $3, access_expires_at = $4, checked_at = now() WHERE user_id = $1`, [userId, refresh, access, tokens.accessExpiresAt]);
+  }
+
+  private sealTokens(userId: string, tokens: GrantTokens): Promise<[string | null, string | null]> {
+    const seal = (value: string | null, column: 'refresh_token_enc' | 'access_token_enc') => (value === null ? Promise.resolve(null) : this.keys.seal(ownerOfUser(userId), value, field(userId, column)));
+    return Promise.all([seal(tokens.refreshToken, 'refresh_token_enc'), seal(tokens.accessToken, 'access_token_enc')]);
+  }
+
+  private async openTokens(row: Row): Promise<GrantTokens> {
+    const open = (value: string | null, column: 'refresh_token_enc' | 'access_token_enc') => (value === null ? Promise.resolve(null) : this.keys.open(value, field(row.user_id, column)));
+    const [refreshToken, accessToken] = await Promise.all([open(row.refresh_token_enc, 'refresh_token_enc'), open(row.access_token_enc, 'access_token_enc')]);
+    return { refreshToken, accessToken, accessExpiresAt: row.access_expires_at ? new Date(row.access_expires_at) : null };
   }
 }

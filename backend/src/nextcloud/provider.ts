@@ -15,6 +15,9 @@ export interface NextcloudAccount {
   groups: readonly string[];
   /** Nextcloud's refresh token, to ask again later whether the account may still sign in. */
   refreshToken: string | null;
+  /** Nextcloud's access token (with its OAuth2 app, DAV takes it) and until when it holds. */
+  accessToken: string;
+  accessExpiresAt: Date | null;
 }
 
 /** What the callback has to check against: kept by the sign-in's flow, never sent to the browser. */
@@ -38,7 +41,7 @@ export class NextcloudSignInFailed extends Error {
   }
 }
 
-/** The answer to "may this account still sign in?" */
+/** The answer to "may this account still sign in?", with the new tokens when it may. */
 export type Recheck = { kind: 'allowed'; account: Omit<NextcloudAccount, 'issuer'> } | { kind: 'refused'; why: string };
 
 export interface NextcloudProvider {
@@ -46,8 +49,8 @@ export interface NextcloudProvider {
   authorizationUrl(checks: FlowChecks): Promise<URL>;
   /** The callback's URL (as the browser brought it) checked and its code exchanged. */
   finish(callbackUrl: URL, checks: FlowChecks): Promise<NextcloudAccount>;
-  /** Throws NextcloudSignInFailed('unavailable') when Nextcloud cannot be asked. */
-  recheck(refreshToken: string): Promise<Recheck>;
+  /** Spends the refresh token. Throws NextcloudSignInFailed('unavailable') when Nextcloud cannot be asked. */
+  refresh(refreshToken: string): Promise<Recheck>;
 }
 
 type SignInConfig = NonNullable<Config['nextcloudSignIn']>;
@@ -105,7 +108,7 @@ abstract class OpenIdClientProvider implements NextcloudProvider {
     }
   }
 
-  async recheck(refreshToken: string): Promise<Recheck> {
+  async refresh(refreshToken: string): Promise<Recheck> {
     const configuration = await this.client();
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
     try {
@@ -117,7 +120,7 @@ abstract class OpenIdClientProvider implements NextcloudProvider {
     }
     try {
       const { issuer: _issuer, ...account } = await this.account(tokens, configuration, null);
-      return { kind: 'allowed', account: { ...account, refreshToken: account.refreshToken ?? refreshToken } };
+      return { kind: 'allowed', account };
     } catch (err) {
       const f = failure(err);
       if (f.reason === 'unavailable') throw f;
@@ -164,7 +167,7 @@ class OidcProvider extends OpenIdClientProvider {
       displayName: text(merged.name) ?? text(merged.preferred_username) ?? subject,
       email: text(merged.email),
       groups: groupsOf(merged.groups),
-      refreshToken: tokens.refresh_token ?? null,
+      ...tokensOf(tokens),
     };
   }
 }
@@ -193,7 +196,7 @@ class OAuth2Provider extends OpenIdClientProvider {
     if (typeof tokens.user_id === 'string' && tokens.user_id !== user.id) {
       throw new NextcloudSignInFailed('refused', `the token was issued to ${tokens.user_id}, but OCS answered for ${user.id}`);
     }
-    return { issuer: this.config.url, subject: user.id, displayName: user.displayName, email: user.email, groups: user.groups, refreshToken: tokens.refresh_token ?? null };
+    return { issuer: this.config.url, subject: user.id, displayName: user.displayName, email: user.email, groups: user.groups, ...tokensOf(tokens) };
   }
 
   /** OCS GET /cloud/user: the bearer token's own account, refused when the account is disabled. */
@@ -216,6 +219,11 @@ class OAuth2Provider extends OpenIdClientProvider {
     if (data.enabled === false) throw new NextcloudSignInFailed('refused', 'the Nextcloud account is disabled');
     return { id, displayName: text(data.displayname) ?? text(data['display-name']) ?? id, email: text(data.email), groups: groupsOf(data.groups) };
   }
+}
+
+function tokensOf(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Pick<NextcloudAccount, 'refreshToken' | 'accessToken' | 'accessExpiresAt'> {
+  const seconds = tokens.expiresIn();
+  return { refreshToken: tokens.refresh_token ?? null, accessToken: tokens.access_token, accessExpiresAt: seconds === undefined ? null : new Date(Date.now() + seconds * 1000) };
 }
 
 function text(value: unknown): string | null {

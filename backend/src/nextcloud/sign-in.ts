@@ -107,9 +107,9 @@ export class NextcloudSignIn {
         if (err instanceof ConflictError) return fail('email_taken', { id: null, email: account.email });
         throw err;
       }
-      if (!(await this.deps.identities.link(user.id, account.issuer, account.subject, account.refreshToken))) return fail('linked_elsewhere', { id: user.id, email: user.email });
+      if (!(await this.deps.identities.link(user.id, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt }))) return fail('linked_elsewhere', { id: user.id, email: user.email });
     } else {
-      await this.deps.identities.link(user.id, account.issuer, account.subject, account.refreshToken);
+      await this.deps.identities.link(user.id, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt });
     }
     if (user.disabled) return fail('account_disabled', { id: user.id, email: user.email });
     user = await this.applyRole(user, account, ip);
@@ -121,7 +121,7 @@ export class NextcloudSignIn {
     const user = await this.deps.users.findById(userId);
     const actor = { id: userId, email: user?.email ?? null };
     const owner = await this.deps.identities.find(account.issuer, account.subject);
-    if (user === null || (owner !== null && owner.userId !== userId) || !(await this.deps.identities.link(userId, account.issuer, account.subject, account.refreshToken))) {
+    if (user === null || (owner !== null && owner.userId !== userId) || !(await this.deps.identities.link(userId, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt }))) {
       await this.deps.audit.record({ action: 'auth.nextcloud_link', outcome: 'denied', actor, ip, target: { type: 'user', id: userId }, details: { reason: 'linked_elsewhere', subject: account.subject } });
       return { kind: 'failed', mode: 'link', error: 'linked_elsewhere' };
     }

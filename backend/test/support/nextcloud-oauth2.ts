@@ -8,10 +8,13 @@
 // refresh token that is spent or unknown (refresh tokens rotate); GET
 // /ocs/v2.php/cloud/user?format=json with the bearer token answers the
 // account (id, displayname, email, groups, enabled), 401 for a token that is
-// not (any longer) valid. It is not Nextcloud; it behaves like it at these
-// four addresses.
+// not (any longer) valid; and /remote.php/dav/ takes the same bearer token
+// (Nextcloud's DAV accepts its OAuth2 tokens) — here in front of a real
+// CardDAV server (Radicale, told its prefix by X-Script-Name as behind any
+// reverse proxy), signing in there as the token's user. It is not Nextcloud;
+// it behaves like it at these addresses.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { NextcloudUser } from './nextcloud-oidc.js';
 
 export const OAUTH2_CLIENT_ID = 'sipcall-oauth2-client-identifier-0123456789abcdef0123456789abcdef';
@@ -24,7 +27,14 @@ export interface OAuth2Peer {
   close(): Promise<void>;
 }
 
-export async function startOAuth2Peer(redirectUri: string): Promise<OAuth2Peer> {
+export interface DavBehind {
+  /** The CardDAV server's root. */
+  url: string;
+  /** The password the token's user has there. */
+  passwordOf(userId: string): string | undefined;
+}
+
+export async function startOAuth2Peer(redirectUri: string, dav?: DavBehind): Promise<OAuth2Peer> {
   const users = new Map<string, NextcloudUser>();
   let next: string | null = null;
   const codes = new Map<string, string>();
@@ -72,6 +82,23 @@ export async function startOAuth2Peer(redirectUri: string): Promise<OAuth2Peer> 
         if (!user) return json(res, 400, { error: 'invalid_grant' });
         json(res, 200, issue(userId));
       });
+      return;
+    }
+    if (dav && (u.pathname === '/remote.php/dav' || u.pathname.startsWith('/remote.php/dav/'))) {
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const userId = bearer ? accessTokens.get(bearer) : undefined;
+      const password = userId ? dav.passwordOf(userId) : undefined;
+      if (!userId || password === undefined) return void res.writeHead(401, { 'www-authenticate': 'Bearer realm="Nextcloud"' }).end();
+      const target = new URL(dav.url);
+      const forward = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: (u.pathname.slice('/remote.php/dav'.length) || '/') + u.search, headers: { ...req.headers, host: target.host, authorization: `Basic ${Buffer.from(`${userId}:${password}`).toString('base64')}`, 'x-script-name': '/remote.php/dav' } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.writeHead(502).end());
+      req.pipe(forward);
       return;
     }
     if (req.method === 'GET' && u.pathname === '/ocs/v2.php/cloud/user') {

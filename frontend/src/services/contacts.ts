@@ -20,7 +20,7 @@ export const listNextcloudContacts = (q?: string) => apiRequest<NextcloudContact
 
 export const addressBookStatus = () => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection');
 
-export const connectAddressBook = (input: { username: string; appPassword: string }) => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection', { method: 'PUT', body: input });
+export const connectAddressBook = (input: { username: string; appPassword: string } | { withSignIn: true }) => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection', { method: 'PUT', body: input });
 
 export const syncAddressBook = () => apiRequest<AddressBookStatus>('/api/nextcloud-contacts/connection/sync', { method: 'POST' });
 

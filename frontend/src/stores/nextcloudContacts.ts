@@ -28,6 +28,10 @@ export const useNextcloudContactsStore = defineStore('nextcloudContacts', () => 
   async function connect(username: string, appPassword: string) {
     status.value = await api.connectAddressBook({ username, appPassword });
   }
+  /** With the token of the user's Nextcloud sign-in, where it can read the address books. */
+  async function connectWithSignIn() {
+    status.value = await api.connectAddressBook({ withSignIn: true });
+  }
   async function syncNow() {
     status.value = await api.syncAddressBook();
   }
@@ -37,5 +41,5 @@ export const useNextcloudContactsStore = defineStore('nextcloudContacts', () => 
     await loadStatus();
   }
 
-  return { status, items, loadStatus, load, connect, syncNow, disconnect };
+  return { status, items, loadStatus, load, connect, connectWithSignIn, syncNow, disconnect };
 });

@@ -10,8 +10,8 @@ import NextcloudContactsSettings from './NextcloudContactsSettings.vue';
 
 vi.mock('../../services/contacts', () => ({ addressBookStatus: vi.fn(), connectAddressBook: vi.fn(), syncAddressBook: vi.fn(), disconnectAddressBook: vi.fn(), listNextcloudContacts: vi.fn() }));
 
-const NOT_CONNECTED: AddressBookStatus = { available: true, connected: false, username: null, connectedAt: null, lastSyncedAt: null, lastError: null, syncing: false, books: 0, contacts: 0 };
-const CONNECTED: AddressBookStatus = { ...NOT_CONNECTED, connected: true, username: 'alice', connectedAt: '2026-12-03T10:00:00Z', lastSyncedAt: '2026-12-03T10:05:00Z', books: 1, contacts: 42 };
+const NOT_CONNECTED: AddressBookStatus = { available: true, connected: false, via: null, signInAccount: null, username: null, connectedAt: null, lastSyncedAt: null, lastError: null, syncing: false, books: 0, contacts: 0 };
+const CONNECTED: AddressBookStatus = { ...NOT_CONNECTED, connected: true, via: 'app-password', username: 'alice', connectedAt: '2026-12-03T10:00:00Z', lastSyncedAt: '2026-12-03T10:05:00Z', books: 1, contacts: 42 };
 
 async function shown(status: AddressBookStatus) {
   vi.mocked(api.addressBookStatus).mockResolvedValue(status);
@@ -57,6 +57,30 @@ describe('NextcloudContactsSettings', () => {
     expect(wrapper.get('[data-testid=nextcloud-error]').text()).toContain('Nextcloud refused the app password');
     expect(toast.toastError).toHaveBeenCalledWith(expect.stringContaining('Nextcloud refused the app password'));
     expect(wrapper.find('[data-testid=nextcloud-connect]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('offers to connect with the Nextcloud sign-in where it can read the books, the app password still beside it', async () => {
+    vi.mocked(api.connectAddressBook).mockResolvedValue({ ...CONNECTED, via: 'sign-in', signInAccount: 'alice' });
+    const wrapper = await shown({ ...NOT_CONNECTED, signInAccount: 'alice' });
+    expect(wrapper.find('[data-testid=nextcloud-connect]').exists()).toBe(true);
+    await wrapper.get('[data-testid=nextcloud-connect-sign-in]').trigger('click');
+    await flushPromises();
+    expect(api.connectAddressBook).toHaveBeenCalledWith({ withSignIn: true });
+    expect(wrapper.get('[data-testid=nextcloud-status]').text()).toContain('Connected as alice');
+    expect(wrapper.find('[data-testid=nextcloud-connect-sign-in]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('a refused sign-in token is not called an app password', async () => {
+    const wrapper = await shown({ ...CONNECTED, via: 'sign-in', lastError: { code: 'credentials_refused', at: '2026-12-03T11:00:00Z' } });
+    expect(wrapper.get('[data-testid=nextcloud-last-error]').text()).toContain('Sign in with Nextcloud again');
+    wrapper.unmount();
+  });
+
+  it('offers no sign-in connection where the sign-in cannot read the books', async () => {
+    const wrapper = await shown(NOT_CONNECTED);
+    expect(wrapper.find('[data-testid=nextcloud-connect-sign-in]').exists()).toBe(false);
     wrapper.unmount();
   });
 
