@@ -166,7 +166,8 @@ class OidcProvider extends OpenIdClientProvider {
       subject,
       displayName: text(merged.name) ?? text(merged.preferred_username) ?? subject,
       email: text(merged.email),
-      groups: groupsOf(merged.groups),
+      // Nextcloud's OpenID Connect app names the groups `groups`; its older releases `roles`.
+      groups: groupsOf(merged.groups ?? merged.roles),
       ...tokensOf(tokens),
     };
   }
