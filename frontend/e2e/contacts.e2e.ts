@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
-import { launchChromium, newContext, openPage, shoot, signIn } from './support/browser.js';
+import { launchChromium, openPage, shoot, signIn, pageIn } from './support/browser.js';
 import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
 const noKamailio = unlessAvailable('contacts.e2e', kamailioMissing());
@@ -23,12 +23,8 @@ const contexts: BrowserContext[] = [];
 let ann: Page;
 let bob: Page;
 
-async function newPage(): Promise<Page> {
-  const context = await newContext(browser, { viewport: { width: 1440, height: 900 }, bypassCSP: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  return page;
+function newPage(): Promise<Page> {
+  return pageIn(browser, contexts, { viewport: { width: 1440, height: 900 }, bypassCSP: true });
 }
 const callState = (page: Page) => page.getByTestId('call-state');
 

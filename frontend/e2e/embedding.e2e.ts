@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { axeViolations, describeViolations } from './support/axe.js';
-import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
+import { launchChromium, newContext, shoot, signIn, pageIn } from './support/browser.js';
 import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
 const noKamailio = unlessAvailable('embedding.e2e', kamailioMissing());
@@ -52,13 +52,9 @@ async function startHost(): Promise<{ server: Server; port: number }> {
   return { server, port };
 }
 
-async function newPage(): Promise<Page> {
+function newPage(): Promise<Page> {
   // No bypassCSP: the frame-ancestors policy is what is under test.
-  const context = await newContext(browser, { viewport: { width: 1000, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error: ${err.stack ?? err.message}`));
-  return page;
+  return pageIn(browser, contexts, { viewport: { width: 1000, height: 800 } });
 }
 
 async function framedPhone(page: Page, origin: string, query: string): Promise<Frame> {

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { CLIENT_ID, CLIENT_SECRET, startOidcPeer, type OidcPeer } from '../../backend/test/support/nextcloud-oidc.js';
 import { radicaleBinary, startRadicale, type Radicale } from '../../backend/test/support/radicale.js';
-import { launchChromium, newContext, shoot, signIn } from './support/browser.js';
+import { launchChromium, shoot, signIn, pageIn } from './support/browser.js';
 import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
 const missing = unlessAvailable('nextcloud.e2e', kamailioMissing() ?? (radicaleBinary === null ? 'Radicale is not installed (apt-get install radicale)' : null));
@@ -30,12 +30,8 @@ const contexts: BrowserContext[] = [];
 let alice: Page;
 let bob: Page;
 
-async function newPage(): Promise<Page> {
-  const context = await newContext(browser, { viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  return page;
+function newPage(): Promise<Page> {
+  return pageIn(browser, contexts, { viewport: { width: 1280, height: 900 } });
 }
 const callState = (page: Page) => page.getByTestId('call-state');
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
-import { launchChromium, newContext, shoot, signIn, openPage, signOut } from './support/browser.js';
+import { launchChromium, shoot, signIn, openPage, signOut, pageIn } from './support/browser.js';
 import { shootCallView } from './support/call-view.js';
 import { postCdr } from './support/cdrs.js';
 import { Backend, Kamailio, freePort, kamailioMissing, unlessAvailable } from './support/stack.js';
@@ -33,13 +33,8 @@ let bob: Page;
 let carl: Page;
 let annId = '';
 
-async function newPage(): Promise<Page> {
-  const context = await newContext(browser, { viewport: { width: 1200, height: 800 }, bypassCSP: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  if (process.env['E2E_DEBUG']) page.on('console', (m) => console.error(`console: ${m.text()}`));
-  return page;
+function newPage(): Promise<Page> {
+  return pageIn(browser, contexts, { viewport: { width: 1200, height: 800 }, bypassCSP: true });
 }
 
 const callState = (page: Page) => page.getByTestId('call-state');

@@ -32,6 +32,19 @@ export function newContext(browser: Browser, options: BrowserContextOptions = {}
   return browser.newContext({ locale: 'en-US', ...options });
 }
 
+/**
+ * A page in a fresh context, which `contexts` keeps for the test's cleanup;
+ * its errors (and with E2E_DEBUG its console) go to the test's output.
+ */
+export async function pageIn(browser: Browser, contexts: BrowserContext[], options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await newContext(browser, options);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`page error: ${err.stack ?? err.message}`));
+  if (process.env['E2E_DEBUG']) page.on('console', (m) => console.error(`console: ${m.text()}`));
+  return page;
+}
+
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Email').fill(email);
