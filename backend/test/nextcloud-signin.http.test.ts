@@ -184,10 +184,21 @@ describe('sign in with Nextcloud (OpenID Connect)', () => {
     expect((await request(t.app).get('/api/auth/nextcloud/link').set('Authorization', `Bearer ${alice.body.accessToken}`).expect(200)).body.linked).toBe(true);
   });
 
-  it('an account Nextcloud made cannot sign in with a password', async () => {
-    await signIn(t);
-    const res = await request(t.app).post('/api/auth/login').send({ email: 'alice@example.com', password: 'anything at all here' }).expect(401);
+  it('an account Nextcloud made has no password until its owner sets one, with the session alone; then a current one is asked', async () => {
+    peer.users.set('mia', { name: 'Mia', email: 'mia@example.com', groups: [] });
+    peer.signInAs('mia');
+    const session = await refresh(t, (await signIn(t)).refresh).expect(200);
+    const bearer = `Bearer ${session.body.accessToken}`;
+    const res = await request(t.app).post('/api/auth/login').send({ email: 'mia@example.com', password: 'anything at all here' }).expect(401);
     expect(res.body.error.code).toBe('invalid_credentials');
+
+    await request(t.app).post('/api/me/password').set('Authorization', bearer).send({ newPassword: PASSWORD }).expect(204);
+    await request(t.app).post('/api/auth/login').send({ email: 'mia@example.com', password: PASSWORD }).expect(200);
+    expect((await request(t.app).get('/api/auth/nextcloud/link').set('Authorization', bearer).expect(200)).body.hasPassword).toBe(true);
+    // Now the current password is what proves it.
+    const missing = await request(t.app).post('/api/me/password').set('Authorization', bearer).send({ newPassword: 'another long enough password' }).expect(400);
+    expect(missing.body.error.code).toBe('validation_failed');
+    await request(t.app).post('/api/auth/login').send({ email: 'mia@example.com', password: PASSWORD }).expect(200);
   });
 
   it('asks Nextcloud again on refresh once the period passed: still allowed goes on, Nextcloud down goes on, refused ends every session of the account', async () => {

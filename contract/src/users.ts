@@ -68,7 +68,8 @@ export interface SettingsPatch {
 
 /** POST /api/me/password: the current password proves it is you; your other sessions end. */
 export interface PasswordChange {
-  currentPassword: string;
+  /** Absent only where the account has no password yet (made by signing in with Nextcloud). */
+  currentPassword?: string;
   newPassword: string;
 }
 

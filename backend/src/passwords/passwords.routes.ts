@@ -14,7 +14,8 @@ import { MAIL_LANGUAGES, type MailLanguage } from './reset-mail.js';
 import { WrongCurrentPasswordError, type PasswordService } from './passwords.service.js';
 
 const changeSchema = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
+  // Absent only for an account that has no password yet (made by signing in with Nextcloud).
+  currentPassword: z.string().min(1).max(1024).optional(),
   newPassword: passwordSchema,
 });
 const setSchema = z.strictObject({ password: passwordSchema });
@@ -36,9 +37,9 @@ function actionContext(req: Request): ActionContext {
 
 export const mePasswordApi: Operations = {
   'POST /password': {
-    summary: 'Change one’s own password (the current one proves it); every other session ends',
+    summary: 'Change one’s own password (the current one proves it), or set a first one where the account has none (made by signing in with Nextcloud); every other session ends',
     body: changeSchema,
-    responses: { 204: 'Changed', 403: 'The current password is wrong (wrong_current_password)', 429: 'Too many wrong passwords' },
+    responses: { 204: 'Changed', 400: 'currentPassword is missing and the account has a password', 403: 'The current password is wrong (wrong_current_password)', 429: 'Too many wrong passwords' },
   },
 };
 

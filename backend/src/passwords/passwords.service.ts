@@ -3,7 +3,8 @@
 // new password passes the policy accounts are created with, and ends the
 // account's other sessions with their SIP credentials.
 import type { AuditService } from '../audit/audit.service.js';
-import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../core/errors.js';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError } from '../core/errors.js';
+import { hasPassword } from '../users/user.entity.js';
 import type { PasswordHasher } from '../crypto/password.js';
 import type { Logger } from '../logger.js';
 import type { ActionContext, UserService } from '../users/users.service.js';
@@ -40,10 +41,19 @@ export class PasswordService {
     return this.deps.mailer !== null && this.deps.publicUrl !== null;
   }
 
-  /** A signed-in user's own change: the current password proves it is them; the session asking stays. */
-  async change(userId: string, sessionId: string | undefined, current: string, next: string, ctx: ActionContext): Promise<void> {
+  /**
+   * A signed-in user's own change: the current password proves it is them;
+   * the session asking stays. An account with no password yet (made by
+   * signing in with Nextcloud) sets its first one with its session alone.
+   */
+  async change(userId: string, sessionId: string | undefined, current: string | undefined, next: string, ctx: ActionContext): Promise<void> {
     const user = await this.deps.users.findById(userId);
     if (!user) throw new NotFoundError('User');
+    if (!hasPassword(user)) {
+      await this.deps.users.setPassword(userId, next, { action: 'user.password_change', keepSession: sessionId, field: 'body.newPassword' }, ctx);
+      return;
+    }
+    if (current === undefined) throw new ValidationError('The current password is required', [{ path: 'body.currentPassword', message: 'Required: the account has a password' }]);
     if (!(await this.deps.passwords.verify(user.passwordHash, current))) {
       await this.deps.audit.record({ action: 'user.password_change', outcome: 'failed', ...ctx, target: { type: 'user', id: userId }, details: { reason: 'wrong_password' } });
       throw new WrongCurrentPasswordError();

@@ -35,6 +35,22 @@ describe('ChangePasswordForm', () => {
     wrapper.unmount();
   });
 
+  it('an account without a password sets a first one: no current field, told it was set', async () => {
+    vi.mocked(me.changeMyPassword).mockResolvedValue(undefined);
+    const wrapper = mount(ChangePasswordForm, { attachTo: document.body, props: { hasPassword: false } });
+    const inputs = wrapper.findAll('input');
+    expect(inputs).toHaveLength(2);
+    expect(wrapper.text()).toContain('You sign in with Nextcloud');
+    await inputs[0]!.setValue('a fresh passphrase for spring');
+    await inputs[1]!.setValue('a fresh passphrase for spring');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(me.changeMyPassword).toHaveBeenCalledWith({ newPassword: 'a fresh passphrase for spring' });
+    expect(toast.toastSuccess).toHaveBeenCalledWith(expect.stringContaining('Your password was set'));
+    expect(wrapper.emitted('changed')).toHaveLength(1);
+    wrapper.unmount();
+  });
+
   it('sends nothing while the two new passwords differ, and says why', async () => {
     const wrapper = await fill('the old password is long', 'a fresh passphrase for spring', 'a fresh passphrase for summer');
     expect(wrapper.text()).toContain('The two new passwords differ.');

@@ -41,7 +41,7 @@ describe('NextcloudContactsSettings', () => {
     await flushPromises();
     expect(api.connectAddressBook).toHaveBeenCalledWith({ username: 'alice', appPassword: 'Abcde-Fghij-Klmno-Pqrst-Uvwxy' });
     expect(toast.toastSuccess).toHaveBeenCalledWith('Nextcloud contacts connected.');
-    expect(wrapper.get('[data-testid=nextcloud-status]').text()).toBe('Connected as alice: 42 contacts from 1 address books.');
+    expect(wrapper.get('[data-testid=nextcloud-status]').text()).toBe('Connected as alice: 42 contacts from 1 address book.');
     expect(wrapper.get('[data-testid=nextcloud-synced]').text()).toMatch(/^Last synced .*2026/);
     wrapper.unmount();
   });
