@@ -18,6 +18,7 @@ const FAILING = new Set(['serious', 'critical']);
  * The app's CSP refuses inline scripts, so the page's context needs `bypassCSP: true`.
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await settled(page);
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axe.source });
   const results = await page.evaluate(async () => {
     const inPage = (globalThis as unknown as { axe: typeof axe }).axe;
@@ -30,6 +31,22 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     }));
   });
   return results.filter((v) => FAILING.has(v.impact));
+}
+
+/**
+ * Waits for the page's transitions and finite animations to end (a colour
+ * scheme or size just changed starts some): axe reads colours as they are
+ * drawn, and a colour half-way between two themes is no colour of the app.
+ * Endless animations (a ringing call's pulse) are left running.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    await frame();
+    await frame();
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+  });
 }
 
 /** One line per violation and element, for a failure message a person can act on. */
