@@ -68,6 +68,7 @@ import { NextcloudIdentities } from './nextcloud/identities.js';
 import { nextcloudProvider, type NextcloudProvider } from './nextcloud/provider.js';
 import { NextcloudGrants } from './nextcloud/grants.js';
 import { NextcloudSignIn } from './nextcloud/sign-in.js';
+import { NextcloudAccounts } from './nextcloud/accounts.js';
 import { nextcloudApi, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
@@ -179,7 +180,9 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     passwordLogin: deps.config.auth.passwordLogin,
     ...(nextcloud ? { identityCheck: nextcloud.grants } : {}),
   });
-  const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, auth, audit, users, flows: deps.state.kv, adminGroup: deps.config.nextcloudSignIn!.adminGroup, log: deps.log });
+  const nextcloudIdentities = nextcloud?.identities ?? new NextcloudIdentities(dataSource, keys);
+  const nextcloudAccounts = new NextcloudAccounts({ identities: nextcloudIdentities, users, auth, audit, adminGroup: deps.config.nextcloudAdminGroup, log: deps.log });
+  const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, accounts: nextcloudAccounts, audit, users, flows: deps.state.kv, log: deps.log });
   const calls = new CallService({
     switches: deps.switching.switches,
     store: deps.switching.store,
@@ -229,7 +232,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, elsewhere: nextcloudContacts });
-  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, nextcloudIdentity: nextcloud?.identities ?? new NextcloudIdentities(dataSource, keys), dids, sip, audit, keys, records: cdrIngest });
+  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, nextcloudIdentity: nextcloudIdentities, dids, sip, audit, keys, records: cdrIngest });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,

@@ -78,7 +78,7 @@ export class AuthService {
   }
 
   /** A new session for a user whose sign-in was checked (a password here, or Nextcloud's word). */
-  async startSession(user: User, ip: string | null, how: { method: 'password' | 'nextcloud' }): Promise<Session> {
+  async startSession(user: User, ip: string | null, how: { method: 'password' | 'nextcloud' | 'nextcloud-app' }): Promise<Session> {
     const refresh = await this.deps.refreshTokens.issue(user.id);
     await this.deps.audit.record({ action: 'auth.login', outcome: 'ok', actor: { id: user.id, email: user.email }, ip, details: { family: refresh.familyId, method: how.method } });
     const access = this.deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId: refresh.familyId });

@@ -405,7 +405,6 @@ export function parseNextcloudSignIn(e: Env, nextcloudUrl: string | null, public
     clientId: e.NEXTCLOUD_CLIENT_ID,
     clientSecret,
     redirectUri: `${publicUrl}/api/auth/nextcloud/callback`,
-    adminGroup: e.NEXTCLOUD_ADMIN_GROUP ?? null,
     recheckSeconds: e.NEXTCLOUD_RECHECK_SECONDS,
   };
 }

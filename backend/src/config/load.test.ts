@@ -106,7 +106,8 @@ describe('configuration in production', () => {
       { ...SAFE_PRODUCTION, NEXTCLOUD_URL: 'https://cloud.example.com/', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oidc', NEXTCLOUD_CLIENT_ID: 'sipcall', NEXTCLOUD_CLIENT_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0', PASSWORD_LOGIN: 'admins' },
       { persistDevelopmentSecrets: false },
     );
-    expect(config.nextcloudSignIn).toEqual({ auth: 'oidc', url: 'https://cloud.example.com', clientId: 'sipcall', clientSecret: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0', redirectUri: 'https://phone.example.com/api/auth/nextcloud/callback', adminGroup: null, recheckSeconds: 300 });
+    expect(config.nextcloudSignIn).toEqual({ auth: 'oidc', url: 'https://cloud.example.com', clientId: 'sipcall', clientSecret: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0', redirectUri: 'https://phone.example.com/api/auth/nextcloud/callback', recheckSeconds: 300 });
+    expect(config.nextcloudAdminGroup).toBeNull();
     expect(config.auth.passwordLogin).toBe('admins');
     expect(loadConfig(SAFE_PRODUCTION, { persistDevelopmentSecrets: false }).nextcloudSignIn).toBeNull();
   });

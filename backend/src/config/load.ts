@@ -123,6 +123,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     publicUrl,
     carddav,
     nextcloudSignIn,
+    nextcloudAdminGroup: e.NEXTCLOUD_ADMIN_GROUP ?? null,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -119,6 +119,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Users' Nextcloud address books over CardDAV: the DAV root and the background sync's period; null: not offered. */
   readonly carddav: { readonly url: string; readonly syncSeconds: number } | null;
+  /** Members of this Nextcloud group are admins here (checked at every sign-in with Nextcloud, however it comes); null: roles are SIPCall's own. */
+  readonly nextcloudAdminGroup: string | null;
   /** Sign-in with Nextcloud; null: only passwords. */
   readonly nextcloudSignIn: {
     readonly auth: 'oidc' | 'oauth2';
@@ -127,8 +129,6 @@ export interface Config {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly redirectUri: string;
-    /** Members of this Nextcloud group are admins here (checked at every sign-in); null: roles are SIPCall's own. */
-    readonly adminGroup: string | null;
     /** How often a refresh asks Nextcloud again whether the account still may sign in. */
     readonly recheckSeconds: number;
   } | null;

@@ -52,18 +52,19 @@ export class NextcloudIdentities {
   }
 
   /**
-   * Links the user to the Nextcloud account (or renews the link's tokens).
-   * False when that Nextcloud account belongs to another user, or the user
-   * to another Nextcloud account.
+   * Links the user to the Nextcloud account (or renews the link's tokens;
+   * null keeps those held). False when that Nextcloud account belongs to
+   * another user, or the user to another Nextcloud account.
    */
-  async link(userId: string, issuer: string, subject: string, tokens: GrantTokens): Promise<boolean> {
-    const [refresh, access] = await this.sealTokens(userId, tokens);
+  async link(userId: string, issuer: string, subject: string, tokens: GrantTokens | null): Promise<boolean> {
+    const [refresh, access] = tokens === null ? [null, null] : await this.sealTokens(userId, tokens);
     const rows = await this.dataSource.query<Array<{ user_id: string }>>(
       `INSERT INTO nextcloud_identities (user_id, issuer, subject, refresh_token_enc, access_token_enc, access_expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING user_id`,
-      [userId, issuer, subject, refresh, access, tokens.accessExpiresAt],
+      [userId, issuer, subject, refresh, access, tokens?.accessExpiresAt ?? null],
     );
     if (rows.length > 0) return true;
+    if (tokens === null) return (await this.ofUser(userId))?.subject === subject && (await this.find(issuer, subject))?.userId === userId;
     // UPDATE and DELETE … RETURNING answer [rows, count] through TypeORM's postgres driver.
     const [updated] = await this.dataSource.query<[unknown[], number]>(
       `UPDATE nextcloud_identities SET refresh_token_enc = $4, access_token_enc = $5, access_expires_at = $6, checked_at = now()

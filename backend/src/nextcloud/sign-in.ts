@@ -1,21 +1,18 @@
 // Sign-in with Nextcloud, from the redirect to the SIPCall session. A flow is
 // kept server-side (state, nonce, PKCE verifier, what it is for) for ten
 // minutes under a random id that only the browser's cookie holds, and is
-// spent by its first callback. Accounts are linked by (issuer, subject):
-// first sign-in provisions a user, an email that already belongs to an
-// unlinked account is refused (its owner links it from Settings), and
-// NEXTCLOUD_ADMIN_GROUP decides the role at every sign-in.
+// spent by its first callback. Who the account is here, accounts.ts decides.
 import { randomBytes } from 'node:crypto';
 import type { NextcloudLink, NextcloudSignInError } from '@sipcall/contract';
 import type { AuditService } from '../audit/audit.service.js';
-import type { AuthService, Session } from '../auth/auth.service.js';
+import type { Session } from '../auth/auth.service.js';
 import { ConflictError } from '../core/errors.js';
-import type { Role } from '../core/identity.js';
 import type { Logger } from '../logger.js';
 import type { KeyValueStore } from '../state/state.js';
-import { hasPassword, type User } from '../users/user.entity.js';
+import { hasPassword } from '../users/user.entity.js';
 import type { UserService } from '../users/users.service.js';
 import type { NextcloudIdentities } from './identities.js';
+import type { NextcloudAccounts } from './accounts.js';
 import { NextcloudSignInFailed, type FlowChecks, type NextcloudAccount, type NextcloudProvider } from './provider.js';
 
 export const FLOW_SECONDS = 600;
@@ -32,11 +29,10 @@ export type CallbackOutcome =
 interface NextcloudSignInDeps {
   provider: NextcloudProvider;
   identities: NextcloudIdentities;
+  accounts: NextcloudAccounts;
   users: UserService;
-  auth: Pick<AuthService, 'startSession'>;
   audit: AuditService;
   flows: KeyValueStore;
-  adminGroup: string | null;
   log: Logger;
 }
 
@@ -68,7 +64,10 @@ export class NextcloudSignIn {
       await this.audit(err.reason === 'denied' ? 'denied' : 'failed', flow.mode === 'link' ? { id: flow.userId, email: null } : null, ip, { reason: err.reason, detail: err.message });
       return { kind: 'failed', mode: flow.mode, error: err.reason };
     }
-    return flow.mode === 'link' ? this.link(flow.userId, account, ip) : this.signIn(account, ip);
+    const tokens = { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt };
+    if (flow.mode === 'link') return (await this.deps.accounts.link(flow.userId, account, tokens, ip)) ? { kind: 'linked' } : { kind: 'failed', mode: 'link', error: 'linked_elsewhere' };
+    const outcome = await this.deps.accounts.signIn(account, tokens, ip, 'nextcloud');
+    return outcome.kind === 'failed' ? { ...outcome, mode: 'signin' } : outcome;
   }
 
   async linkOf(userId: string): Promise<NextcloudLink> {
@@ -89,65 +88,6 @@ export class NextcloudSignIn {
     if (await this.deps.identities.unlink(userId)) {
       await this.deps.audit.record({ action: 'auth.nextcloud_unlink', outcome: 'ok', actor: { id: user.id, email: user.email }, ip, target: { type: 'user', id: user.id } });
     }
-  }
-
-  private async signIn(account: NextcloudAccount, ip: string | null): Promise<CallbackOutcome> {
-    const fail = async (error: NextcloudSignInError, actor: { id: string | null; email: string | null } | null): Promise<CallbackOutcome> => {
-      await this.audit('denied', actor, ip, { reason: error, subject: account.subject });
-      return { kind: 'failed', mode: 'signin', error };
-    };
-    const identity = await this.deps.identities.find(account.issuer, account.subject);
-    let user: User | null = identity === null ? null : await this.deps.users.findById(identity.userId);
-    if (user === null) {
-      if (account.email === null) return fail('no_email', null);
-      if ((await this.deps.users.findByEmail(account.email)) !== null) return fail('email_taken', { id: null, email: account.email });
-      try {
-        user = await this.deps.users.provision({ email: account.email, displayName: account.displayName, role: this.roleOf(account) ?? 'user' }, { ip });
-      } catch (err) {
-        if (err instanceof ConflictError) return fail('email_taken', { id: null, email: account.email });
-        throw err;
-      }
-      if (!(await this.deps.identities.link(user.id, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt }))) return fail('linked_elsewhere', { id: user.id, email: user.email });
-    } else {
-      await this.deps.identities.link(user.id, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt });
-    }
-    if (user.disabled) return fail('account_disabled', { id: user.id, email: user.email });
-    user = await this.applyRole(user, account, ip);
-    const session = await this.deps.auth.startSession(user, ip, { method: 'nextcloud' });
-    return { kind: 'signed-in', session };
-  }
-
-  private async link(userId: string, account: NextcloudAccount, ip: string | null): Promise<CallbackOutcome> {
-    const user = await this.deps.users.findById(userId);
-    const actor = { id: userId, email: user?.email ?? null };
-    const owner = await this.deps.identities.find(account.issuer, account.subject);
-    if (user === null || (owner !== null && owner.userId !== userId) || !(await this.deps.identities.link(userId, account.issuer, account.subject, { refreshToken: account.refreshToken, accessToken: account.accessToken, accessExpiresAt: account.accessExpiresAt }))) {
-      await this.deps.audit.record({ action: 'auth.nextcloud_link', outcome: 'denied', actor, ip, target: { type: 'user', id: userId }, details: { reason: 'linked_elsewhere', subject: account.subject } });
-      return { kind: 'failed', mode: 'link', error: 'linked_elsewhere' };
-    }
-    await this.deps.audit.record({ action: 'auth.nextcloud_link', outcome: 'ok', actor, ip, target: { type: 'user', id: userId }, details: { subject: account.subject } });
-    return { kind: 'linked' };
-  }
-
-  /** The role NEXTCLOUD_ADMIN_GROUP gives; null when SIPCall keeps its own roles. */
-  private roleOf(account: NextcloudAccount): Role | null {
-    if (this.deps.adminGroup === null) return null;
-    return account.groups.includes(this.deps.adminGroup) ? 'admin' : 'user';
-  }
-
-  private async applyRole(user: User, account: NextcloudAccount, ip: string | null): Promise<User> {
-    const role = this.roleOf(account);
-    if (role === null || role === user.role) return user;
-    try {
-      // The group membership Nextcloud vouched for at this sign-in is what changed the role.
-      await this.deps.users.update(user.id, { role }, { actor: { id: user.id, email: user.email }, ip });
-    } catch (err) {
-      // The last admin keeps the role, whatever the group says: someone must be able to administer.
-      if (!(err instanceof ConflictError)) throw err;
-      this.deps.log.warn({ userId: user.id }, 'the last admin left NEXTCLOUD_ADMIN_GROUP and stays admin');
-      return user;
-    }
-    return (await this.deps.users.findById(user.id)) ?? user;
   }
 
   /** The flow, once: a second callback with the same cookie finds nothing. */
