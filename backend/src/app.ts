@@ -69,7 +69,8 @@ import { nextcloudProvider, type NextcloudProvider } from './nextcloud/provider.
 import { NextcloudGrants } from './nextcloud/grants.js';
 import { NextcloudSignIn } from './nextcloud/sign-in.js';
 import { NextcloudAccounts } from './nextcloud/accounts.js';
-import { nextcloudApi, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
+import { NextcloudAssertions } from './nextcloud/assertion.js';
+import { nextcloudApi, nextcloudAssertionApi, nextcloudAssertionRouter, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
 import { UserService } from './users/users.service.js';
@@ -146,6 +147,8 @@ export interface Services {
   nextcloudContacts: NextcloudContactService;
   /** Null unless NEXTCLOUD_AUTH is set. */
   nextcloudSignIn: NextcloudSignIn | null;
+  /** Null unless NEXTCLOUD_APP_SECRET is set. */
+  nextcloudAssertions: NextcloudAssertions | null;
 }
 
 /** Nextcloud as the place people sign in (NEXTCLOUD_AUTH): its provider, the linked accounts, the refresh's recheck. */
@@ -183,6 +186,8 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const nextcloudIdentities = nextcloud?.identities ?? new NextcloudIdentities(dataSource, keys);
   const nextcloudAccounts = new NextcloudAccounts({ identities: nextcloudIdentities, users, auth, audit, adminGroup: deps.config.nextcloudAdminGroup, log: deps.log });
   const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, accounts: nextcloudAccounts, audit, users, flows: deps.state.kv, log: deps.log });
+  const fromApp = deps.config.nextcloudApp;
+  const nextcloudAssertions = fromApp && new NextcloudAssertions({ ...fromApp, accounts: nextcloudAccounts, seen: deps.state.kv, audit });
   const calls = new CallService({
     switches: deps.switching.switches,
     store: deps.switching.store,
@@ -243,7 +248,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn, nextcloudAssertions };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -367,6 +372,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const passwordReset = passwordResetRouter({ passwords: services.passwords, counters: deps.state.counters, ...config.auth.passwordResetRateLimit, passwordLogin: config.auth.passwordLogin, nextcloud: config.nextcloudSignIn !== null });
   const mePassword = mePasswordRouter({ passwords: services.passwords, counters: deps.state.counters, perAddress: config.auth.loginRateLimit, perAccount: config.auth.accountLoginRateLimit });
   mount('/api/auth', 'public', 'sign-in', [authRoutes, authApi], [passwordReset, passwordResetApi]);
+  const refreshCookie = cookieOptions({ secureCookies: config.env === 'production', cookieSameSite: config.http.framing.cookieSameSite });
+  if (services.nextcloudAssertions !== null) {
+    mount('/api/auth/nextcloud/assertion', 'public', 'sign-in', [nextcloudAssertionRouter({ assertions: services.nextcloudAssertions, refreshCookie, counters: deps.state.counters }), nextcloudAssertionApi]);
+  }
   if (services.nextcloudSignIn !== null && config.nextcloudSignIn !== null) {
     const secureCookies = config.env === 'production';
     mount('/api/auth/nextcloud/link', 'signed-in', 'sign-in', [nextcloudLinkRouter({ signIn: services.nextcloudSignIn, secureCookies, counters: deps.state.counters }), nextcloudLinkApi]);
@@ -375,7 +384,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
         signIn: services.nextcloudSignIn,
         redirectUri: config.nextcloudSignIn.redirectUri,
         appUrl: config.publicUrl ?? '',
-        refreshCookie: cookieOptions({ secureCookies, cookieSameSite: config.http.framing.cookieSameSite }),
+        refreshCookie,
         secureCookies,
         counters: deps.state.counters,
       }),

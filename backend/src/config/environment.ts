@@ -101,6 +101,7 @@ export const envSchema = z.object({
   NEXTCLOUD_CLIENT_SECRET: z.string().optional(),
   NEXTCLOUD_ADMIN_GROUP: z.string().min(1).max(255).optional(),
   NEXTCLOUD_RECHECK_SECONDS: intString(30, 86_400).default(300),
+  NEXTCLOUD_APP_SECRET: z.string().optional(),
   PASSWORD_LOGIN: z.enum(['all', 'admins', 'off']).default('all'),
   CARDDAV_URL: z.string().optional(),
   CARDDAV_SYNC_SECONDS: intString(60, 86_400).default(900),

@@ -86,6 +86,8 @@ describe('configuration in production', () => {
     ['sign-in with Nextcloud without NEXTCLOUD_URL', { PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_AUTH: 'oidc', NEXTCLOUD_CLIENT_ID: 'abc', NEXTCLOUD_CLIENT_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0' }, 'NEXTCLOUD_URL is required with NEXTCLOUD_AUTH'],
     ['a Nextcloud client but no NEXTCLOUD_AUTH', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_CLIENT_ID: 'abc' }, 'NEXTCLOUD_AUTH is not'],
     ['an unknown PASSWORD_LOGIN', { PASSWORD_LOGIN: 'some' }, 'PASSWORD_LOGIN'],
+    ['an app secret without the instance', { PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_APP_SECRET: 'Vb7kq2Xw9RtLm4Pz8Hn3Jc6Ys1Ua5Ge0Df7Kx2Q' }, 'NEXTCLOUD_URL and PUBLIC_URL are required with NEXTCLOUD_APP_SECRET'],
+    ['a short app secret', { NEXTCLOUD_URL: 'https://cloud.example.com', PUBLIC_URL: 'https://phone.example.com', NEXTCLOUD_APP_SECRET: 'Vb7kq2Xw9RtLm4Pz' }, 'NEXTCLOUD_APP_SECRET is too short'],
     ['a guessable first-admin password', { SIPCALL_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: 'password1234' }, 'SIPCALL_BOOTSTRAP_ADMIN_PASSWORD is too easy to guess'],
   ])('refuses %s and names the variable', (_what, override, expected) => {
     const problems = problemsOf({ ...SAFE_PRODUCTION, ...override });

@@ -63,6 +63,10 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const carddav = parseCardDav(e, nextcloudUrl, problems);
   const nextcloudClientSecret = e.NEXTCLOUD_CLIENT_SECRET === undefined ? null : (secret('NEXTCLOUD_CLIENT_SECRET', e.NEXTCLOUD_CLIENT_SECRET, 16, problems, null, relaxed) ?? null);
   const nextcloudSignIn = parseNextcloudSignIn(e, nextcloudUrl, publicUrl, nextcloudClientSecret, problems);
+  const appSecret = e.NEXTCLOUD_APP_SECRET === undefined ? null : (secret('NEXTCLOUD_APP_SECRET', e.NEXTCLOUD_APP_SECRET, 32, problems, null, relaxed) ?? null);
+  if (e.NEXTCLOUD_APP_SECRET !== undefined && (nextcloudUrl === null || publicUrl === null)) {
+    problems.push("NEXTCLOUD_URL and PUBLIC_URL are required with NEXTCLOUD_APP_SECRET: an assertion names the instance that issued it and the SIPCall it is for");
+  }
   const metricsToken = e.METRICS_TOKEN === undefined ? null : (secret('METRICS_TOKEN', e.METRICS_TOKEN, 24, problems, null, relaxed) ?? null);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -124,6 +128,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     carddav,
     nextcloudSignIn,
     nextcloudAdminGroup: e.NEXTCLOUD_ADMIN_GROUP ?? null,
+    nextcloudApp: appSecret !== null && nextcloudUrl !== null && publicUrl !== null ? { issuer: nextcloudUrl, audience: publicUrl, secret: appSecret } : null,
     bootstrapAdmin,
     logLevel: e.LOG_LEVEL,
     dataDir,

@@ -121,6 +121,12 @@ export interface Config {
   readonly carddav: { readonly url: string; readonly syncSeconds: number } | null;
   /** Members of this Nextcloud group are admins here (checked at every sign-in with Nextcloud, however it comes); null: roles are SIPCall's own. */
   readonly nextcloudAdminGroup: string | null;
+  /**
+   * SIPCall's Nextcloud app vouches for its signed-in users with assertions
+   * (HS256 with this shared secret; issuer NEXTCLOUD_URL, audience PUBLIC_URL);
+   * null: no assertions are taken.
+   */
+  readonly nextcloudApp: { readonly issuer: string; readonly audience: string; readonly secret: string } | null;
   /** Sign-in with Nextcloud; null: only passwords. */
   readonly nextcloudSignIn: {
     readonly auth: 'oidc' | 'oauth2';

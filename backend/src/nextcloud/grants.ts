@@ -67,9 +67,9 @@ export class NextcloudGrants implements IdentityCheck {
   /** One question to Nextcloud with the held refresh token: the verdict, and the tokens to keep (null: keep what is held). */
   private async ask(userId: string, held: GrantTokens): Promise<{ verdict: 'allowed' | 'refused' | 'unknown'; tokens: GrantTokens | null }> {
     if (held.refreshToken === null) {
-      // Linked without a refresh token (the provider gave none): there is nothing to ask with.
-      this.deps.log.warn({ userId }, 'a Nextcloud account has no refresh token to ask with');
-      return { verdict: 'unknown', tokens: null };
+      // Linked without a refresh token (signed in by the Nextcloud app's assertion, or a provider that gave
+      // none): there is nothing to ask with. Kept as asked, so the next period does not try again at once.
+      return { verdict: 'unknown', tokens: held };
     }
     let answer: Recheck;
     try {

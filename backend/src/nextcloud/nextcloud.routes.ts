@@ -17,6 +17,7 @@ import type { CounterStore } from '../state/state.js';
 import { setRefreshCookie, type cookieOptions } from '../auth/auth.routes.js';
 import { FLOW_SECONDS, type NextcloudSignIn } from './sign-in.js';
 import { NextcloudSignInFailed } from './provider.js';
+import type { NextcloudAssertions } from './assertion.js';
 
 export const FLOW_COOKIE = 'sipcall_nextcloud';
 const FLOW_PATH = '/api/auth/nextcloud';
@@ -126,5 +127,28 @@ export function nextcloudLinkRouter(deps: Pick<NextcloudRouterDeps, 'signIn' | '
     res.status(204).end();
   });
 
+  return r;
+}
+
+const assertionBody = z.strictObject({ assertion: z.string().min(1).max(8192) });
+
+export const nextcloudAssertionApi: Operations = {
+  'POST /': {
+    summary: 'Exchange an assertion from SIPCall’s Nextcloud app (its token endpoint) for a session: an access token, and the refresh token in its cookie',
+    body: assertionBody,
+    responses: { 200: '{ user, accessToken, tokenType, expiresIn }', 401: 'Not accepted: signature, issuer, audience, expiry, lifetime or a jti seen before (invalid_assertion)', 403: 'Accepted, but the account cannot sign in (email_taken, no_email, account_disabled)', 429: 'Too many refused assertions' },
+  },
+};
+
+/** SIPCall's Nextcloud app signs its users in with an assertion instead of a redirect. */
+export function nextcloudAssertionRouter(deps: { assertions: NextcloudAssertions; refreshCookie: ReturnType<typeof cookieOptions>; counters: CounterStore }): Router {
+  const r = Router();
+  const limit = rateLimiter({ name: 'nextcloud-assertion', max: 30, windowSeconds: 60, counters: deps.counters, onlyFailures: true });
+  r.post('/', limit, async (req, res) => {
+    const input = parseInput(assertionBody, req.body, 'body');
+    const session = await deps.assertions.exchange(input.assertion, clientIp(req));
+    setRefreshCookie(res, session, deps.refreshCookie);
+    res.set('Cache-Control', 'no-store').json({ user: session.user, accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn });
+  });
   return r;
 }

@@ -1,0 +1,14 @@
+<?php
+
+declare(strict_types=1);
+
+// The plain-PHP parts of the app, loaded without Nextcloud: OCA\SIPCall\X is lib/X.php.
+spl_autoload_register(static function (string $class): void {
+	$prefix = 'OCA\\SIPCall\\';
+	if (str_starts_with($class, $prefix)) {
+		$file = __DIR__ . '/../lib/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
+		if (is_file($file)) {
+			require $file;
+		}
+	}
+});
