@@ -17,8 +17,8 @@ use OCP\IAppConfig;
 use OCP\Security\ICrypto;
 
 /**
- * The app's settings in Nextcloud's app config. Values arrive here already
- * checked by SettingsValidator; this only stores and reads them. The secret
+ * The app's settings in Nextcloud's app config. The controller checks values
+ * with SettingsValidator (and that the groups exist) before saving. The secret
  * is kept encrypted with the instance's key and is never handed out but to
  * sign an assertion.
  */
@@ -64,8 +64,13 @@ final class Settings {
 	/**
 	 * @param ?string $secret null keeps the saved one (the form never shows it)
 	 * @param list<string> $groups
+	 * @throws \InvalidArgumentException for a value SettingsValidator refuses
 	 */
 	public function save(string $url, ?string $secret, array $groups): void {
+		// Checked again here, whoever calls: nothing unchecked reaches the config (throws before any write).
+		$url = SettingsValidator::url($url);
+		$secret = $secret === null ? null : SettingsValidator::secret($secret);
+		$groups = SettingsValidator::groups($groups);
 		$this->appConfig->setValueString(Application::APP_ID, self::URL, $url);
 		if ($secret !== null) {
 			// Lazy: only the token endpoint reads it. Sensitive: hidden from config listings.
