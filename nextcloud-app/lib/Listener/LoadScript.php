@@ -48,6 +48,11 @@ final class LoadScript implements IEventListener {
 		if ($this->access->of($this->userSession->getUser()) !== Access::ALLOWED) {
 			return;
 		}
+		// A release carries the built front end; a tree without it (an app built
+		// before its phone was) must not have every page ask for a missing file.
+		if (!is_file(__DIR__ . '/../../js/sipcall-main.js')) {
+			return;
+		}
 		Util::addScript(Application::APP_ID, 'sipcall-main');
 		$this->initialState->provideInitialState('config', [
 			'sipcallUrl' => $this->settings->url(),
