@@ -109,7 +109,7 @@ export default tseslint.config(
   },
   {
     // Plain scripts the browser runs as they are (no build step).
-    files: ['frontend/public/**/*.js'],
+    files: ['frontend/public/**/*.js', 'nextcloud-app/js/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { sourceType: 'script', globals: globals.browser, parserOptions: { projectService: false, project: null } },
   },
