@@ -55,9 +55,9 @@ describe.skipIf(!radicaleBinary)('Nextcloud contacts over CardDAV, against Radic
     dav = await startRadicale({ alice: ALICE_APP_PASSWORD, bob: BOB_APP_PASSWORD });
     await dav.makeAddressBook('alice', 'contacts');
     for (const [file, vcard] of [['anna.vcf', ANNA], ['bert.vcf', BERT], ['carl.vcf', CARL], ['dora.vcf', DORA]] as const) await dav.putCard('alice', 'contacts', file, vcard);
-    await dav.makeAddressBook('bob', 'work');
-    await dav.putCard('bob', 'work', 'anna.vcf', ANNA);
-    await dav.putCard('bob', 'work', 'bert.vcf', BERT);
+    await dav.makeAddressBook('bob', 'office');
+    await dav.putCard('bob', 'office', 'anna.vcf', ANNA);
+    await dav.putCard('bob', 'office', 'bert.vcf', BERT);
     t = await startTestApp({ DEFAULT_COUNTRY: 'DE', CARDDAV_URL: dav.url }, { cardDav: server });
     annId = (await createUser(t, { email: 'ann@example.com', displayName: 'Ann' })).id;
     await createUser(t, { email: 'bob@example.com', displayName: 'Bob' });
@@ -182,13 +182,13 @@ describe.skipIf(!radicaleBinary)('Nextcloud contacts over CardDAV, against Radic
   it('syncs by ETags where the server has no sync-collection: only changed cards fetched, deletions applied', async () => {
     server.withoutSync.add('bob');
     await as(bob).put('/api/nextcloud-contacts/connection').send({ username: 'bob', appPassword: BOB_APP_PASSWORD }).expect(200);
-    await dav.putCard('bob', 'work', 'bert.vcf', card('VERSION:3.0', 'UID:bert', 'FN:Bert Brandt', 'TEL:+49 30 2222222'));
-    await dav.putCard('bob', 'work', 'erik.vcf', card('VERSION:3.0', 'UID:erik', 'FN:Erik Ek', 'TEL:+46 8 123 456 78'));
-    await dav.deleteCard('bob', 'work', 'anna.vcf');
+    await dav.putCard('bob', 'office', 'bert.vcf', card('VERSION:3.0', 'UID:bert', 'FN:Bert Brandt', 'TEL:+49 30 2222222'));
+    await dav.putCard('bob', 'office', 'erik.vcf', card('VERSION:3.0', 'UID:erik', 'FN:Erik Ek', 'TEL:+46 8 123 456 78'));
+    await dav.deleteCard('bob', 'office', 'anna.vcf');
     server.fetched.length = 0;
     const res = await as(bob).post('/api/nextcloud-contacts/connection/sync').expect(200);
     expect(res.body).toMatchObject({ contacts: 2, lastError: null });
-    expect(server.fetched.sort()).toEqual(['/bob/work/bert.vcf', '/bob/work/erik.vcf']);
+    expect(server.fetched.sort()).toEqual(['/bob/office/bert.vcf', '/bob/office/erik.vcf']);
     const { items } = (await as(bob).get('/api/nextcloud-contacts').expect(200)).body;
     expect(items.map((c: { displayName: string; numbers: Array<{ number: string }> }) => [c.displayName, c.numbers[0]!.number])).toEqual([
       ['Bert Brandt', '+49302222222'],

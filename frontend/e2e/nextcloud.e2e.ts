@@ -18,7 +18,7 @@ const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: '
 const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };
 /** Dora's number in Alice's Nextcloud address book; Kamailio rings Bob's page for it. */
 const DORA_NUMBER = '+49301234567';
-const APP_PASSWORD = 'alice-app-password-XXXX-YYYY';
+const APP_PASSWORD = 'Kq7Rt-Wm2Xz-Pb9Lc-Hn4Vd-Js6Fg';
 
 let oidc: OidcPeer;
 let radicale: Radicale;

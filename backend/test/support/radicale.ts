@@ -2,9 +2,9 @@
 // port, a fresh storage folder, and plain htpasswd users. Test code only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.js';
 
 /** The radicale command, or null when it is not installed. */
 export const radicaleBinary: string | null = (() => {
@@ -25,16 +25,6 @@ export interface Radicale {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startRadicale(users: Record<string, string>): Promise<Radicale> {
   if (!radicaleBinary) throw new Error('radicale is not installed');
