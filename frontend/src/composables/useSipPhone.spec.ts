@@ -1,14 +1,14 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as sipApi from '../services/sip';
-import { phones } from '../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { registeredPhone } from '../test/session';
 import { useSipPhone } from './useSipPhone';
 
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 // The phone system is there: the browser registers.
 vi.mock('../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
-vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 
 describe('useSipPhone', () => {
   beforeEach(() => {

@@ -1,6 +1,6 @@
 // The browser phone as components see it: its registration, the call in
 // progress and what can be done with it now. Components come here rather than
-// to the phone store or sip/; the SIP library stays behind sip/phone.ts.
+// to the phone store or @sipcall/phone; the SIP library stays behind its SipPhone.
 import { storeToRefs } from 'pinia';
 import { computed, reactive } from 'vue';
 import { usePhoneStore } from '../stores/phone';

@@ -1,7 +1,6 @@
 // English strings, the catalogue every other language is checked against.
 import type { AuditAction, AuditOutcome, CallDirection, LiveCallState, NextcloudSignInError, PhoneSystemStatus, RefusalReason, SwitchLinkState } from '@sipcall/contract';
-import type { CallState } from '../sip/call-session';
-import type { RegistrationState } from '../sip/phone';
+import type { CallState, RegistrationState } from '@sipcall/phone';
 
 /**
  * Words every closed list needs, the API's (refusal reasons, live-call states,

@@ -2,7 +2,7 @@
 // Kept in localStorage (they describe this machine, not the account).
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
-import type { DtmfMethod } from '../sip/phone';
+import type { DtmfMethod } from '@sipcall/phone';
 
 const KEY = 'sipcall.devices';
 

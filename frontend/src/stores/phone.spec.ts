@@ -6,11 +6,11 @@ import type { PhoneSystem } from '@sipcall/contract';
 import * as phoneSystemApi from '../services/phoneSystem';
 import * as sipApi from '../services/sip';
 import * as toast from '../util/toast';
-import { phones } from '../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { registeredPhone, signedIn } from '../test/session';
 import { usePhoneStore } from './phone';
 
-vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../services/phoneSystem', () => ({ fetchPhoneSystem: vi.fn() }));
 vi.mock('../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));

@@ -1,19 +1,16 @@
 // The browser phone: registration with the session's SIP account, the call in
-// progress (sip/call-session.ts) with the ring of an incoming one
-// (sip/incoming-alert.ts), and during an attended transfer the second call to
-// the target beside it (sip/call-session.ts Consultation). The SIP library
-// stays behind sip/phone.ts.
+// progress (@sipcall/phone's CallSession) with the ring of an incoming
+// one (alertIncoming), and during an attended transfer the second call to the
+// target beside it (Consultation). The SIP library stays behind @sipcall/phone's
+// SipPhone.
 import type { SipCredentials } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import * as sipApi from '../services/sip';
-import type { CallQuality } from '../sip/call-quality';
-import { CallSession, Consultation, type CallView, type ConsultationView } from '../sip/call-session';
+import { alertIncoming, CallSession, Consultation, type CallQuality, type CallView, type ConnectionLoss, type ConsultationView, type IncomingAlert, type RegistrationState, type SipCall, type SipPhone, type TransferResult } from '@sipcall/phone';
 import { t } from '../i18n';
 import { toastError, toastSuccess } from '../util/toast';
-import { alertIncoming, type IncomingAlert } from '../sip/incoming-alert';
-import { createJsSipPhone } from '../sip/jssip-phone';
-import type { ConnectionLoss, RegistrationState, SipCall, SipPhone, TransferResult } from '../sip/phone';
+import { createJsSipPhone } from '@sipcall/phone/jssip';
 import { useDevicesStore } from './devices';
 import { usePhoneSystemStore } from './phoneSystem';
 import { useSessionStore } from './session';

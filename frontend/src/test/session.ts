@@ -2,7 +2,7 @@
 import type { User } from '@sipcall/contract';
 import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
-import { phones, type FakePhone } from './fake-phone';
+import { phones, type FakePhone } from '@sipcall/phone/testing';
 import { makeUser } from './fixtures';
 
 export function signedIn(user: Partial<User> = {}) {

@@ -9,7 +9,7 @@ import { ApiError } from '../services/http';
 import * as sipApi from '../services/sip';
 import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
-import { phones } from '../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { makeUser } from '../test/fixtures';
 import * as toast from '../util/toast';
 import ContactsView from './ContactsView.vue';
@@ -17,7 +17,7 @@ import ContactsView from './ContactsView.vue';
 vi.mock('../services/contacts', () => ({ listContacts: vi.fn(), createContact: vi.fn(), updateContact: vi.fn(), deleteContact: vi.fn(), lookupNames: vi.fn(), listPeople: vi.fn(), listNextcloudContacts: vi.fn() }));
 vi.mock('../services/calls', () => ({ previewDestination: vi.fn() }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
-vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 vi.mock('../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
 
 const DORA: Contact = { id: 'c1', displayName: 'Dora Diaz', organisation: 'Acme', numbers: [{ label: 'work', number: '+49301234567' }, { label: 'mobile', number: '+4915112345678' }], note: null, createdAt: '', updatedAt: '' };

@@ -12,7 +12,7 @@ import { dayBoundary } from '../stores/history';
 import { usePhoneStore } from '../stores/phone';
 import { useSessionStore } from '../stores/session';
 import { makeCallRecord as record } from '../test/fixtures';
-import { phones } from '../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { makeUser } from '../test/fixtures';
 import HistoryView from './HistoryView.vue';
 
@@ -20,7 +20,7 @@ vi.mock('../services/history', () => ({ listHistory: vi.fn() }));
 vi.mock('../services/calls', () => ({ previewDestination: vi.fn() }));
 vi.mock('../services/contacts', () => ({ lookupNames: vi.fn().mockResolvedValue({}) }));
 vi.mock('../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
-vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 vi.mock('../services/users', () => ({
   listUsers: vi.fn().mockResolvedValue({ items: [{ id: 'u2', email: 'bob@example.com', displayName: 'Bob', role: 'user', disabled: false, createdAt: '', updatedAt: '' }], nextCursor: null }),
 }));

@@ -14,7 +14,7 @@ vi.mock('../services/auth', () => ({
   providers: vi.fn().mockResolvedValue({ password: true, passwordAdminsOnly: false, passwordReset: false, nextcloud: false }),
   nextcloudLink: vi.fn().mockResolvedValue({ linked: false, nextcloudUser: null, since: null, hasPassword: true }),
 }));
-vi.mock('../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 
 // The sign-in providers are known to the whole page: a page left mounted would redraw with the next test's.
 enableAutoUnmount(afterEach);

@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as sipApi from '../../services/sip';
-import { phones } from '../../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { registeredPhone } from '../../test/session';
 import * as toast from '../../util/toast';
 import CallPanel from './CallPanel.vue';
@@ -11,7 +11,7 @@ vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredenti
 // The phone system is there: the browser registers.
 vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
 vi.mock('../../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
-vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 
 async function setup() {
   const { store, phone } = await registeredPhone();

@@ -7,7 +7,7 @@ import * as sipApi from '../../services/sip';
 import { useDialerStore } from '../../stores/dialer';
 import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
-import { phones } from '../../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { makeUser } from '../../test/fixtures';
 import ContactMatches from './ContactMatches.vue';
 
@@ -16,7 +16,7 @@ vi.mock('../../services/calls', () => ({ previewDestination: vi.fn().mockResolve
 vi.mock('../../services/history', () => ({ listHistory: vi.fn().mockResolvedValue({ items: [], nextCursor: null }) }));
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
-vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 
 const ANNA: ContactMatch = {
   source: 'nextcloud',

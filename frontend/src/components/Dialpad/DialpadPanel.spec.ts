@@ -8,7 +8,7 @@ import * as sipApi from '../../services/sip';
 import { useDialerStore } from '../../stores/dialer';
 import { usePhoneStore } from '../../stores/phone';
 import { useSessionStore } from '../../stores/session';
-import { phones } from '../../test/fake-phone';
+import { phones } from '@sipcall/phone/testing';
 import { makeCallRecord, makeUser } from '../../test/fixtures';
 import DialpadPanel from './DialpadPanel.vue';
 
@@ -17,7 +17,7 @@ vi.mock('../../services/history', () => ({ listHistory: vi.fn() }));
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
 // The phone system is there: the browser registers.
 vi.mock('../../services/phoneSystem', () => ({ fetchPhoneSystem: async () => ({ configured: true, status: 'ready', nextRetryAt: null, wssUrl: 'wss://sip.example.test:7443' }) }));
-vi.mock('../../sip/jssip-phone', async () => ({ createJsSipPhone: (await import('../../test/fake-phone')).createFakePhone }));
+vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('@sipcall/phone/testing')).createFakePhone }));
 
 /** A record that was not answered (no billed seconds). */
 const unanswered = (over: Partial<CallRecord>) => makeCallRecord({ answeredAt: null, billsec: 0, ...over });

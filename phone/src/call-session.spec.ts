@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeCall } from '../test/fake-phone';
+import { FakeCall } from './fake-phone';
 import type { CallQuality } from './call-quality';
 import { CallSession, Consultation, type CallView, type ConsultationView } from './call-session';
 

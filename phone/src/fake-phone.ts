@@ -1,6 +1,6 @@
 // A scripted SipPhone for unit tests: records what the app asks of it and lets
 // the test play the network's part (registration, ringing, answer, hang-up).
-import type { CallEnd, CallEvents, DtmfMethod, PhoneConfig, PhoneEvents, PhoneFactory, SipCall, SipPhone } from '../sip/phone';
+import type { CallEnd, CallEvents, DtmfMethod, PhoneConfig, PhoneEvents, PhoneFactory, SipCall, SipPhone } from './phone';
 
 export class FakeCall implements SipCall {
   readonly actions: string[] = [];
