@@ -3,7 +3,8 @@
 // sipcall-<version>.tar.gz, in the layout `occ app:install` and a manual
 // extraction into apps/ expect: one folder `sipcall/` holding what Nextcloud
 // loads (appinfo, lib, templates, js, css, img, l10n) and nothing else — no
-// tests, no sources, no node_modules.
+// tests, no sources, no node_modules. The front end (js/) is built first, with
+// the app's own Vite configuration.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,9 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(`Usage: npm run build:nextcloud-app [-- --out DIR]
 
-Builds the Nextcloud app's release archive sipcall-<version>.tar.gz (the version
-from nextcloud-app/appinfo/info.xml) into DIR (default: nextcloud-app/dist).
+Builds the Nextcloud app's front end (nextcloud-app/js/, with Vite), then its
+release archive sipcall-<version>.tar.gz (the version from
+nextcloud-app/appinfo/info.xml) into DIR (default: nextcloud-app/dist).
 It holds one folder, sipcall/, with ${SHIPPED.join(', ')} where present.
 `);
   process.exit(0);
@@ -42,6 +44,14 @@ const id = /<id>\s*([a-z_]+)\s*<\/id>/.exec(info)?.[1];
 if (!version) fail('appinfo/info.xml names no version like 1.2.3');
 if (id !== 'sipcall') fail(`appinfo/info.xml's id is ${id ?? 'missing'}, not sipcall`);
 for (const needed of ['appinfo', 'lib']) if (!existsSync(path.join(app, needed))) fail(`nextcloud-app/${needed} is missing`);
+const frontVersion = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')).version;
+if (frontVersion !== version) fail(`nextcloud-app/package.json's version ${frontVersion} is not info.xml's ${version}`);
+
+say('front end (vite build)');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const built = spawnSync(npm, ['run', '--silent', 'build', '--workspace', 'nextcloud-app'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) fail('the front end did not build (npm run build --workspace nextcloud-app)');
+for (const script of ['js/sipcall-main.mjs', 'js/sipcall-admin.mjs']) if (!existsSync(path.join(app, script))) fail(`the front end's build left no ${script}`);
 
 const stage = mkdtempSync(path.join(tmpdir(), 'sipcall-app-'));
 try {

@@ -327,7 +327,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     }),
   );
 
-  const allowedOrigins = new Set(config.http.corsOrigins);
+  // SIPCall's Nextcloud app calls the API from Nextcloud's pages: where it is configured, Nextcloud's origin is let in.
+  const allowedOrigins = new Set([...config.http.corsOrigins, ...(config.nextcloudApp ? [new URL(config.nextcloudApp.issuer).origin] : [])]);
   app.use(
     '/api',
     cors({

@@ -1,7 +1,8 @@
 // The Nextcloud app's release archive: `npm run build:nextcloud-app` writes
 // sipcall-<version>.tar.gz with one folder, sipcall/, holding what Nextcloud
-// loads (appinfo/info.xml with the same version, lib/, …) and none of the
-// development files (tests, PHPUnit's configuration, node_modules, sources).
+// loads (appinfo/info.xml with the same version, lib/, the built front end in
+// js/, …) and none of the development files (tests, PHPUnit's configuration,
+// node_modules, sources).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ describe.skipIf(noTar !== null)('the Nextcloud app’s release archive', () => {
     expect(path.basename(archive)).toBe(`sipcall-${version}.tar.gz`);
     const entries = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(entries.every((e) => e === 'sipcall/' || e.startsWith('sipcall/'))).toBe(true);
-    for (const needed of ['sipcall/appinfo/info.xml', 'sipcall/lib/AppInfo/Application.php', 'sipcall/lib/Service/AssertionSigner.php']) expect(entries).toContain(needed);
-    const development = entries.filter((e) => /(^|\/)(tests|node_modules|src)\/|phpunit\.xml$|\.(ts|vue|map)$|(^|\/)dist\//.test(e));
+    for (const needed of ['sipcall/appinfo/info.xml', 'sipcall/lib/AppInfo/Application.php', 'sipcall/lib/Service/AssertionSigner.php', 'sipcall/js/sipcall-main.mjs', 'sipcall/js/sipcall-admin.mjs']) expect(entries).toContain(needed);
+    const development = entries.filter((e) => /(^|\/)(tests|node_modules|src)\/|phpunit\.xml$|package(-lock)?\.json$|vite(st)?\.config|tsconfig|\.(ts|vue|map)$|(^|\/)dist\//.test(e));
     expect(development).toEqual([]);
   });
 

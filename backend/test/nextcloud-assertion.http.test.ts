@@ -57,6 +57,13 @@ describe.skipIf(noPhp !== null)('assertions from SIPCall’s Nextcloud app', () 
     expect((await t.services.audit.list({ limit: 1, action: 'auth.login' })).items[0]).toMatchObject({ outcome: 'ok', details: { method: 'nextcloud-app' } });
   });
 
+  it('lets Nextcloud’s pages call the API across origins, and no other site', async () => {
+    const nextcloud = new URL(peer.url).origin;
+    const preflight = (origin: string) => request(t.app).options('/api/auth/nextcloud/assertion').set('Origin', origin).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
+    expect((await preflight(nextcloud)).headers['access-control-allow-origin']).toBe(nextcloud);
+    expect((await preflight('https://elsewhere.example.org')).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('one person, whichever way they come in: the redirect and the assertion find the same user', async () => {
     peer.users.set('otto', { name: 'Otto', email: 'otto@example.com', groups: [] });
     peer.signInAs('otto');
@@ -113,6 +120,7 @@ describe('the Nextcloud app’s PHP', () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
+        if (name === 'node_modules' || name === 'dist') continue;
         const full = path.join(dir, name);
         if (statSync(full).isDirectory()) walk(full);
         else if (name.endsWith('.php')) files.push(full);

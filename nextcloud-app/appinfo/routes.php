@@ -13,6 +13,7 @@ return [
 		['name' => 'page#index', 'url' => '/', 'verb' => 'GET'],
 		['name' => 'token#issue', 'url' => '/api/v1/token', 'verb' => 'GET'],
 		['name' => 'settings#save', 'url' => '/api/v1/settings', 'verb' => 'PUT'],
+		['name' => 'status#update', 'url' => '/api/v1/status', 'verb' => 'PUT'],
 		['name' => 'settings#test', 'url' => '/api/v1/settings/test', 'verb' => 'POST'],
 	],
 ];

@@ -12,3 +12,8 @@ spl_autoload_register(static function (string $class): void {
 		}
 	}
 });
+
+// Nextcloud's interfaces the tested classes type against, as lib/public declares them.
+if (!interface_exists(\OCP\UserStatus\IManager::class)) {
+	require __DIR__ . '/Doubles/UserStatus.php';
+}

@@ -27,7 +27,7 @@ use OCP\Util;
 
 /**
  * The phone on every page of someone allowed to phone: the front end
- * (js/sipcall-main.js) and what it needs to find SIPCall and get a token.
+ * (js/sipcall-main.mjs, a module script) and what it needs to find SIPCall and get a token.
  *
  * @template-implements IEventListener<BeforeTemplateRenderedEvent>
  */
@@ -50,7 +50,7 @@ final class LoadScript implements IEventListener {
 		}
 		// A release carries the built front end; a tree without it (an app built
 		// before its phone was) must not have every page ask for a missing file.
-		if (!is_file(__DIR__ . '/../../js/sipcall-main.js')) {
+		if (!is_file(__DIR__ . '/../../js/sipcall-main.mjs')) {
 			return;
 		}
 		Util::addScript(Application::APP_ID, 'sipcall-main');

@@ -31,7 +31,7 @@ final class Admin implements ISettings {
 
 	public function getForm(): TemplateResponse {
 		// js/admin.js: a few lines of plain JavaScript until the front end brings its own form.
-		Util::addScript(Application::APP_ID, 'admin');
+		Util::addScript(Application::APP_ID, 'sipcall-admin');
 		return new TemplateResponse(Application::APP_ID, 'admin', SettingsController::shown($this->settings) + [
 			'saveUrl' => $this->urlGenerator->linkToRoute('sipcall.settings.save'),
 			'testUrl' => $this->urlGenerator->linkToRoute('sipcall.settings.test'),

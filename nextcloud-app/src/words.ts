@@ -1,0 +1,49 @@
+// The app's words, through Nextcloud's translations (l10n/ of app sipcall).
+import { translate } from '@nextcloud/l10n';
+import type { CallState, Outcome, RegistrationState } from '@sipcall/phone';
+
+export const t = (text: string, vars?: Record<string, string>): string => translate('sipcall', text, vars);
+
+export const stateWords = (state: CallState): string =>
+  ({
+    incoming: t('Incoming call'),
+    calling: t('Calling…'),
+    ringing: t('Ringing…'),
+    early: t('Connecting…'),
+    connected: t('In a call'),
+    held: t('On hold'),
+    ended: t('Call ended'),
+  })[state];
+
+export const registrationWords = (state: RegistrationState): string =>
+  ({
+    offline: t('Phone off'),
+    connecting: t('Connecting the phone…'),
+    registered: t('Ready for calls'),
+    reconnecting: t('Reconnecting…'),
+    failed: t('The phone could not connect'),
+  })[state];
+
+const OUTCOMES: Record<string, string> = {
+  completed: 'Call ended',
+  cancelled: 'Call cancelled',
+  busy: 'Busy',
+  no_answer: 'No answer',
+  unavailable: 'Not reachable',
+  not_found: 'This number does not exist',
+  rejected: 'Call declined',
+  forbidden: 'This call is not allowed',
+  connection_lost: 'The connection was lost',
+  no_microphone: 'No microphone could be used: allow it for this site',
+  media_failed: 'The audio could not be set up',
+  failed: 'The call failed',
+};
+
+/** Why a call ended, in words; SIPCall's own refusals by their reason. */
+export function outcomeWords(outcome: Outcome): string {
+  if (outcome.startsWith('refused.')) {
+    const reason = outcome.slice('refused.'.length);
+    return reason === 'insufficient_credit' ? t('Not enough credit for this call') : t('SIPCall refused this call ({reason})', { reason: reason.replace(/_/g, ' ') });
+  }
+  return t(OUTCOMES[outcome] ?? 'The call failed');
+}
