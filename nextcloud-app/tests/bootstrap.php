@@ -13,7 +13,11 @@ spl_autoload_register(static function (string $class): void {
 	}
 });
 
-// Nextcloud's interfaces the tested classes type against, as lib/public declares them.
+// Nextcloud's interfaces the tested classes type against, as lib/public declares them, and a Nextcloud in memory.
+if (!interface_exists(\OCP\IUser::class)) {
+	require __DIR__ . '/Doubles/OCP.php';
+}
 if (!interface_exists(\OCP\UserStatus\IManager::class)) {
 	require __DIR__ . '/Doubles/UserStatus.php';
 }
+require_once __DIR__ . '/Doubles/Nextcloud.php';

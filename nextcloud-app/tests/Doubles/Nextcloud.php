@@ -1,0 +1,155 @@
+<?php
+
+declare(strict_types=1);
+
+// A Nextcloud in memory for the app's code to run against: the app config,
+// a user and their groups, the session, URLs on one base, a request, the
+// user status manager recording what it was asked (Nextcloud keeps a backup
+// on set and restores it on revert while the call status is still shown),
+// and a crypto that round-trips (Nextcloud's encrypts; what matters here is
+// that the app stores only what encrypt gave and reads it back through decrypt).
+
+namespace OCA\SIPCall\Tests\Doubles;
+
+use OCP\IAppConfig;
+use OCP\IGroupManager;
+use OCP\IRequest;
+use OCP\IURLGenerator;
+use OCP\IUser;
+use OCP\IUserSession;
+use OCP\Security\ICrypto;
+use OCP\UserStatus\IManager;
+
+final class MemoryAppConfig implements IAppConfig {
+	/** @var array<string, mixed> */
+	public array $values = [];
+
+	public function getValueString(string $app, string $key, string $default = '', bool $lazy = false): string {
+		return is_string($this->values["$app.$key"] ?? null) ? $this->values["$app.$key"] : $default;
+	}
+
+	public function getValueArray(string $app, string $key, array $default = [], bool $lazy = false): array {
+		return is_array($this->values["$app.$key"] ?? null) ? $this->values["$app.$key"] : $default;
+	}
+
+	public function setValueString(string $app, string $key, string $value, bool $lazy = false, bool $sensitive = false): bool {
+		$this->values["$app.$key"] = $value;
+		return true;
+	}
+
+	public function setValueArray(string $app, string $key, array $value, bool $lazy = false, bool $sensitive = false): bool {
+		$this->values["$app.$key"] = $value;
+		return true;
+	}
+}
+
+final class ReversibleCrypto implements ICrypto {
+	public function encrypt(string $plaintext, string $password = ''): string {
+		return 'sealed:' . base64_encode($plaintext);
+	}
+
+	public function decrypt(string $authenticatedCiphertext, string $password = ''): string {
+		if (!str_starts_with($authenticatedCiphertext, 'sealed:')) {
+			throw new \Exception('HMAC does not match.');
+		}
+		return base64_decode(substr($authenticatedCiphertext, 7), true);
+	}
+}
+
+final class User implements IUser {
+	/** @param string[] $groups */
+	public function __construct(
+		private string $uid,
+		private string $displayName,
+		private ?string $email,
+		public array $groups = [],
+	) {
+	}
+
+	public function getUID() {
+		return $this->uid;
+	}
+
+	public function getDisplayName() {
+		return $this->displayName;
+	}
+
+	public function getEMailAddress() {
+		return $this->email;
+	}
+}
+
+final class UserSession implements IUserSession {
+	public function __construct(public ?IUser $user) {
+	}
+
+	public function getUser() {
+		return $this->user;
+	}
+}
+
+final class GroupManager implements IGroupManager {
+	public function getUserGroupIds(IUser $user): array {
+		return $user instanceof User ? $user->groups : [];
+	}
+}
+
+final class UrlGenerator implements IURLGenerator {
+	public function __construct(private string $base) {
+	}
+
+	public function linkToRoute(string $routeName, array $arguments = []): string {
+		[$app, $controller, $method] = explode('.', $routeName);
+		return "/index.php/apps/$app/$controller/$method";
+	}
+
+	public function getAbsoluteURL(string $url): string {
+		return rtrim($this->base, '/') . '/' . ltrim($url, '/');
+	}
+}
+
+final class Request implements IRequest {
+	/** @param array<string, mixed> $params @param array<string, string> $headers */
+	public function __construct(private array $params = [], private array $headers = []) {
+	}
+
+	public function getParam(string $key, $default = null) {
+		return $this->params[$key] ?? $default;
+	}
+
+	public function getHeader(string $name): string {
+		return $this->headers[strtolower($name)] ?? '';
+	}
+}
+
+final class UserStatuses implements IManager {
+	/** @var array<string, array{status: string, message: ?string}> */
+	public array $shown = [];
+	/** @var array<string, array{status: string, message: ?string}> */
+	private array $backup = [];
+
+	public function getUserStatuses(array $userIds): array {
+		return [];
+	}
+
+	public function setUserStatus(string $userId, string $messageId, string $status, bool $createBackup = false, ?string $customMessage = null): void {
+		if ($createBackup && !isset($this->backup[$userId])) {
+			$this->backup[$userId] = $this->shown[$userId] ?? ['status' => 'online', 'message' => null];
+		}
+		$this->shown[$userId] = ['status' => $status, 'message' => $messageId];
+	}
+
+	public function revertUserStatus(string $userId, string $messageId, string $status): void {
+		if (($this->shown[$userId]['message'] ?? null) !== $messageId || !isset($this->backup[$userId])) {
+			return;
+		}
+		$this->shown[$userId] = $this->backup[$userId];
+		unset($this->backup[$userId]);
+	}
+
+	public function revertMultipleUserStatus(array $userIds, string $messageId, string $status): void {
+		foreach ($userIds as $userId) {
+			$this->revertUserStatus($userId, $messageId, $status);
+		}
+	}
+}

@@ -1,0 +1,132 @@
+<?php
+
+declare(strict_types=1);
+
+// Nextcloud's public interfaces and base classes the app's controllers and
+// services type against, as nextcloud/server lib/public declares them
+// (IAppConfig.php, Security/ICrypto.php, IGroupManager.php, IUser.php,
+// IUserSession.php, IURLGenerator.php, IRequest.php, AppFramework/App.php,
+// AppFramework/Bootstrap/{IBootstrap,IRegistrationContext,IBootContext}.php,
+// AppFramework/Controller.php,
+// AppFramework/Http.php, AppFramework/Http/JSONResponse.php), reduced to the
+// methods the app calls, with the same signatures. Loaded only where
+// Nextcloud's own are not: the app's tests and the browser test's host page.
+
+namespace OCP;
+
+interface IAppConfig {
+	public function getValueString(string $app, string $key, string $default = '', bool $lazy = false): string;
+
+	public function getValueArray(string $app, string $key, array $default = [], bool $lazy = false): array;
+
+	public function setValueString(string $app, string $key, string $value, bool $lazy = false, bool $sensitive = false): bool;
+
+	public function setValueArray(string $app, string $key, array $value, bool $lazy = false, bool $sensitive = false): bool;
+}
+
+interface IUser {
+	public function getUID();
+
+	public function getDisplayName();
+
+	public function getEMailAddress();
+}
+
+interface IUserSession {
+	/** @return IUser|null */
+	public function getUser();
+}
+
+interface IGroupManager {
+	/** @return string[] */
+	public function getUserGroupIds(IUser $user): array;
+}
+
+interface IURLGenerator {
+	public function linkToRoute(string $routeName, array $arguments = []): string;
+
+	public function getAbsoluteURL(string $url): string;
+}
+
+interface IRequest {
+	public function getParam(string $key, $default = null);
+
+	public function getHeader(string $name): string;
+}
+
+namespace OCP\Security;
+
+interface ICrypto {
+	public function encrypt(string $plaintext, string $password = ''): string;
+
+	public function decrypt(string $authenticatedCiphertext, string $password = ''): string;
+}
+
+namespace OCP\AppFramework\Bootstrap;
+
+interface IRegistrationContext {
+	public function registerEventListener(string $event, string $listener, int $priority = 0): void;
+}
+
+interface IBootContext {
+}
+
+interface IBootstrap {
+	public function register(IRegistrationContext $context): void;
+
+	public function boot(IBootContext $context): void;
+}
+
+namespace OCP\AppFramework;
+
+use OCP\IRequest;
+
+class App {
+	public function __construct(string $appName, array $urlParams = []) {
+	}
+}
+
+abstract class Controller {
+	protected $appName;
+	protected $request;
+
+	public function __construct($appName, IRequest $request) {
+		$this->appName = $appName;
+		$this->request = $request;
+	}
+}
+
+class Http {
+	public const STATUS_OK = 200;
+	public const STATUS_BAD_REQUEST = 400;
+	public const STATUS_UNAUTHORIZED = 401;
+	public const STATUS_FORBIDDEN = 403;
+	public const STATUS_PRECONDITION_FAILED = 412;
+	public const STATUS_SERVICE_UNAVAILABLE = 503;
+}
+
+namespace OCP\AppFramework\Http;
+
+use OCP\AppFramework\Http;
+
+class JSONResponse {
+	protected $data;
+	private int $status;
+
+	public function __construct($data = [], int $statusCode = Http::STATUS_OK, array $headers = []) {
+		$this->data = $data;
+		$this->status = $statusCode;
+	}
+
+	public function getData() {
+		return $this->data;
+	}
+
+	public function getStatus(): int {
+		return $this->status;
+	}
+
+	public function render(): string {
+		return json_encode($this->data, JSON_HEX_TAG | JSON_THROW_ON_ERROR);
+	}
+}
