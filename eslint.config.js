@@ -109,7 +109,7 @@ export default tseslint.config(
   },
   {
     // Plain scripts the browser runs as they are (the admin form's is bundled, but written as a plain script).
-    files: ['frontend/public/**/*.js', 'nextcloud-app/src/admin.js'],
+    files: ['frontend/public/**/*.js', 'nextcloud-app/src/admin.js', 'frontend/e2e/support/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { sourceType: 'script', globals: globals.browser, parserOptions: { projectService: false, project: null } },
   },

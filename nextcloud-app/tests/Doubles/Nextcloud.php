@@ -11,6 +11,7 @@ declare(strict_types=1);
 
 namespace OCA\SIPCall\Tests\Doubles;
 
+use OCP\AppFramework\Services\IInitialState;
 use OCP\IAppConfig;
 use OCP\IGroupManager;
 use OCP\IRequest;
@@ -95,12 +96,22 @@ final class GroupManager implements IGroupManager {
 }
 
 final class UrlGenerator implements IURLGenerator {
-	public function __construct(private string $base) {
+	/** @param array{routes?: list<array{name: string, url: string, verb?: string}>} $routes an app's appinfo/routes.php */
+	public function __construct(
+		private string $base,
+		private string $app = 'sipcall',
+		private array $routes = [],
+	) {
 	}
 
+	/** As Nextcloud's router: <app>.<controller>.<method> to /index.php/apps/<app><url> by the app's routes.php. */
 	public function linkToRoute(string $routeName, array $arguments = []): string {
-		[$app, $controller, $method] = explode('.', $routeName);
-		return "/index.php/apps/$app/$controller/$method";
+		foreach ($this->routes['routes'] ?? [] as $route) {
+			if ("{$this->app}." . str_replace('#', '.', $route['name']) === $routeName) {
+				return "/index.php/apps/{$this->app}" . ($route['url'] === '/' ? '/' : $route['url']);
+			}
+		}
+		throw new \RuntimeException("No route $routeName");
 	}
 
 	public function getAbsoluteURL(string $url): string {
@@ -126,7 +137,7 @@ final class UserStatuses implements IManager {
 	/** @var array<string, array{status: string, message: ?string}> */
 	public array $shown = [];
 	/** @var array<string, array{status: string, message: ?string}> */
-	private array $backup = [];
+	public array $backup = [];
 
 	public function getUserStatuses(array $userIds): array {
 		return [];
@@ -151,5 +162,14 @@ final class UserStatuses implements IManager {
 		foreach ($userIds as $userId) {
 			$this->revertUserStatus($userId, $messageId, $status);
 		}
+	}
+}
+
+final class InitialState implements IInitialState {
+	/** @var array<string, mixed> */
+	public array $provided = [];
+
+	public function provideInitialState(string $key, $data): void {
+		$this->provided[$key] = $data;
 	}
 }

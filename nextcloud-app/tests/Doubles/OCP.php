@@ -7,7 +7,10 @@ declare(strict_types=1);
 // (IAppConfig.php, Security/ICrypto.php, IGroupManager.php, IUser.php,
 // IUserSession.php, IURLGenerator.php, IRequest.php, AppFramework/App.php,
 // AppFramework/Bootstrap/{IBootstrap,IRegistrationContext,IBootContext}.php,
-// AppFramework/Controller.php,
+// AppFramework/Controller.php, AppFramework/Services/IInitialState.php,
+// AppFramework/Http/Events/BeforeTemplateRenderedEvent.php,
+// EventDispatcher/{Event,IEventListener}.php, Util.php (addScript, which here
+// keeps what the page is to load),
 // AppFramework/Http.php, AppFramework/Http/JSONResponse.php), reduced to the
 // methods the app calls, with the same signatures. Loaded only where
 // Nextcloud's own are not: the app's tests and the browser test's host page.
@@ -48,10 +51,51 @@ interface IURLGenerator {
 	public function getAbsoluteURL(string $url): string;
 }
 
+class Util {
+	/** @var list<array{app: string, file: string}> What addScript was asked to put on the page, in order. */
+	public static array $scripts = [];
+
+	public static function addScript(string $application, ?string $file = null, string $afterAppId = 'core', bool $prepend = false): void {
+		self::$scripts[] = ['app' => $application, 'file' => $file ?? $application];
+	}
+}
+
 interface IRequest {
 	public function getParam(string $key, $default = null);
 
 	public function getHeader(string $name): string;
+}
+
+namespace OCP\EventDispatcher;
+
+class Event {
+}
+
+interface IEventListener {
+	public function handle(Event $event): void;
+}
+
+namespace OCP\AppFramework\Services;
+
+interface IInitialState {
+	public function provideInitialState(string $key, $data): void;
+}
+
+namespace OCP\AppFramework\Http\Events;
+
+use OCP\EventDispatcher\Event;
+
+class BeforeTemplateRenderedEvent extends Event {
+	public function __construct(private bool $loggedIn, private object $response) {
+	}
+
+	public function isLoggedIn(): bool {
+		return $this->loggedIn;
+	}
+
+	public function getResponse(): object {
+		return $this->response;
+	}
 }
 
 namespace OCP\Security;

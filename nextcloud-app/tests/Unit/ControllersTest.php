@@ -95,4 +95,11 @@ final class ControllersTest extends TestCase {
 		$this->assertSame(403, $signedOut->getStatus());
 		$this->assertSame([], $statuses->shown);
 	}
+
+	public function testThePageFindsTheTokenAndPageRoutesByTheNamesLoadScriptUses(): void {
+		$urls = new UrlGenerator('https://cloud.example.org', 'sipcall', require __DIR__ . '/../../appinfo/routes.php');
+		$this->assertSame('/index.php/apps/sipcall/api/v1/token', $urls->linkToRoute('sipcall.token.issue'));
+		$this->assertSame('/index.php/apps/sipcall/', $urls->linkToRoute('sipcall.page.index'));
+		$this->assertSame('/index.php/apps/sipcall/api/v1/status', $urls->linkToRoute('sipcall.status.update'));
+	}
 }

@@ -1,0 +1,192 @@
+// SIPCall's Nextcloud app in a browser, from its release archive: a host page
+// that gives the app's script what Nextcloud gives it (support/nextcloud-host.php,
+// each part naming the Nextcloud file it stands for) with the app's own PHP
+// answering its routes under `php -S`. The phone in the header exchanges the
+// app's assertion at SIPCall, registers through Kamailio and calls another
+// browser (SIPCall's web app), which rings and answers; Nextcloud's status
+// says "In a call" and returns afterwards; a second tab waits and takes the
+// phone over; Talk's participant search offers the call for "+49 30 1234567"
+// and not for "Alice", and its message menu calls the number in a message.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { axeViolations, describeViolations } from './support/axe.js';
+import { launchChromium, pageIn, shoot, signIn } from './support/browser.js';
+import { Backend, Kamailio, Proc, freePort, kamailioMissing, phoneEnv, root, unlessAvailable, until } from './support/stack.js';
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() !== '';
+const missing = unlessAvailable('nextcloud-app.e2e', kamailioMissing() ?? (has('php') ? null : 'php is not installed (apt-get install php-cli): the app’s PHP cannot serve its routes'));
+
+const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin' };
+const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };
+const NORA = { uid: 'nora', name: 'Nora Nextcloud', email: 'nora@example.test', groups: ['staff'] };
+/** A number written in Talk; Kamailio rings Bob's page for it. */
+const TALK_NUMBER = '+49301234567';
+const SECRET = 'nextcloud-app-shared-secret-for-e2e-0123456789';
+
+let work: string;
+let host: Proc;
+let hostUrl: string;
+let statePath: string;
+let peer: FreeSwitchPeer;
+let kamailio: Kamailio;
+let backend: Backend;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let nora: Page;
+let bob: Page;
+
+interface StatusEntry {
+  user: string;
+  params: { inCall?: unknown };
+  answer: number;
+  shown: { status: string; message: string | null } | null;
+}
+const statusLog = (): StatusEntry[] => (JSON.parse(readFileSync(statePath, 'utf8')) as { statusLog?: StatusEntry[] }).statusLog ?? [];
+const registration = (page: Page) => page.locator('[data-sipcall-status]').getAttribute('data-registration');
+const miniCall = (page: Page) => page.locator('[data-sipcall-call]');
+const callState = (page: Page) => page.getByTestId('call-state');
+const packetsReceived = async (page: Page) => Number(await page.getByTestId('call-panel').getAttribute('data-packets-received'));
+const openPhone = async (page: Page) => {
+  if (!(await page.locator('#sipcall-panel').isVisible())) await page.locator('#sipcall-mini-phone').getByRole('button', { name: /^Phone/ }).click();
+};
+
+describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', () => {
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'sipcall-nc-host-'));
+    // The release archive, built and unpacked as an admin would into apps/.
+    const archive = spawnSync(process.execPath, [path.join(root, 'scripts/build-nextcloud-app.mjs'), '--out', work], { encoding: 'utf8' });
+    if (archive.status !== 0) throw new Error(`build:nextcloud-app failed\n${archive.stderr}`);
+    spawnSync('tar', ['-xzf', archive.stdout.trim(), '-C', work], { stdio: 'inherit' });
+
+    const hostPort = await freePort();
+    hostUrl = `http://127.0.0.1:${hostPort}`;
+    kamailio = new Kamailio(await freePort());
+    peer = await FreeSwitchPeer.start();
+    backend = new Backend({
+      port: await freePort(),
+      env: { ...phoneEnv({ switchUrl: peer.url, wssUrl: kamailio.wsUrl, admin: ANN }), DEFAULT_COUNTRY: 'DE', NEXTCLOUD_URL: hostUrl, NEXTCLOUD_APP_SECRET: SECRET },
+    });
+    backend.options.env['PUBLIC_URL'] = backend.url;
+    await backend.start();
+    const admin = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
+    const created = await backend.api<{ user: { id: string } }>('POST', '/api/users', admin.accessToken, { email: BOB.email, displayName: BOB.name, password: BOB.password, extension: BOB.extension });
+    await kamailio.start({ [BOB.extension]: created.user.id, [TALK_NUMBER]: created.user.id });
+
+    statePath = path.join(work, 'host-state.json');
+    writeFileSync(
+      statePath,
+      JSON.stringify({
+        hostSecret: 'host-secret-for-request-tokens',
+        users: { [NORA.uid]: { name: NORA.name, email: NORA.email, groups: NORA.groups } },
+        admin: { url: backend.url, secret: SECRET, groups: ['staff'] },
+      }),
+    );
+    const child = spawn('php', ['-S', `127.0.0.1:${hostPort}`, path.join(root, 'frontend/e2e/support/nextcloud-host.php')], {
+      cwd: work,
+      env: { PATH: process.env['PATH'] ?? '', SIPCALL_APP_DIR: path.join(work, 'sipcall'), SIPCALL_APP_DOUBLES: path.join(root, 'nextcloud-app/tests/Doubles'), SIPCALL_HOST_STATE: statePath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    host = new Proc('nextcloud-host', child);
+    await until('the Nextcloud host to answer', async () => ((await fetch(`${hostUrl}/login?user=nobody`).catch(() => null))?.status === 404 ? true : null), 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${host.tail()}`);
+    });
+
+    browser = await launchChromium();
+    nora = await pageIn(browser, contexts, { viewport: { width: 1280, height: 860 } });
+    bob = await pageIn(browser, contexts, { viewport: { width: 1200, height: 800 } });
+    await signIn(bob, backend.url, BOB.email, BOB.password);
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await host?.stop();
+    await backend?.dispose();
+    await kamailio?.dispose();
+    await peer?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('puts the phone in the header: signed in to SIPCall with the app’s assertion, registered', async () => {
+    await nora.goto(`${hostUrl}/login?user=${NORA.uid}`);
+    await nora.waitForURL(`${hostUrl}/index.php/apps/files/`);
+    await expect.poll(() => registration(nora)).toBe('registered');
+    // One SIPCall user for Nora, made from what the assertion said.
+    const admin = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
+    const users = await backend.api<{ items: { email: string; displayName: string }[] }>('GET', '/api/users', admin.accessToken);
+    expect(users.items.find((u) => u.email === NORA.email)).toMatchObject({ displayName: NORA.name });
+    // The token route is Nextcloud's own CSRF-checked kind: without the page's request token, none.
+    expect(await nora.evaluate(async () => (await fetch('/index.php/apps/sipcall/api/v1/token')).status)).toBe(412);
+    await openPhone(nora);
+    await shoot(nora, '60-nextcloud-mini-phone');
+    const violations = await axeViolations(nora);
+    expect(violations, describeViolations(violations)).toEqual([]);
+  });
+
+  it('calls another browser, which rings and answers; audio flows; Nextcloud says "In a call" and then what it said before', async () => {
+    await openPhone(nora);
+    await nora.getByLabel('Number', { exact: true }).fill(BOB.extension);
+    await nora.locator('#sipcall-panel').getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
+    expect(await bob.locator('#call-party').textContent()).toBe(NORA.name);
+    await bob.getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => packetsReceived(bob)).toBeGreaterThan(20);
+    expect(await nora.evaluate(() => (document.querySelector('#sipcall-panel audio') as HTMLAudioElement | null)?.srcObject instanceof MediaStream)).toBe(true);
+    await expect.poll(() => statusLog().at(-1)).toMatchObject({ user: NORA.uid, params: { inCall: true }, answer: 200, shown: { status: 'away', message: 'call' } });
+    await shoot(nora, '61-nextcloud-mini-phone-in-call');
+    const inCall = await axeViolations(nora);
+    expect(inCall, describeViolations(inCall)).toEqual([]);
+    await nora.locator('#sipcall-panel').getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callState(bob).textContent()).toContain('Call ended');
+    await expect.poll(() => statusLog().at(-1)).toMatchObject({ params: { inCall: false }, answer: 200, shown: { status: 'online', message: null } });
+    expect(statusLog().filter((e) => e.params.inCall === true)).toHaveLength(1);
+    await bob.getByRole('button', { name: 'Close', exact: true }).click().catch(() => undefined);
+  });
+
+  it('registers once per person: a second tab waits, and takes the phone over when asked', async () => {
+    const second = await nora.context().newPage();
+    await second.goto(`${hostUrl}/index.php/apps/mail/`);
+    await expect.poll(() => second.locator('[data-sipcall-status]').textContent()).toBe('In use in another tab');
+    expect(await registration(nora)).toBe('registered');
+    await openPhone(second);
+    await second.getByRole('button', { name: 'Use the phone in this tab' }).click();
+    await expect.poll(() => registration(second)).toBe('registered');
+    await expect.poll(() => registration(nora)).toBe('elsewhere');
+    // The tab that holds it closes: the one waiting takes it by itself.
+    await second.close();
+    await expect.poll(() => registration(nora)).toBe('registered');
+  });
+
+  it('offers the call in Talk for a phone number typed into the participant search, not for a name, and calls the number in a message', async () => {
+    await nora.goto(`${hostUrl}/index.php/apps/spreed/`);
+    await expect.poll(() => registration(nora)).toBe('registered');
+    const search = nora.locator('#talk-search');
+    const offered = nora.locator('#talk-search-integrations button');
+    await search.fill('+49 30 1234567');
+    await expect.poll(() => offered.allTextContents()).toEqual(['Call this number by phone']);
+    await search.fill('Alice');
+    await expect.poll(() => offered.count()).toBe(0);
+    await search.fill('+49 30 1234567');
+    await shoot(nora, '62-nextcloud-talk-participant-search');
+    await offered.click();
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
+    expect(await miniCall(nora).getAttribute('data-state')).toMatch(/calling|ringing|early/);
+    await bob.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('ended');
+    // Talk adds nobody to the conversation for a phone call.
+    expect(await nora.evaluate(() => (window as unknown as { __talkAdded: unknown[] }).__talkAdded.length)).toBe(0);
+
+    await expect.poll(() => miniCall(nora).count()).toBe(0);
+    await expect.poll(() => callState(bob).count()).toBe(0);
+    await nora.locator('#talk-message-actions').getByRole('button', { name: 'Call this number' }).click();
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
+    await bob.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('ended');
+  });
+});
