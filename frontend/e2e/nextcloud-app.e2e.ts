@@ -137,7 +137,7 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await bob.getByRole('button', { name: 'Answer' }).click();
     await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('connected');
     await expect.poll(() => packetsReceived(bob)).toBeGreaterThan(20);
-    expect(await nora.evaluate(() => (document.querySelector('#sipcall-panel audio') as HTMLAudioElement | null)?.srcObject instanceof MediaStream)).toBe(true);
+    expect(await nora.evaluate(() => document.querySelector<HTMLAudioElement>('#sipcall-panel audio')?.srcObject instanceof MediaStream)).toBe(true);
     await expect.poll(() => statusLog().at(-1)).toMatchObject({ user: NORA.uid, params: { inCall: true }, answer: 200, shown: { status: 'away', message: 'call' } });
     await shoot(nora, '61-nextcloud-mini-phone-in-call');
     const inCall = await axeViolations(nora);
