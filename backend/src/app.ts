@@ -70,6 +70,7 @@ import { NextcloudGrants } from './nextcloud/grants.js';
 import { NextcloudSignIn } from './nextcloud/sign-in.js';
 import { NextcloudAccounts } from './nextcloud/accounts.js';
 import { NextcloudAssertions } from './nextcloud/assertion.js';
+import { NextcloudMissedCalls } from './nextcloud/missed-calls.js';
 import { nextcloudApi, nextcloudAssertionApi, nextcloudAssertionRouter, nextcloudLinkApi, nextcloudLinkRouter, nextcloudRouter } from './nextcloud/nextcloud.routes.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsApi, metricsRouter } from './metrics/metrics.routes.js';
@@ -188,6 +189,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const nextcloudSignIn = nextcloud && new NextcloudSignIn({ ...nextcloud, accounts: nextcloudAccounts, audit, users, flows: deps.state.kv, log: deps.log });
   const fromApp = deps.config.nextcloudApp;
   const nextcloudAssertions = fromApp && new NextcloudAssertions({ ...fromApp, accounts: nextcloudAccounts, seen: deps.state.kv, audit });
+  const missedCalls = fromApp && new NextcloudMissedCalls({ nextcloudUrl: fromApp.issuer, publicUrl: fromApp.audience, secret: fromApp.secret, identities: nextcloudIdentities, told: deps.state.kv, log: deps.log });
   const calls = new CallService({
     switches: deps.switching.switches,
     store: deps.switching.store,
@@ -218,6 +220,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     metrics: { ingested: deps.metrics.cdrsIngested, seconds: deps.metrics.cdrIngestSeconds, billedSeconds: deps.metrics.billedSeconds },
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
+    ...(missedCalls ? { stored: (record) => missedCalls.recorded(record) } : {}),
   });
   const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
   const analytics = new CallAnalytics(dataSource);

@@ -6,7 +6,9 @@
 // browser (SIPCall's web app), which rings and answers; Nextcloud's status
 // says "In a call" and returns afterwards; a second tab waits and takes the
 // phone over; Talk's participant search offers the call for "+49 30 1234567"
-// and not for "Alice", and its message menu calls the number in a message.
+// and not for "Alice", and its message menu calls the number in a message; a
+// call missed while no Nextcloud tab held the phone leaves "Missed call from …"
+// in Nextcloud's notifications, and one that rang in a tab leaves none.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
+import { postCdr } from './support/cdrs.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, pageIn, shoot, signIn } from './support/browser.js';
 import { Backend, Kamailio, Proc, freePort, kamailioMissing, phoneEnv, root, unlessAvailable, until } from './support/stack.js';
@@ -39,6 +42,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let nora: Page;
 let bob: Page;
+let noraId = '';
 
 interface StatusEntry {
   user: string;
@@ -46,7 +50,14 @@ interface StatusEntry {
   answer: number;
   shown: { status: string; message: string | null } | null;
 }
-const statusLog = (): StatusEntry[] => (JSON.parse(readFileSync(statePath, 'utf8')) as { statusLog?: StatusEntry[] }).statusLog ?? [];
+interface HostState {
+  statusLog?: StatusEntry[];
+  userConfig?: Record<string, string>;
+  notifications?: { user: string; object: string; subject: string; link: string }[];
+  missedCallAnswers?: { status: number; data: unknown }[];
+}
+const hostState = (): HostState => JSON.parse(readFileSync(statePath, 'utf8')) as HostState;
+const statusLog = (): StatusEntry[] => hostState().statusLog ?? [];
 const registration = (page: Page) => page.locator('[data-sipcall-status]').getAttribute('data-registration');
 const miniCall = (page: Page) => page.locator('[data-sipcall-call]');
 const callState = (page: Page) => page.getByTestId('call-state');
@@ -118,8 +129,9 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await expect.poll(() => registration(nora)).toBe('registered');
     // One SIPCall user for Nora, made from what the assertion said.
     const admin = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
-    const users = await backend.api<{ items: { email: string; displayName: string }[] }>('GET', '/api/users', admin.accessToken);
+    const users = await backend.api<{ items: { id: string; email: string; displayName: string }[] }>('GET', '/api/users', admin.accessToken);
     expect(users.items.find((u) => u.email === NORA.email)).toMatchObject({ displayName: NORA.name });
+    noraId = users.items.find((u) => u.email === NORA.email)!.id;
     // The token route is Nextcloud's own CSRF-checked kind: without the page's request token, none.
     expect(await nora.evaluate(async () => (await fetch('/index.php/apps/sipcall/api/v1/token')).status)).toBe(412);
     await openPhone(nora);
@@ -188,5 +200,19 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
     await bob.getByRole('button', { name: 'Decline' }).click();
     await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('ended');
+  });
+
+  it('leaves "Missed call from …" in Nextcloud for a call missed while no tab held the phone, and nothing for one that rang in a tab', async () => {
+    const missed = (caller: string) => postCdr(backend.url, 'switch-http-password-for-e2e', { userId: noraId, destination: '+493055500', startedAt: new Date(), billsec: null, caller, inbound: true });
+    await expect.poll(() => registration(nora)).toBe('registered');
+    await missed('+49301234568');
+    await expect.poll(() => hostState().missedCallAnswers?.at(-1)).toMatchObject({ status: 200, data: { notified: false, why: 'tab_open' } });
+    // Nora leaves Nextcloud: the tab lets the phone go as it closes.
+    await nora.goto('about:blank');
+    await expect.poll(() => hostState().userConfig?.[`${NORA.uid}.sipcall.phone_tab_until`]).toBe('0');
+    await missed('+49301234569');
+    await expect.poll(() => hostState().notifications ?? []).toEqual([
+      { user: NORA.uid, object: expect.any(String) as string, subject: 'Missed call from +49301234569', link: `${hostUrl}/index.php/apps/sipcall/?dial=%2B49301234569` },
+    ]);
   });
 });

@@ -14,6 +14,8 @@ return [
 		['name' => 'token#issue', 'url' => '/api/v1/token', 'verb' => 'GET'],
 		['name' => 'settings#save', 'url' => '/api/v1/settings', 'verb' => 'PUT'],
 		['name' => 'status#update', 'url' => '/api/v1/status', 'verb' => 'PUT'],
+		['name' => 'presence#update', 'url' => '/api/v1/presence', 'verb' => 'PUT'],
+		['name' => 'missed_call#notify', 'url' => '/api/v1/missed-call', 'verb' => 'POST'],
 		['name' => 'settings#test', 'url' => '/api/v1/settings/test', 'verb' => 'POST'],
 	],
 ];

@@ -6,7 +6,7 @@ import MiniPhone from './components/MiniPhone.vue';
 import { readConfig } from './config';
 import { createMiniPhone } from './mini-phone';
 import { SipcallSession } from './session';
-import { setInCall } from './status';
+import { setInCall, setPresence } from './status';
 import { claimPhoneTab } from './tab';
 import { talkApi } from './talk';
 import './talk-icon.css';
@@ -35,6 +35,7 @@ function start(): void {
     loadPhone: async () => (await import('@sipcall/phone/jssip')).createJsSipPhone,
     claimTab: (events) => claimPhoneTab(`sipcall-phone:${config.sipcallUrl}`, events),
     setInCall,
+    setPresence,
   });
   createApp(MiniPhone, { phone }).mount(mountPoint());
   window.addEventListener('pagehide', () => phone.stop());

@@ -26,6 +26,7 @@ function setUp() {
     release: vi.fn(),
   };
   const setInCall = vi.fn(async () => undefined);
+  const setPresence = vi.fn(async () => undefined);
   const phone = createMiniPhone({
     session,
     loadPhone: async () => createFakePhone,
@@ -34,8 +35,9 @@ function setUp() {
       return tab;
     },
     setInCall,
+    setPresence,
   });
-  return { phone, tab, setInCall, api, events: () => events! };
+  return { phone, tab, setInCall, setPresence, api, events: () => events! };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -45,8 +47,8 @@ describe('the mini-phone', () => {
     phones.length = 0;
   });
 
-  it('registers in the tab that holds the phone, and unregisters when another tab takes it', async () => {
-    const { phone, events } = setUp();
+  it('registers in the tab that holds the phone, and unregisters when another tab takes it, telling Nextcloud each time', async () => {
+    const { phone, events, setPresence } = setUp();
     await phone.start();
     expect(phone.state).toMatchObject({ signIn: 'ok', here: false, defaultCountry: 'DE' });
     expect(phones).toHaveLength(0);
@@ -56,9 +58,11 @@ describe('the mini-phone', () => {
     expect(phones[0]!.config).toMatchObject({ username: 'u1', wssUrl: 'wss://sip.example.org/ws', displayName: 'Nora' });
     phones[0]!.register();
     expect(phone.state.registration).toBe('registered');
+    expect(setPresence).toHaveBeenLastCalledWith(true);
     events().lost();
     await settle();
     expect(phones[0]!.stopped).toBe(1);
+    expect(setPresence).toHaveBeenLastCalledWith(false);
     expect(phone.state).toMatchObject({ here: false, registration: 'offline' });
   });
 
@@ -124,7 +128,7 @@ describe('the mini-phone', () => {
 
   it('says why the phone is not available when SIPCall refuses the sign-in', async () => {
     const session = { signIn: vi.fn(async () => Promise.reject(new Error('refused'))) };
-    const failing = createMiniPhone({ session: session as unknown as SipcallSession, loadPhone: async () => createFakePhone, claimTab: () => ({ active: false, takeOver: async () => undefined, release: () => undefined }), setInCall: async () => undefined });
+    const failing = createMiniPhone({ session: session as unknown as SipcallSession, loadPhone: async () => createFakePhone, claimTab: () => ({ active: false, takeOver: async () => undefined, release: () => undefined }), setInCall: async () => undefined, setPresence: async () => undefined });
     await failing.start();
     expect(failing.state).toMatchObject({ signIn: 'failed', problem: 'The phone could not start' });
   });

@@ -8,7 +8,7 @@ import { alertIncoming, CallSession, type CallView, type IncomingAlert, type Pho
 import { reactive, shallowRef } from 'vue';
 import type { SipcallSession } from './session';
 import { SipcallError } from './session';
-import type { SetInCall } from './status';
+import type { SetInCall, SetPresence } from './status';
 import type { PhoneTab, TabEvents } from './tab';
 import { t } from './words';
 
@@ -21,6 +21,8 @@ export interface MiniPhoneDeps {
   loadPhone(): Promise<PhoneFactory>;
   claimTab(events: TabEvents): PhoneTab;
   setInCall: SetInCall;
+  /** This tab holds the phone (registered), or no longer. */
+  setPresence: SetPresence;
 }
 
 export interface ContactChoice {
@@ -108,6 +110,8 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       {
         registration: (s) => {
           state.registration = s;
+          // Each registration and each renewal: a call missed now rings here.
+          if (s === 'registered') void deps.setPresence(true);
           if (s === 'registered' && queued) {
             const number = queued;
             queued = null;
@@ -126,7 +130,10 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     const p = phone;
     phone = null;
     current?.hangup();
-    if (p) await p.stop();
+    if (p) {
+      void deps.setPresence(false);
+      await p.stop();
+    }
     state.registration = 'offline';
   }
 
@@ -221,6 +228,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
   function stop(): void {
     current?.hangup();
     tab?.release();
+    if (phone) void deps.setPresence(false);
     void phone?.stop();
     phone = null;
   }

@@ -1,20 +1,28 @@
-// The user's Nextcloud status while a SIPCall call is up: the app's PHP sets
-// "In a call" and reverts it (lib/Service/CallStatus.php) when told by this
-// page, through a CSRF-checked route of the app.
+// What this page tells the app's PHP, through its CSRF-checked routes:
+// - the user's Nextcloud status while a SIPCall call is up ("In a call", and
+//   back afterwards: lib/Service/CallStatus.php);
+// - that this tab holds the phone (lib/Service/PhoneTabs.php), so that a
+//   call missed here needs no Nextcloud notification.
 import { getRequestToken } from '@nextcloud/auth';
 import { generateUrl } from '@nextcloud/router';
 
 export type SetInCall = (inCall: boolean) => Promise<void>;
+export type SetPresence = (here: boolean) => Promise<void>;
 
-export const setInCall: SetInCall = async (inCall) => {
+async function put(path: string, body: unknown): Promise<void> {
   try {
-    await fetch(generateUrl('/apps/sipcall/api/v1/status'), {
+    await fetch(generateUrl(path), {
       method: 'PUT',
       credentials: 'same-origin',
+      // keepalive: the tab letting go as the page closes still gets its word through.
+      keepalive: true,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', requesttoken: getRequestToken() ?? '' },
-      body: JSON.stringify({ inCall }),
+      body: JSON.stringify(body),
     });
   } catch {
-    // A status is a courtesy: the call goes on without it.
+    // A courtesy: the call goes on without it.
   }
-};
+}
+
+export const setInCall: SetInCall = (inCall) => put('/apps/sipcall/api/v1/status', { inCall });
+export const setPresence: SetPresence = (here) => put('/apps/sipcall/api/v1/presence', { here });

@@ -5,7 +5,7 @@ import { StorageUnavailableError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
 import { UnstorableRecordError, type CdrIngest, type IngestResult } from './cdr-ingest.js';
 import type { CdrExtractor } from './extract-pool.js';
-import { CdrError, parseCdr } from './parse.js';
+import { CdrError, parseCdr, type ParsedCdr } from './parse.js';
 
 export interface CdrMetrics {
   ingested: Counter<'result'>;
@@ -15,7 +15,15 @@ export interface CdrMetrics {
 
 export class CdrService {
   constructor(
-    private readonly deps: { ingest: CdrIngest; extractor: CdrExtractor; metrics: CdrMetrics; log: Logger; defaultCountry: string },
+    private readonly deps: {
+      ingest: CdrIngest;
+      extractor: CdrExtractor;
+      metrics: CdrMetrics;
+      log: Logger;
+      defaultCountry: string;
+      /** Told of each record newly stored (a missed call for Nextcloud, say); not waited for. */
+      stored?: (record: ParsedCdr) => Promise<void>;
+    },
   ) {}
 
   /** One record as the switch posts it. Bad input is a 400 (the switch then spools it); a storage failure a 500 (it retries). */
@@ -48,6 +56,7 @@ export class CdrService {
       this.deps.metrics.ingested.inc({ result });
       // Once per call: only a newly stored first leg counts towards what the trunk bills.
       if (result === 'stored' && parsed.leg === 'a' && parsed.billsec > 0) this.deps.metrics.billedSeconds.inc({ direction: parsed.direction }, parsed.billsec);
+      if (result === 'stored') void this.deps.stored?.(parsed);
       return result;
     } catch (err) {
       if (err instanceof UnstorableRecordError) {

@@ -14,6 +14,8 @@ export interface CdrSpec {
   refusedFor?: string;
   /** The caller's own number or extension. */
   caller: string;
+  /** A call from the trunk to the user (default: the user's call out). */
+  inbound?: boolean;
 }
 
 export function cdrBody(spec: CdrSpec): string {
@@ -38,6 +40,12 @@ export function cdrBody(spec: CdrSpec): string {
   v['billsec'] = String(spec.billsec ?? 0);
   v['duration'] = String(Math.round(((spec.billsec ?? 0) * 1000 + 4000) / 1000));
   if (spec.billsec === null) v['hangup_cause'] = spec.refusedFor ? 'CALL_REJECTED' : 'NO_ANSWER';
+  if (spec.inbound) {
+    // A call from the trunk: the caller id the switch presents onwards is the caller's, not flipped by an originate.
+    v['sipcall_direction'] = 'inbound';
+    v['effective_caller_id_number'] = spec.caller;
+    delete v['channel_cid_flipped'];
+  }
   return JSON.stringify(json);
 }
 

@@ -18,7 +18,10 @@ declare(strict_types=1);
 //   app's own LoadScript listener;
 // - routes under /index.php/apps/sipcall/ by appinfo/routes.php, each
 //   CSRF-checked as Nextcloud's CORS/CSRF middleware does (the requesttoken
-//   header must be the session's, else 412);
+//   header must be the session's, else 412) but for the one marked
+//   #[PublicPage] #[NoCSRFRequired] (missed-call, which SIPCall calls);
+// - Nextcloud's notifications (the notifications app keeps what
+//   IManager::notify is given and shows it through the app's INotifier);
 // - Talk (only on /index.php/apps/spreed/): window.OCA.Talk's two hooks as
 //   spreed's src/init.js defines them, and a participant search and a message
 //   menu that use them as Talk's components do (e2e/support/talk-double.js).
@@ -26,19 +29,27 @@ declare(strict_types=1);
 // app), SIPCALL_APP_DOUBLES (the app's tests/Doubles), SIPCALL_HOST_STATE (a
 // JSON file keeping users, settings and statuses between requests).
 
+use OCA\SIPCall\Controller\MissedCallController;
+use OCA\SIPCall\Controller\PresenceController;
 use OCA\SIPCall\Controller\StatusController;
+use OCA\SIPCall\Notification\Notifier;
 use OCA\SIPCall\Controller\TokenController;
 use OCA\SIPCall\Listener\LoadScript;
 use OCA\SIPCall\Service\Access;
 use OCA\SIPCall\Service\CallStatus;
+use OCA\SIPCall\Service\PhoneTabs;
 use OCA\SIPCall\Service\Settings;
+use OCA\SIPCall\Tests\Doubles\English;
 use OCA\SIPCall\Tests\Doubles\GroupManager;
 use OCA\SIPCall\Tests\Doubles\InitialState;
 use OCA\SIPCall\Tests\Doubles\MemoryAppConfig;
+use OCA\SIPCall\Tests\Doubles\Notifications;
 use OCA\SIPCall\Tests\Doubles\Request;
 use OCA\SIPCall\Tests\Doubles\ReversibleCrypto;
 use OCA\SIPCall\Tests\Doubles\UrlGenerator;
 use OCA\SIPCall\Tests\Doubles\User;
+use OCA\SIPCall\Tests\Doubles\UserConfig;
+use OCA\SIPCall\Tests\Doubles\UserManager;
 use OCA\SIPCall\Tests\Doubles\UserSession;
 use OCA\SIPCall\Tests\Doubles\UserStatuses;
 use OCP\AppFramework\Http\Events\BeforeTemplateRenderedEvent;
@@ -117,6 +128,35 @@ if (!isset($state['appConfig'])) {
 }
 $access = new Access($settings, $groups);
 $urls = new UrlGenerator($base, 'sipcall', require $appDir . '/appinfo/routes.php');
+$userConfig = new UserConfig();
+$userConfig->values = $state['userConfig'] ?? [];
+$tabs = new PhoneTabs($userConfig);
+$params = static function (): array {
+	// Nextcloud's Request reads a JSON body into its parameters.
+	$body = json_decode((string) file_get_contents('php://input'), true);
+	return is_array($body) ? $body : [];
+};
+
+// SIPCall telling of a missed call: no session, no CSRF token (the notice is signed).
+if ($path === '/index.php/apps/sipcall/api/v1/missed-call' && $_SERVER['REQUEST_METHOD'] === 'POST') {
+	$users = new UserManager();
+	foreach ($state['users'] as $id => $u) {
+		$users->users[$id] = new User($id, $u['name'], $u['email'] ?? null, $u['groups'] ?? []);
+	}
+	$notifications = new Notifications();
+	$response = (new MissedCallController(new Request($params()), $settings, $urls, $users, $access, $tabs, $notifications))->notify();
+	$notifier = new Notifier(new English(), $urls);
+	foreach ($notifications->sent as $n) {
+		$notifier->prepare($n, 'en');
+		$state['notifications'][] = ['user' => $n->getUser(), 'object' => $n->getObjectId(), 'subject' => $n->getParsedSubject(), 'link' => $n->getLink()];
+	}
+	$state['missedCallAnswers'][] = ['status' => $response->getStatus(), 'data' => $response->getData()];
+	$save();
+	http_response_code($response->getStatus());
+	header('Content-Type: application/json; charset=utf-8');
+	echo $response->render();
+	return true;
+}
 
 $send = static function (JSONResponse $response): bool {
 	http_response_code($response->getStatus());
@@ -126,7 +166,7 @@ $send = static function (JSONResponse $response): bool {
 };
 
 // The app's routes (appinfo/routes.php), for a logged-in user with the page's request token.
-if (preg_match('#^/index\.php/apps/sipcall/api/v1/(token|status)$#', $path, $m)) {
+if (preg_match('#^/index\.php/apps/sipcall/api/v1/(token|status|presence)$#', $path, $m)) {
 	if ($user === null) {
 		return $send(new JSONResponse(['message' => 'Current user is not logged in'], 401));
 	}
@@ -137,13 +177,18 @@ if (preg_match('#^/index\.php/apps/sipcall/api/v1/(token|status)$#', $path, $m))
 	if ($m[1] === 'token' && $_SERVER['REQUEST_METHOD'] === 'GET') {
 		return $send((new TokenController(new Request(), $session, $groups, $urls, $settings, $access))->issue());
 	}
+	if ($m[1] === 'presence' && $_SERVER['REQUEST_METHOD'] === 'PUT') {
+		$response = (new PresenceController(new Request($params()), $session, $access, $tabs))->update();
+		$state['userConfig'] = $userConfig->values;
+		$save();
+		return $send($response);
+	}
 	if ($m[1] === 'status' && $_SERVER['REQUEST_METHOD'] === 'PUT') {
-		// Nextcloud's Request reads a JSON body into its parameters.
-		$params = json_decode((string) file_get_contents('php://input'), true) ?? [];
+		$params = $params();
 		$statuses = new UserStatuses();
 		$statuses->shown = $state['statuses']['shown'] ?? [];
 		$statuses->backup = $state['statuses']['backup'] ?? [];
-		$response = (new StatusController(new Request(is_array($params) ? $params : []), $session, $access, new CallStatus($statuses)))->update();
+		$response = (new StatusController(new Request($params), $session, $access, new CallStatus($statuses)))->update();
 		$state['statuses'] = ['shown' => $statuses->shown, 'backup' => $statuses->backup];
 		$state['statusLog'][] = ['user' => $user->getUID(), 'params' => $params, 'answer' => $response->getStatus(), 'shown' => $statuses->shown[$user->getUID()] ?? null];
 		$save();

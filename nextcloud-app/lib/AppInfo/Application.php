@@ -8,7 +8,7 @@ declare(strict_types=1);
 
 // Checked against nextcloud/server lib/public: AppFramework/App.php,
 // AppFramework/Bootstrap/IBootstrap.php, IRegistrationContext.php
-// (registerEventListener), IBootContext.php, and the three events'
+// (registerEventListener, registerNotifierService), IBootContext.php, and the three events'
 // classes named below.
 
 namespace OCA\SIPCall\AppInfo;
@@ -16,6 +16,7 @@ namespace OCA\SIPCall\AppInfo;
 use OCA\SIPCall\Listener\ContentSecurity;
 use OCA\SIPCall\Listener\FeaturePolicy;
 use OCA\SIPCall\Listener\LoadScript;
+use OCA\SIPCall\Notification\Notifier;
 use OCP\AppFramework\App;
 use OCP\AppFramework\Bootstrap\IBootContext;
 use OCP\AppFramework\Bootstrap\IBootstrap;
@@ -36,6 +37,8 @@ class Application extends App implements IBootstrap {
 		$context->registerEventListener(BeforeTemplateRenderedEvent::class, LoadScript::class);
 		$context->registerEventListener(AddContentSecurityPolicyEvent::class, ContentSecurity::class);
 		$context->registerEventListener(AddFeaturePolicyEvent::class, FeaturePolicy::class);
+		// "Missed call from …" in Nextcloud's notifications (lib/Notification/Notifier.php).
+		$context->registerNotifierService(Notifier::class);
 	}
 
 	public function boot(IBootContext $context): void {

@@ -13,6 +13,12 @@ namespace OCA\SIPCall\Tests\Doubles;
 
 use OCP\AppFramework\Services\IInitialState;
 use OCP\IAppConfig;
+use OCP\IConfig;
+use OCP\IL10N;
+use OCP\IUserManager;
+use OCP\L10N\IFactory;
+use OCP\Notification\IManager as INotificationManager;
+use OCP\Notification\INotification;
 use OCP\IGroupManager;
 use OCP\IRequest;
 use OCP\IURLGenerator;
@@ -114,6 +120,14 @@ final class UrlGenerator implements IURLGenerator {
 		throw new \RuntimeException("No route $routeName");
 	}
 
+	public function linkToRouteAbsolute(string $routeName, array $arguments = []): string {
+		return $this->getAbsoluteURL($this->linkToRoute($routeName, $arguments));
+	}
+
+	public function imagePath(string $appName, string $file): string {
+		return "/apps/$appName/img/$file";
+	}
+
 	public function getAbsoluteURL(string $url): string {
 		return rtrim($this->base, '/') . '/' . ltrim($url, '/');
 	}
@@ -171,5 +185,84 @@ final class InitialState implements IInitialState {
 
 	public function provideInitialState(string $key, $data): void {
 		$this->provided[$key] = $data;
+	}
+}
+
+final class UserConfig implements IConfig {
+	/** @var array<string, string> "<user>.<app>.<key>" => value */
+	public array $values = [];
+
+	public function setUserValue($userId, $appName, $key, $value, $preCondition = null) {
+		$this->values["$userId.$appName.$key"] = (string) $value;
+	}
+
+	public function getUserValue($userId, $appName, $key, $default = '') {
+		return $this->values["$userId.$appName.$key"] ?? $default;
+	}
+}
+
+final class UserManager implements IUserManager {
+	/** @param array<string, User> $users */
+	public function __construct(public array $users = []) {
+	}
+
+	public function get($uid) {
+		return $this->users[$uid] ?? null;
+	}
+}
+
+/** English, as Nextcloud's IL10N gives it when no translation exists: %s replaced in order. */
+final class English implements IL10N, IFactory {
+	public function t(string $text, $parameters = []): string {
+		return vsprintf($text, (array) $parameters);
+	}
+
+	public function get($app, $lang = null, $locale = null): IL10N {
+		return $this;
+	}
+}
+
+final class Notification implements INotification {
+	public string $app = '';
+	public string $user = '';
+	public ?\DateTime $dateTime = null;
+	public string $objectType = '';
+	public string $objectId = '';
+	public string $subject = '';
+	public array $subjectParameters = [];
+	public string $parsedSubject = '';
+	public string $link = '';
+	public string $icon = '';
+
+	public function setApp(string $app): INotification { $this->app = $app; return $this; }
+	public function getApp(): string { return $this->app; }
+	public function setUser(string $user): INotification { $this->user = $user; return $this; }
+	public function getUser(): string { return $this->user; }
+	public function setDateTime(\DateTime $dateTime): INotification { $this->dateTime = $dateTime; return $this; }
+	public function getDateTime(): \DateTime { return $this->dateTime ?? new \DateTime(); }
+	public function setObject(string $type, string $id): INotification { $this->objectType = $type; $this->objectId = $id; return $this; }
+	public function getObjectId(): string { return $this->objectId; }
+	public function setSubject(string $subject, array $parameters = []): INotification { $this->subject = $subject; $this->subjectParameters = $parameters; return $this; }
+	public function getSubject(): string { return $this->subject; }
+	public function getSubjectParameters(): array { return $this->subjectParameters; }
+	public function setParsedSubject(string $subject): INotification { $this->parsedSubject = $subject; return $this; }
+	public function getParsedSubject(): string { return $this->parsedSubject; }
+	public function setLink(string $link): INotification { $this->link = $link; return $this; }
+	public function getLink(): string { return $this->link; }
+	public function setIcon(string $icon): INotification { $this->icon = $icon; return $this; }
+	public function getIcon(): string { return $this->icon; }
+}
+
+/** Nextcloud's notification manager: what notify() was given, in order. */
+final class Notifications implements INotificationManager {
+	/** @var list<INotification> */
+	public array $sent = [];
+
+	public function createNotification(): INotification {
+		return new Notification();
+	}
+
+	public function notify(INotification $notification): void {
+		$this->sent[] = $notification;
 	}
 }

@@ -11,7 +11,9 @@ declare(strict_types=1);
 // AppFramework/Http/Events/BeforeTemplateRenderedEvent.php,
 // EventDispatcher/{Event,IEventListener}.php, Util.php (addScript, which here
 // keeps what the page is to load),
-// AppFramework/Http.php, AppFramework/Http/JSONResponse.php), reduced to the
+// AppFramework/Http.php, AppFramework/Http/JSONResponse.php, IConfig.php,
+// IUserManager.php, IL10N.php, L10N/IFactory.php, Notification/{IManager,
+// INotification,INotifier,UnknownNotificationException}.php), reduced to the
 // methods the app calls, with the same signatures. Loaded only where
 // Nextcloud's own are not: the app's tests and the browser test's host page.
 
@@ -48,7 +50,26 @@ interface IGroupManager {
 interface IURLGenerator {
 	public function linkToRoute(string $routeName, array $arguments = []): string;
 
+	public function linkToRouteAbsolute(string $routeName, array $arguments = []): string;
+
+	public function imagePath(string $appName, string $file): string;
+
 	public function getAbsoluteURL(string $url): string;
+}
+
+interface IConfig {
+	public function setUserValue($userId, $appName, $key, $value, $preCondition = null);
+
+	public function getUserValue($userId, $appName, $key, $default = '');
+}
+
+interface IUserManager {
+	/** @return IUser|null */
+	public function get($uid);
+}
+
+interface IL10N {
+	public function t(string $text, $parameters = []): string;
 }
 
 class Util {
@@ -98,6 +119,69 @@ class BeforeTemplateRenderedEvent extends Event {
 	}
 }
 
+namespace OCP\L10N;
+
+use OCP\IL10N;
+
+interface IFactory {
+	public function get($app, $lang = null, $locale = null): IL10N;
+}
+
+namespace OCP\Notification;
+
+class UnknownNotificationException extends \InvalidArgumentException {
+}
+
+interface INotification {
+	public function setApp(string $app): INotification;
+
+	public function getApp(): string;
+
+	public function setUser(string $user): INotification;
+
+	public function getUser(): string;
+
+	public function setDateTime(\DateTime $dateTime): INotification;
+
+	public function getDateTime(): \DateTime;
+
+	public function setObject(string $type, string $id): INotification;
+
+	public function getObjectId(): string;
+
+	public function setSubject(string $subject, array $parameters = []): INotification;
+
+	public function getSubject(): string;
+
+	public function getSubjectParameters(): array;
+
+	public function setParsedSubject(string $subject): INotification;
+
+	public function getParsedSubject(): string;
+
+	public function setLink(string $link): INotification;
+
+	public function getLink(): string;
+
+	public function setIcon(string $icon): INotification;
+
+	public function getIcon(): string;
+}
+
+interface IManager {
+	public function createNotification(): INotification;
+
+	public function notify(INotification $notification): void;
+}
+
+interface INotifier {
+	public function getID(): string;
+
+	public function getName(): string;
+
+	public function prepare(INotification $notification, string $languageCode): INotification;
+}
+
 namespace OCP\Security;
 
 interface ICrypto {
@@ -142,6 +226,7 @@ abstract class Controller {
 
 class Http {
 	public const STATUS_OK = 200;
+	public const STATUS_CREATED = 201;
 	public const STATUS_BAD_REQUEST = 400;
 	public const STATUS_UNAUTHORIZED = 401;
 	public const STATUS_FORBIDDEN = 403;
