@@ -58,7 +58,7 @@ interface HostState {
 }
 const hostState = (): HostState => JSON.parse(readFileSync(statePath, 'utf8')) as HostState;
 const statusLog = (): StatusEntry[] => hostState().statusLog ?? [];
-const registration = (page: Page) => page.locator('[data-sipcall-status]').getAttribute('data-registration');
+const registration = (page: Page) => page.locator('#sipcall-panel [data-sipcall-status]').getAttribute('data-registration');
 const miniCall = (page: Page) => page.locator('[data-sipcall-call]');
 const callState = (page: Page) => page.getByTestId('call-state');
 const packetsReceived = async (page: Page) => Number(await page.getByTestId('call-panel').getAttribute('data-packets-received'));
@@ -164,7 +164,7 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
   it('registers once per person: a second tab waits, and takes the phone over when asked', async () => {
     const second = await nora.context().newPage();
     await second.goto(`${hostUrl}/index.php/apps/mail/`);
-    await expect.poll(() => second.locator('[data-sipcall-status]').textContent()).toBe('In use in another tab');
+    await expect.poll(() => second.locator('#sipcall-panel [data-sipcall-status]').textContent()).toBe('In use in another tab');
     expect(await registration(nora)).toBe('registered');
     await openPhone(second);
     await second.getByRole('button', { name: 'Use the phone in this tab' }).click();
@@ -200,6 +200,18 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
     await bob.getByRole('button', { name: 'Decline' }).click();
     await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('ended');
+  });
+
+  it('opens the Phone page from the contacts menu’s "Call with SIPCall" and calls the number it names', async () => {
+    await nora.goto(`${hostUrl}/index.php/apps/sipcall/?dial=${encodeURIComponent(TALK_NUMBER)}`);
+    await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');
+    expect(await nora.locator('#sipcall-page-panel [data-sipcall-call]').getAttribute('data-state')).toMatch(/calling|ringing|early/);
+    // The page holds the phone: the header's panel stays closed.
+    expect(await nora.locator('#sipcall-panel').isVisible()).toBe(false);
+    await shoot(nora, '63-nextcloud-phone-page');
+    await bob.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => nora.locator('#sipcall-page-panel [data-sipcall-call]').getAttribute('data-state')).toBe('ended');
+    await expect.poll(() => callState(bob).count()).toBe(0);
   });
 
   it('leaves "Missed call from …" in Nextcloud for a call missed while no tab held the phone, and nothing for one that rang in a tab', async () => {

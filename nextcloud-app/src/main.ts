@@ -37,7 +37,14 @@ function start(): void {
     setInCall,
     setPresence,
   });
-  createApp(MiniPhone, { phone }).mount(mountPoint());
+  const show = (where: Element, embedded: boolean) => createApp(MiniPhone, { phone, embedded }).mount(where);
+  show(mountPoint(), false);
+  // The app's own Phone page (templates/main.php) holds the phone in the page as well.
+  const page = document.querySelector<HTMLElement>('#sipcall[data-access="allowed"]');
+  if (page) {
+    phone.state.inPage = true;
+    show(page, true);
+  }
   window.addEventListener('pagehide', () => phone.stop());
 
   // Talk sets its API up when its own script runs, which may come before or after this one.

@@ -47,6 +47,8 @@ export interface MiniPhoneState {
   choices: string[];
   /** The country the user's national numbers are read in (SIPCall's setting), null: only international ones. */
   defaultCountry: string | null;
+  /** The page shows the phone itself (the app's Phone page): the header's panel need not open. */
+  inPage: boolean;
 }
 
 export type MiniPhone = ReturnType<typeof createMiniPhone>;
@@ -63,7 +65,12 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     notice: null,
     choices: [],
     defaultCountry: null,
+    inPage: false,
   });
+  /** Shows the phone: the header's panel, unless the page holds it. */
+  const reveal = () => {
+    if (!state.inPage) state.open = true;
+  };
   const remoteStream = shallowRef<MediaStream | null>(null);
 
   let phone: SipPhone | null = null;
@@ -139,7 +146,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
 
   /** Calls `number`, taking the phone into this tab first when another holds it. */
   function call(number: string): void {
-    state.open = true;
+    reveal();
     state.notice = null;
     state.choices = [];
     if (busy()) {
@@ -161,7 +168,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       call(numbers[0]!);
       return;
     }
-    state.open = true;
+    reveal();
     state.choices = [...numbers];
     state.notice = numbers.length === 0 ? t('There is no phone number in this message') : null;
   }
@@ -178,7 +185,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       return;
     }
     track(sip);
-    state.open = true;
+    reveal();
     alert = alertIncoming(sip, (from) => t('Incoming call from {from}', { from }));
   }
 

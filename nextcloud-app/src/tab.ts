@@ -36,9 +36,14 @@ export function claimPhoneTab(name: string, events: TabEvents, locks: LockManage
     return { get active() { return active; }, takeOver: async () => undefined, release: () => undefined };
   }
 
-  const hold = (options: LockOptions): Promise<void> =>
-    locks
+  /** The request holding the lock now: a take-over's steal and the request it took from are told apart by it. */
+  let holder: object | null = null;
+
+  const hold = (options: LockOptions): Promise<void> => {
+    const request = {};
+    return locks
       .request(name, options, () => {
+        holder = request;
         active = true;
         waiting = null;
         events.gained();
@@ -49,7 +54,8 @@ export function claimPhoneTab(name: string, events: TabEvents, locks: LockManage
         () => undefined,
         (error: unknown) => {
           // Taken by another tab (steal), or our own wait given up: not an error.
-          if (active) {
+          if (holder === request) {
+            holder = null;
             active = false;
             letGo = null;
             events.lost();
@@ -59,6 +65,7 @@ export function claimPhoneTab(name: string, events: TabEvents, locks: LockManage
           if (!(error instanceof DOMException) || error.name !== 'AbortError') console.warn('sipcall: phone lock', error);
         },
       );
+  };
 
   const queue = () => {
     waiting = new AbortController();
@@ -80,6 +87,7 @@ export function claimPhoneTab(name: string, events: TabEvents, locks: LockManage
     },
     release() {
       waiting?.abort();
+      holder = null;
       letGo?.();
       letGo = null;
       active = false;

@@ -6,7 +6,7 @@ declare(strict_types=1);
  * SPDX-License-Identifier: AGPL-3.0-or-later
  */
 
-// Rendered by PageController::index. The front end (js/sipcall-main.js, added
+// Rendered by PageController::index. The front end (js/sipcall-main.mjs, added
 // by LoadScript for those allowed) mounts into #sipcall; the sentences are
 // for those it is not added for.
 /** @var array{access: string} $_ */

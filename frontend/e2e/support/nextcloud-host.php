@@ -225,7 +225,22 @@ foreach ($initialState->provided as $key => $data) {
 	$states .= '<input type="hidden" id="' . $h("initial-state-sipcall-$key") . '" value="' . $h(base64_encode(json_encode($data, JSON_THROW_ON_ERROR))) . '">' . "\n";
 }
 $talk = $page === 'spreed' ? '<script src="/talk-double.js"></script>' : '';
-$title = ['files' => 'Files', 'spreed' => 'Talk', 'mail' => 'Mail'][$page] ?? ucfirst($page);
+// The app's own page: its template as a TemplateResponse renders it ($_ the controller's parameters, $l the app's IL10N, p() to print escaped).
+$content = '<h1>' . $h(['files' => 'Files', 'spreed' => 'Talk', 'mail' => 'Mail'][$page] ?? ucfirst($page)) . '</h1><div id="app-content"></div>';
+if ($page === 'sipcall') {
+	$render = static function (array $_, English $l) use ($appDir): string {
+		if (!function_exists('p')) {
+			function p($value): void {
+				echo htmlspecialchars((string) $value, ENT_QUOTES);
+			}
+		}
+		ob_start();
+		require $appDir . '/templates/main.php';
+		return (string) ob_get_clean();
+	};
+	$content = $render(['access' => $access->of($user)], new English());
+}
+$title = ['files' => 'Files', 'spreed' => 'Talk', 'mail' => 'Mail', 'sipcall' => 'Phone'][$page] ?? ucfirst($page);
 header('Content-Type: text/html; charset=utf-8');
 echo <<<HTML
 <!DOCTYPE html>
@@ -256,7 +271,7 @@ echo <<<HTML
   <div class="header-start"><a href="/index.php/apps/files/">Files</a><a href="/index.php/apps/spreed/">Talk</a><a href="/index.php/apps/mail/">Mail</a></div>
   <div class="header-end"><span class="user-menu">{$h($user->getDisplayName())}</span></div>
 </header>
-<main id="content"><h1>{$h($title)}</h1><div id="app-content"></div></main>
+<main id="content">{$content}</main>
 {$states}
 </body>
 </html>
