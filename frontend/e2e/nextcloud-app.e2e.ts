@@ -43,6 +43,8 @@ const contexts: BrowserContext[] = [];
 let nora: Page;
 let bob: Page;
 let noraId = '';
+let bobId = '';
+const NORA_EXTENSION = '1003';
 
 interface StatusEntry {
   user: string;
@@ -86,7 +88,8 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await backend.start();
     const admin = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
     const created = await backend.api<{ user: { id: string } }>('POST', '/api/users', admin.accessToken, { email: BOB.email, displayName: BOB.name, password: BOB.password, extension: BOB.extension });
-    await kamailio.start({ [BOB.extension]: created.user.id, [TALK_NUMBER]: created.user.id });
+    bobId = created.user.id;
+    await kamailio.start({ [BOB.extension]: bobId, [TALK_NUMBER]: bobId });
 
     statePath = path.join(work, 'host-state.json');
     writeFileSync(
@@ -158,6 +161,32 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await expect.poll(() => callState(bob).textContent()).toContain('Call ended');
     await expect.poll(() => statusLog().at(-1)).toMatchObject({ params: { inCall: false }, answer: 200, shown: { status: 'online', message: null } });
     expect(statusLog().filter((e) => e.params.inCall === true)).toHaveLength(1);
+    await bob.getByRole('button', { name: 'Close', exact: true }).click().catch(() => undefined);
+  });
+
+  it('rings in the header for a call to Nora, who answers there', async () => {
+    // Nora has an extension now; the registrar learns it (a restart: both phones register again by themselves).
+    const admin = await backend.api<{ accessToken: string }>('POST', '/api/auth/login', null, { email: ANN.email, password: ANN.password });
+    await backend.api('PATCH', `/api/users/${noraId}`, admin.accessToken, { extension: NORA_EXTENSION });
+    await kamailio.stop();
+    await kamailio.start({ [BOB.extension]: bobId, [TALK_NUMBER]: bobId, [NORA_EXTENSION]: noraId });
+    await expect.poll(() => registration(nora), { timeout: 60_000 }).toBe('registered');
+    await expect.poll(() => bob.getByTestId('phone-status').textContent(), { timeout: 60_000 }).toContain('Phone ready');
+    await nora.locator('#sipcall-panel').getByRole('button', { name: 'Close' }).click();
+    await bob.getByLabel('Number to call').fill(NORA_EXTENSION);
+    await bob.getByRole('button', { name: 'Call', exact: true }).click();
+    // The panel opens by itself, with the caller by name.
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('incoming');
+    expect(await nora.locator('#sipcall-panel').isVisible()).toBe(true);
+    expect(await nora.locator('#sipcall-panel .sipcall-call__party').textContent()).toBe(BOB.name);
+    // Never an internal id: Bob's SIP name is his user id, which is no number to show.
+    expect(await nora.locator('#sipcall-panel [data-sipcall-call]').textContent()).not.toContain(bobId);
+    await shoot(nora, '64-nextcloud-mini-phone-incoming');
+    await nora.locator('#sipcall-panel').getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => packetsReceived(bob)).toBeGreaterThan(20);
+    await bob.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => miniCall(nora).getAttribute('data-state')).toBe('ended');
     await bob.getByRole('button', { name: 'Close', exact: true }).click().catch(() => undefined);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanDialled, flagOf, groupNumber, isDiallable, lettersToDigits } from './dialling';
+import { cleanDialled, diallableRemote, flagOf, groupNumber, isDiallable, lettersToDigits } from './dialling';
 
 describe('lettersToDigits', () => {
   it.each([
@@ -50,5 +50,14 @@ describe('isDiallable', () => {
     expect(isDiallable('1002')).toBe(true);
     expect(isDiallable('+********567')).toBe(false);
     expect(isDiallable(null)).toBe(false);
+  });
+});
+
+describe('diallableRemote', () => {
+  it('keeps numbers and extensions, never a user id or a SIP URI', () => {
+    expect(diallableRemote('+49301234567')).toBe('+49301234567');
+    expect(diallableRemote('1002')).toBe('1002');
+    expect(diallableRemote('1b57f873-0d64-4b07-8195-424a3a9c37d7')).toBeNull();
+    expect(diallableRemote('sip:alice@example.org')).toBeNull();
   });
 });

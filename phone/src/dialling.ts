@@ -49,6 +49,9 @@ export function flagOf(country: string | null): string {
 }
 
 
+/** The other party of a call as a number or extension someone could dial; anything else (a user's id, a SIP URI) is not for people. */
+export const diallableRemote = (remote: string): string | null => (/^\+?[0-9*#]{1,20}$/.test(remote) ? remote : null);
+
 /** The other end's number as history keeps it, when it can be dialled (not erased, not masked). */
 export const isDiallable = (n: string | null): n is string => n !== null && /^\+?[0-9]+$/.test(n);
 
