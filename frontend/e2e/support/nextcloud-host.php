@@ -29,9 +29,8 @@ declare(strict_types=1);
 // app), SIPCALL_APP_DOUBLES (the app's tests/Doubles), SIPCALL_HOST_STATE (a
 // JSON file keeping users, settings and statuses between requests).
 
+use OCA\SIPCall\Controller\PhoneStateController;
 use OCA\SIPCall\Controller\MissedCallController;
-use OCA\SIPCall\Controller\PresenceController;
-use OCA\SIPCall\Controller\StatusController;
 use OCA\SIPCall\Notification\Notifier;
 use OCA\SIPCall\Controller\TokenController;
 use OCA\SIPCall\Listener\LoadScript;
@@ -178,7 +177,7 @@ if (preg_match('#^/index\.php/apps/sipcall/api/v1/(token|status|presence)$#', $p
 		return $send((new TokenController(new Request(), $session, $groups, $urls, $settings, $access))->issue());
 	}
 	if ($m[1] === 'presence' && $_SERVER['REQUEST_METHOD'] === 'PUT') {
-		$response = (new PresenceController(new Request($params()), $session, $access, $tabs))->update();
+		$response = (new PhoneStateController(new Request($params()), $session, $access, new CallStatus(new UserStatuses()), $tabs))->presence();
 		$state['userConfig'] = $userConfig->values;
 		$save();
 		return $send($response);
@@ -188,7 +187,7 @@ if (preg_match('#^/index\.php/apps/sipcall/api/v1/(token|status|presence)$#', $p
 		$statuses = new UserStatuses();
 		$statuses->shown = $state['statuses']['shown'] ?? [];
 		$statuses->backup = $state['statuses']['backup'] ?? [];
-		$response = (new StatusController(new Request($params), $session, $access, new CallStatus($statuses)))->update();
+		$response = (new PhoneStateController(new Request($params), $session, $access, new CallStatus($statuses), $tabs))->status();
 		$state['statuses'] = ['shown' => $statuses->shown, 'backup' => $statuses->backup];
 		$state['statusLog'][] = ['user' => $user->getUID(), 'params' => $params, 'answer' => $response->getStatus(), 'shown' => $statuses->shown[$user->getUID()] ?? null];
 		$save();

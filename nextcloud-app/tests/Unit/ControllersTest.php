@@ -4,10 +4,11 @@ declare(strict_types=1);
 
 namespace OCA\SIPCall\Tests\Unit;
 
-use OCA\SIPCall\Controller\StatusController;
+use OCA\SIPCall\Controller\PhoneStateController;
 use OCA\SIPCall\Controller\TokenController;
 use OCA\SIPCall\Service\Access;
 use OCA\SIPCall\Service\CallStatus;
+use OCA\SIPCall\Service\PhoneTabs;
 use OCA\SIPCall\Service\Settings;
 use OCA\SIPCall\Tests\Doubles\GroupManager;
 use OCA\SIPCall\Tests\Doubles\MemoryAppConfig;
@@ -15,6 +16,7 @@ use OCA\SIPCall\Tests\Doubles\Request;
 use OCA\SIPCall\Tests\Doubles\ReversibleCrypto;
 use OCA\SIPCall\Tests\Doubles\UrlGenerator;
 use OCA\SIPCall\Tests\Doubles\User;
+use OCA\SIPCall\Tests\Doubles\UserConfig;
 use OCA\SIPCall\Tests\Doubles\UserSession;
 use OCA\SIPCall\Tests\Doubles\UserStatuses;
 use PHPUnit\Framework\TestCase;
@@ -75,7 +77,7 @@ final class ControllersTest extends TestCase {
 		$this->settings->save('https://sipcall.example.org', self::SECRET, []);
 		$statuses = new UserStatuses();
 		$statuses->shown['nora'] = ['status' => 'dnd', 'message' => 'meeting'];
-		$status = fn (mixed $inCall, ?User $user) => (new StatusController(new Request(['inCall' => $inCall]), new UserSession($user), new Access($this->settings, $this->groups), new CallStatus($statuses)))->update();
+		$status = fn (mixed $inCall, ?User $user) => (new PhoneStateController(new Request(['inCall' => $inCall]), new UserSession($user), new Access($this->settings, $this->groups), new CallStatus($statuses), new PhoneTabs(new UserConfig())))->status();
 		$nora = new User('nora', 'Nora', null);
 		$this->assertSame(200, $status(true, $nora)->getStatus());
 		$this->assertSame(['status' => 'away', 'message' => 'call'], $statuses->shown['nora']);
@@ -87,11 +89,11 @@ final class ControllersTest extends TestCase {
 		$this->settings->save('https://sipcall.example.org', self::SECRET, []);
 		$statuses = new UserStatuses();
 		foreach (['yes', 1, null] as $bad) {
-			$response = (new StatusController(new Request(['inCall' => $bad]), new UserSession(new User('nora', 'Nora', null)), new Access($this->settings, $this->groups), new CallStatus($statuses)))->update();
+			$response = (new PhoneStateController(new Request(['inCall' => $bad]), new UserSession(new User('nora', 'Nora', null)), new Access($this->settings, $this->groups), new CallStatus($statuses), new PhoneTabs(new UserConfig())))->status();
 			$this->assertSame(400, $response->getStatus());
 		}
 		$this->assertSame([], $statuses->shown);
-		$signedOut = (new StatusController(new Request(['inCall' => true]), new UserSession(null), new Access($this->settings, $this->groups), new CallStatus($statuses)))->update();
+		$signedOut = (new PhoneStateController(new Request(['inCall' => true]), new UserSession(null), new Access($this->settings, $this->groups), new CallStatus($statuses), new PhoneTabs(new UserConfig())))->status();
 		$this->assertSame(403, $signedOut->getStatus());
 		$this->assertSame([], $statuses->shown);
 	}
@@ -100,6 +102,6 @@ final class ControllersTest extends TestCase {
 		$urls = new UrlGenerator('https://cloud.example.org', 'sipcall', require __DIR__ . '/../../appinfo/routes.php');
 		$this->assertSame('/index.php/apps/sipcall/api/v1/token', $urls->linkToRoute('sipcall.token.issue'));
 		$this->assertSame('/index.php/apps/sipcall/', $urls->linkToRoute('sipcall.page.index'));
-		$this->assertSame('/index.php/apps/sipcall/api/v1/status', $urls->linkToRoute('sipcall.status.update'));
+		$this->assertSame('/index.php/apps/sipcall/api/v1/status', $urls->linkToRoute('sipcall.phone_state.status'));
 	}
 }

@@ -4,10 +4,11 @@ declare(strict_types=1);
 
 namespace OCA\SIPCall\Tests\Unit;
 
+use OCA\SIPCall\Controller\PhoneStateController;
 use OCA\SIPCall\Controller\MissedCallController;
-use OCA\SIPCall\Controller\PresenceController;
 use OCA\SIPCall\Notification\Notifier;
 use OCA\SIPCall\Service\Access;
+use OCA\SIPCall\Service\CallStatus;
 use OCA\SIPCall\Service\NoticeVerifier;
 use OCA\SIPCall\Service\PhoneTabs;
 use OCA\SIPCall\Service\Settings;
@@ -23,6 +24,7 @@ use OCA\SIPCall\Tests\Doubles\User;
 use OCA\SIPCall\Tests\Doubles\UserConfig;
 use OCA\SIPCall\Tests\Doubles\UserManager;
 use OCA\SIPCall\Tests\Doubles\UserSession;
+use OCA\SIPCall\Tests\Doubles\UserStatuses;
 use OCP\Notification\UnknownNotificationException;
 use PHPUnit\Framework\TestCase;
 
@@ -76,10 +78,10 @@ final class MissedCallTest extends TestCase {
 	}
 
 	public function testNoNotificationWhileATabHeldThePhoneItRangIn(): void {
-		$presence = new PresenceController(new Request(['here' => true]), new UserSession(new User('nora', 'Nora', null, ['staff'])), new Access($this->settings, $this->groups), new PhoneTabs($this->userConfig));
-		$this->assertSame(200, $presence->update()->getStatus());
+		$presence = new PhoneStateController(new Request(['here' => true]), new UserSession(new User('nora', 'Nora', null, ['staff'])), new Access($this->settings, $this->groups), new CallStatus(new UserStatuses()), new PhoneTabs($this->userConfig));
+		$this->assertSame(200, $presence->presence()->getStatus());
 		$this->assertSame([200, ['notified' => false, 'why' => 'tab_open']], $this->post(self::notice()));
-		(new PresenceController(new Request(['here' => false]), new UserSession(new User('nora', 'Nora', null, ['staff'])), new Access($this->settings, $this->groups), new PhoneTabs($this->userConfig)))->update();
+		(new PhoneStateController(new Request(['here' => false]), new UserSession(new User('nora', 'Nora', null, ['staff'])), new Access($this->settings, $this->groups), new CallStatus(new UserStatuses()), new PhoneTabs($this->userConfig)))->presence();
 		$this->assertSame(201, $this->post(self::notice())[0]);
 	}
 
