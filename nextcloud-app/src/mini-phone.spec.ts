@@ -78,6 +78,17 @@ describe('the mini-phone', () => {
     expect(phone.state.call).toMatchObject({ direction: 'outgoing', state: 'calling', remote: '+49301234567' });
   });
 
+  it('calls a number asked for while still signing in, once the phone is here and registered', async () => {
+    const { phone, tab } = setUp();
+    const started = phone.start();
+    phone.call('+4315123456');
+    await started;
+    expect(tab.takeOver).toHaveBeenCalled();
+    await settle();
+    phones[0]!.register();
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+4315123456']);
+  });
+
   it('says "In a call" in Nextcloud while a call is up, and reverts once it ended', async () => {
     const { phone, events, setInCall } = setUp();
     await phone.start();

@@ -94,6 +94,8 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       return;
     }
     tab = deps.claimTab({ gained: () => void register(), lost: () => void unregister() });
+    // A call asked for while signing in (a Talk action, say): it needs the phone here.
+    if (queued) void tab.takeOver();
   }
   let tab: PhoneTab | null = null;
 
@@ -153,12 +155,13 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       state.notice = t('End the call in progress first');
       return;
     }
-    if (state.signIn !== 'ok') return;
+    if (state.signIn === 'failed') return;
     if (phone && state.registration === 'registered') {
       place(number);
       return;
     }
     queued = number;
+    // Signing in still: start() takes the phone over once it can.
     if (!state.here && tab) void tab.takeOver();
   }
 

@@ -33,6 +33,7 @@ function server(answers: { token?: () => Response; exchange?: () => Response; ap
 describe('SipcallSession', () => {
   beforeEach(() => {
     document.head.dataset['requesttoken'] = 'csrf-token-of-the-page';
+    sessionStorage.clear();
   });
   afterEach(() => {
     delete document.head.dataset['requesttoken'];
@@ -59,6 +60,26 @@ describe('SipcallSession', () => {
     expect(await session.api('/api/me')).toEqual({ auth: 'Bearer token-for-assertion-2' });
     expect(s.seen.filter((x) => x.url.endsWith('/assertion'))).toHaveLength(2);
     expect(s.seen.find((x) => x.url === `${SIPCALL}/api/me`)!.init.credentials).toBe('omit');
+  });
+
+  it('keeps the session for the next page of this tab, and not for another Nextcloud user of it', async () => {
+    const kept = new Map<string, string>();
+    const storage = { getItem: (k: string) => kept.get(k) ?? null, setItem: (k: string, v: string) => void kept.set(k, v), removeItem: (k: string) => void kept.delete(k) };
+    document.head.dataset['user'] = 'nora';
+    const first = server({});
+    await new SipcallSession({ sipcallUrl: SIPCALL, tokenUrl: '/apps/sipcall/api/v1/token' }, first.http, storage).signIn();
+    // The next page: the same tab, the same user — no new sign-in.
+    const next = server({});
+    const again = new SipcallSession({ sipcallUrl: SIPCALL, tokenUrl: '/apps/sipcall/api/v1/token' }, next.http, storage);
+    expect(await again.signIn()).toMatchObject({ email: 'nora@example.com' });
+    expect(await again.api('/api/me')).toEqual({ ok: true, auth: 'Bearer token-for-assertion-1' });
+    expect(next.seen.filter((x) => x.url.endsWith('/assertion'))).toHaveLength(0);
+    // Someone else signed in to Nextcloud in this tab: theirs is their own.
+    document.head.dataset['user'] = 'otto';
+    const other = server({});
+    await new SipcallSession({ sipcallUrl: SIPCALL, tokenUrl: '/apps/sipcall/api/v1/token' }, other.http, storage).signIn();
+    expect(other.seen.filter((x) => x.url.endsWith('/assertion'))).toHaveLength(1);
+    delete document.head.dataset['user'];
   });
 
   it('says why when Nextcloud gives no token, SIPCall refuses, or cannot be reached', async () => {

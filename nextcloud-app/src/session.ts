@@ -3,7 +3,9 @@
 // an access token, and the same is done again before that token runs out or
 // when SIPCall says it has. No cookie crosses to SIPCall (credentials are
 // omitted), so the session lives exactly as long as the Nextcloud one does:
-// a signed-out Nextcloud gives no more assertions.
+// a signed-out Nextcloud gives no more assertions. The tab keeps the access
+// token while it lives (sessionStorage, this tab only), so moving from Files
+// to Talk does not sign in anew on every page.
 import { getRequestToken } from '@nextcloud/auth';
 import type { Session, User } from '@sipcall/contract';
 import type { AppConfig } from './config';
@@ -30,6 +32,12 @@ async function reasonOf(response: Response): Promise<{ code: string | null; mess
   return { code: body?.error?.code ?? null, message: body?.error?.message ?? body?.message ?? null };
 }
 
+interface Kept {
+  accessToken: string;
+  renewAt: number;
+  user: User;
+}
+
 export class SipcallSession {
   private accessToken: string | null = null;
   private renewAt = 0;
@@ -39,7 +47,37 @@ export class SipcallSession {
   constructor(
     private readonly config: Pick<AppConfig, 'sipcallUrl' | 'tokenUrl'>,
     private readonly http: Fetch = (input, init) => fetch(input, init),
-  ) {}
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = globalThis.sessionStorage ?? null,
+  ) {
+    const kept = this.read();
+    if (kept) ({ accessToken: this.accessToken, renewAt: this.renewAt, user: this.user } = kept);
+  }
+
+  /** Where this tab keeps its session: one per SIPCall and Nextcloud user (another user signing in in this tab starts afresh). */
+  private get key(): string {
+    return `sipcall-session:${this.config.sipcallUrl}`;
+  }
+
+  private read(): Kept | null {
+    try {
+      const kept = JSON.parse(this.storage?.getItem(this.key) ?? 'null') as Partial<Kept> | null;
+      const viewer = document.head?.dataset['user'];
+      if (typeof kept?.accessToken !== 'string' || typeof kept.renewAt !== 'number' || !kept.user || kept.renewAt <= Date.now()) return null;
+      // Kept for another Nextcloud user of this tab (signed out, someone else signed in): not theirs.
+      if (viewer !== undefined && (kept as { viewer?: string }).viewer !== viewer) return null;
+      return kept as Kept;
+    } catch {
+      return null;
+    }
+  }
+
+  private keep(): void {
+    try {
+      if (this.accessToken && this.user) this.storage?.setItem(this.key, JSON.stringify({ accessToken: this.accessToken, renewAt: this.renewAt, user: this.user, viewer: document.head?.dataset['user'] }));
+    } catch {
+      // Storage full or refused: the next page signs in again.
+    }
+  }
 
   /** Signs in (again, when `fresh`) unless a good access token is at hand; callers at once share one exchange. */
   async signIn(fresh = false): Promise<User> {
@@ -97,6 +135,7 @@ export class SipcallSession {
     this.accessToken = session.accessToken;
     this.renewAt = Date.now() + Math.max(0, session.expiresIn * 1000 - RENEW_EARLY_MS);
     this.user = session.user;
+    this.keep();
   }
 
   /** fetch, with a network failure (SIPCall down, refused by the page's policy, a bad certificate) as status 0. */
