@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Carrier, sippMissing } from '../frontend/e2e/support/carrier.js';
 import { phoneScenario } from '../frontend/e2e/support/phones.js';
 import { Backend, freePort, type Proc } from '../frontend/e2e/support/stack.js';
-import { startFreeSwitch, switchBackendEnv } from '../frontend/e2e/support/switch.js';
+import { startFreeSwitch, switchBackendEnv, switchModulesMissing } from '../frontend/e2e/support/switch.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 const RATES = (process.env['BENCH_RATES'] ?? '5,10,20,40').split(',').map(Number);
@@ -25,6 +25,8 @@ const HOLD_MS = 2000;
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 const missing = !binary ? 'set SIPCALL_TEST_FREESWITCH to a FreeSWITCH 1.10 binary' : sippMissing();
+const unusable = binary ? switchModulesMissing(binary) : null;
+if (unusable) throw new Error(`bench:switch: ${unusable}`);
 if (missing) {
   progress(`bench:switch: skipped: ${missing}`);
   process.stdout.write(`${JSON.stringify({ bench: 'switch', skipped: missing })}\n`);

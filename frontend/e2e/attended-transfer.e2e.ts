@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newContext, signIn } from './support/browser.js';
 import { shootCallView } from './support/call-view.js';
 import { Backend, freePort, type Proc } from './support/stack.js';
-import { startFreeSwitch, switchBackendEnv } from './support/switch.js';
+import { startFreeSwitch, switchBackendEnv, switchModulesMissing } from './support/switch.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 if (!binary) console.warn('attended-transfer.e2e: skipped: set SIPCALL_TEST_FREESWITCH to a FreeSWITCH 1.10 binary to run the attended-transfer browser tests');
+if (binary && switchModulesMissing(binary)) throw new Error(`attended-transfer.e2e: ${switchModulesMissing(binary)}`);
 
 const ESL_PASSWORD = 'esl-password-for-e2e-42';
 const SWITCH_HTTP_PASSWORD = 'switch-http-password-for-e2e';

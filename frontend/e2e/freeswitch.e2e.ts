@@ -20,10 +20,11 @@ import { launchChromium, newContext, shoot, signIn } from './support/browser.js'
 import { Carrier, sippMissing } from './support/carrier.js';
 import { DeskPhones, type DeskPhone } from './support/phones.js';
 import { Backend, freePort, type Proc } from './support/stack.js';
-import { startFreeSwitch, switchBackendEnv } from './support/switch.js';
+import { startFreeSwitch, switchBackendEnv, switchModulesMissing } from './support/switch.js';
 
 const binary = process.env['SIPCALL_TEST_FREESWITCH'];
 if (!binary) console.warn('freeswitch.e2e: skipped: set SIPCALL_TEST_FREESWITCH to a FreeSWITCH 1.10 binary to run the real-switch browser tests');
+if (binary && switchModulesMissing(binary)) throw new Error(`freeswitch.e2e: ${switchModulesMissing(binary)}`);
 if (binary && sippMissing()) throw new Error(`freeswitch.e2e: ${sippMissing()}: the trunk tests need a carrier`);
 
 /** Where freeswitch/ points its trunk gateway by default (SIPCALL_TRUNK_PROXY). */

@@ -3,7 +3,7 @@
 // configuration (its own folders under a scratch directory), pointed at a
 // SIPCall backend, on 127.0.0.1 (SIP 5060 and 5080, WS 5066, ESL 8021).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Proc, root } from './stack.js';
 
@@ -28,6 +28,23 @@ export function switchBackendEnv(eslPassword: string, switchHttpPassword: string
     SIP_DOMAIN: '127.0.0.1',
     SIP_WSS_URL: 'ws://127.0.0.1:5066',
   };
+}
+
+/**
+ * The modules freeswitch/ loads (autoload_configs/modules.conf.xml) that the
+ * binary's build lacks, said as the reason the switch would not do its part
+ * (no mod_json_cdr: no call records, and tests waiting for them time out);
+ * null when it has them all, or when its module folder is not where a build
+ * or Debian's packages put it (the switch's own log then says).
+ */
+export function switchModulesMissing(binary: string): string | null {
+  const conf = readFileSync(path.join(root, 'freeswitch/autoload_configs/modules.conf.xml'), 'utf8');
+  const wanted = [...conf.matchAll(/<load module="([a-z0-9_]+)"/g)].map((m) => m[1]!);
+  const bin = path.dirname(binary);
+  const dir = [path.resolve(bin, '../mod'), path.resolve(bin, '../lib/freeswitch/mod'), '/usr/lib/freeswitch/mod'].find((d) => existsSync(d));
+  if (!dir) return null;
+  const missing = wanted.filter((m) => !existsSync(path.join(dir, `${m}.so`)));
+  return missing.length === 0 ? null : `the FreeSWITCH at ${binary} has no ${missing.join(', ')} in ${dir}, which freeswitch/autoload_configs/modules.conf.xml loads`;
 }
 
 export function startFreeSwitch(o: SwitchOptions): Proc {
