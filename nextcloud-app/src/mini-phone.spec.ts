@@ -66,6 +66,20 @@ describe('the mini-phone', () => {
     expect(phone.state).toMatchObject({ here: false, registration: 'offline' });
   });
 
+  it('asks once for a fresh SIP password when the registration is refused, then says it failed', async () => {
+    const { phone, events, api } = setUp();
+    await phone.start();
+    events().gained();
+    await settle();
+    phones[0]!.events.registration('failed', 'Authentication Error');
+    await settle();
+    expect(api.mock.calls.filter(([path]) => path === '/api/sip/credentials')).toHaveLength(2);
+    expect(phones[0]!.passwords).toEqual(['pw', 'pw']);
+    expect(phones[0]!.started).toBe(2);
+    phones[0]!.events.registration('failed', 'Authentication Error');
+    expect(phone.state.registration).toBe('failed');
+  });
+
   it('takes the phone over to call from a tab that does not hold it, then calls once registered', async () => {
     const { phone, tab } = setUp();
     await phone.start();

@@ -80,6 +80,8 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
   let clearTimer: ReturnType<typeof setTimeout> | undefined;
   /** A number to call once this tab holds the phone and it is registered. */
   let queued: string | null = null;
+  /** Fresh SIP credentials were asked for after a refused registration (once, until one succeeds). */
+  let authRetried = false;
 
   const busy = () => state.call !== null && state.call.state !== 'ended';
 
@@ -117,7 +119,14 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     phone = createPhone(
       { username: creds.username, password: creds.password, domain: creds.domain, wssUrl: creds.wssUrl, iceServers: creds.iceServers, displayName: user?.displayName ?? creds.username },
       {
-        registration: (s) => {
+        registration: (s, detail) => {
+          // The SIP password expired or was rotated (credentials asked for again): ask once for the current one.
+          if (s === 'failed' && detail === 'Authentication Error' && !authRetried) {
+            authRetried = true;
+            void renewPassword();
+            return;
+          }
+          if (s === 'registered') authRetried = false;
           state.registration = s;
           // Each registration and each renewal: a call missed now rings here.
           if (s === 'registered') void deps.setPresence(true);
@@ -132,6 +141,18 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
       },
     );
     phone.start();
+  }
+
+  async function renewPassword(): Promise<void> {
+    state.registration = 'reconnecting';
+    try {
+      const creds = await deps.session.api<SipCredentials>('/api/sip/credentials', { method: 'POST' });
+      phone?.setPassword(creds.password);
+      phone?.start();
+    } catch (error) {
+      state.registration = 'failed';
+      state.problem = problemWords(error);
+    }
   }
 
   async function unregister(): Promise<void> {
