@@ -9,20 +9,16 @@
 // and not for "Alice", and its message menu calls the number in a message; a
 // call missed while no Nextcloud tab held the phone leaves "Missed call from …"
 // in Nextcloud's notifications, and one that rang in a tab leaves none.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FreeSwitchPeer } from '../../backend/test/support/freeswitch-peer.js';
 import { postCdr } from './support/cdrs.js';
 import { axeViolations, describeViolations } from './support/axe.js';
 import { launchChromium, pageIn, shoot, signIn } from './support/browser.js';
-import { Backend, Kamailio, Proc, freePort, kamailioMissing, phoneEnv, root, unlessAvailable, until } from './support/stack.js';
+import { hostMissing, reserveHost, startNextcloudHost, type NextcloudHost } from './support/nextcloud-host.js';
+import { Backend, Kamailio, freePort, kamailioMissing, phoneEnv, unlessAvailable } from './support/stack.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() !== '';
-const missing = unlessAvailable('nextcloud-app.e2e', kamailioMissing() ?? (has('php') ? null : 'php is not installed (apt-get install php-cli): the app’s PHP cannot serve its routes'));
+const missing = unlessAvailable('nextcloud-app.e2e', kamailioMissing() ?? hostMissing());
 
 const ANN = { email: 'ann@example.test', password: 'ann-password-12345', name: 'Ann Admin' };
 const BOB = { email: 'bob@example.test', password: 'bob-password-12345', name: 'Bob User', extension: '1002' };
@@ -31,10 +27,8 @@ const NORA = { uid: 'nora', name: 'Nora Nextcloud', email: 'nora@example.test', 
 const TALK_NUMBER = '+49301234567';
 const SECRET = 'nextcloud-app-shared-secret-for-e2e-0123456789';
 
-let work: string;
-let host: Proc;
+let host: NextcloudHost;
 let hostUrl: string;
-let statePath: string;
 let peer: FreeSwitchPeer;
 let kamailio: Kamailio;
 let backend: Backend;
@@ -46,20 +40,8 @@ let noraId = '';
 let bobId = '';
 const NORA_EXTENSION = '1003';
 
-interface StatusEntry {
-  user: string;
-  params: { inCall?: unknown };
-  answer: number;
-  shown: { status: string; message: string | null } | null;
-}
-interface HostState {
-  statusLog?: StatusEntry[];
-  userConfig?: Record<string, string>;
-  notifications?: { user: string; object: string; subject: string; link: string }[];
-  missedCallAnswers?: { status: number; data: unknown }[];
-}
-const hostState = (): HostState => JSON.parse(readFileSync(statePath, 'utf8')) as HostState;
-const statusLog = (): StatusEntry[] => hostState().statusLog ?? [];
+const hostState = () => host.state();
+const statusLog = () => hostState().statusLog ?? [];
 const registration = (page: Page) => page.locator('#sipcall-panel [data-sipcall-status]').getAttribute('data-registration');
 const miniCall = (page: Page) => page.locator('[data-sipcall-call]');
 const callState = (page: Page) => page.getByTestId('call-state');
@@ -70,14 +52,8 @@ const openPhone = async (page: Page) => {
 
 describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', () => {
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'sipcall-nc-host-'));
-    // The release archive, built and unpacked as an admin would into apps/.
-    const archive = spawnSync(process.execPath, [path.join(root, 'scripts/build-nextcloud-app.mjs'), '--out', work], { encoding: 'utf8' });
-    if (archive.status !== 0) throw new Error(`build:nextcloud-app failed\n${archive.stderr}`);
-    spawnSync('tar', ['-xzf', archive.stdout.trim(), '-C', work], { stdio: 'inherit' });
-
-    const hostPort = await freePort();
-    hostUrl = `http://127.0.0.1:${hostPort}`;
+    const reserved = await reserveHost();
+    hostUrl = reserved.url;
     kamailio = new Kamailio(await freePort());
     peer = await FreeSwitchPeer.start();
     backend = new Backend({
@@ -91,24 +67,7 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     bobId = created.user.id;
     await kamailio.start({ [BOB.extension]: bobId, [TALK_NUMBER]: bobId });
 
-    statePath = path.join(work, 'host-state.json');
-    writeFileSync(
-      statePath,
-      JSON.stringify({
-        hostSecret: 'host-secret-for-request-tokens',
-        users: { [NORA.uid]: { name: NORA.name, email: NORA.email, groups: NORA.groups } },
-        admin: { url: backend.url, secret: SECRET, groups: ['staff'] },
-      }),
-    );
-    const child = spawn('php', ['-S', `127.0.0.1:${hostPort}`, path.join(root, 'frontend/e2e/support/nextcloud-host.php')], {
-      cwd: work,
-      env: { PATH: process.env['PATH'] ?? '', SIPCALL_APP_DIR: path.join(work, 'sipcall'), SIPCALL_APP_DOUBLES: path.join(root, 'nextcloud-app/tests/Doubles'), SIPCALL_HOST_STATE: statePath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    host = new Proc('nextcloud-host', child);
-    await until('the Nextcloud host to answer', async () => ((await fetch(`${hostUrl}/login?user=nobody`).catch(() => null))?.status === 404 ? true : null), 15_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${host.tail()}`);
-    });
+    host = await startNextcloudHost({ port: reserved.port, sipcallUrl: backend.url, secret: SECRET, users: { [NORA.uid]: { name: NORA.name, email: NORA.email, groups: NORA.groups } }, allowedGroups: ['staff'] });
 
     browser = await launchChromium();
     nora = await pageIn(browser, contexts, { viewport: { width: 1280, height: 860 } });
@@ -123,7 +82,6 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     await backend?.dispose();
     await kamailio?.dispose();
     await peer?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('puts the phone in the header: signed in to SIPCall with the app’s assertion, registered', async () => {

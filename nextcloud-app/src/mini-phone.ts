@@ -4,7 +4,7 @@
 // while one is up. Plain state in a Vue reactive object; the components
 // show it.
 import type { ContactSearch, SipCredentials } from '@sipcall/contract';
-import { alertIncoming, CallSession, type CallView, type IncomingAlert, type PhoneFactory, type RegistrationState, type SipCall, type SipPhone } from '@sipcall/phone';
+import { alertIncoming, CallSession, type CallQuality, type CallView, type IncomingAlert, type PhoneFactory, type RegistrationState, type SipCall, type SipPhone } from '@sipcall/phone';
 import { reactive, shallowRef } from 'vue';
 import type { SipcallSession } from './session';
 import { SipcallError } from './session';
@@ -72,6 +72,8 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     if (!state.inPage) state.open = true;
   };
   const remoteStream = shallowRef<MediaStream | null>(null);
+  /** How the call in progress sounds (WebRTC's statistics, every few seconds). */
+  const quality = shallowRef<CallQuality | null>(null);
 
   let phone: SipPhone | null = null;
   let current: CallSession | null = null;
@@ -216,10 +218,13 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
   function track(sip: SipCall): void {
     clearTimeout(clearTimer);
     remoteStream.value = null;
+    quality.value = null;
     const session = new CallSession(sip, {
       changed: (view) => show(session, view),
       remoteStream: (stream) => (remoteStream.value = stream),
-      quality: () => undefined,
+      quality: (q) => {
+        if (session === current) quality.value = q;
+      },
     });
     current = session;
     show(session, session.view);
@@ -267,6 +272,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
   return {
     state,
     remoteStream,
+    quality,
     start,
     call,
     offer,
