@@ -103,6 +103,11 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
 
   it('calls another browser, which rings and answers; audio flows; Nextcloud says "In a call" and then what it said before', async () => {
     await openPhone(nora);
+    // A number SIPCall will not call is refused before anything is dialled, with its reason.
+    await nora.getByLabel('Number', { exact: true }).fill('0900 1234567');
+    await nora.locator('#sipcall-panel').getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => nora.locator('#sipcall-panel').textContent()).toContain('Premium-rate and shared-cost numbers cannot be called');
+    expect(await miniCall(nora).count()).toBe(0);
     await nora.getByLabel('Number', { exact: true }).fill(BOB.extension);
     await nora.locator('#sipcall-panel').getByRole('button', { name: 'Call', exact: true }).click();
     await expect.poll(() => callState(bob).textContent()).toContain('Incoming call');

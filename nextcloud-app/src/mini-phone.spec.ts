@@ -14,7 +14,13 @@ const CREDENTIALS = { username: 'u1', password: 'pw', domain: 'sip.example.org',
 
 function setUp() {
   const user = { id: 'u1', displayName: 'Nora', defaultCountry: 'DE' } as User;
-  const api = vi.fn(async (path: string) => (path === '/api/sip/credentials' ? CREDENTIALS : { items: [] }));
+  /** SIPCall's answers: the SIP account, and a preview that lets every number through as E.164 (a German national number gains +49). */
+  const api = vi.fn(async (path: string) => {
+    if (path === '/api/sip/credentials') return CREDENTIALS;
+    const typed = decodeURIComponent(/[?&]number=([^&]*)/.exec(path)?.[1] ?? '').replace(/\s/g, '');
+    if (path.startsWith('/api/destinations')) return typed.startsWith('0900') ? { kind: 'e164', number: null, country: 'DE', allowed: false, reason: 'premium_rate' } : { kind: 'e164', number: typed.startsWith('0') ? `+49${typed.slice(1)}` : typed, country: 'DE', allowed: true, reason: 'allowed' };
+    return { items: [] };
+  });
   const session = { user, signIn: vi.fn(async () => user), api } as unknown as SipcallSession;
   let events: TabEvents | null = null;
   const tab: PhoneTab & { active: boolean } = {
@@ -57,6 +63,7 @@ describe('the mini-phone', () => {
     expect(phones).toHaveLength(1);
     expect(phones[0]!.config).toMatchObject({ username: 'u1', wssUrl: 'wss://sip.example.org/ws', displayName: 'Nora' });
     phones[0]!.register();
+    await settle();
     expect(phone.state.registration).toBe('registered');
     expect(setPresence).toHaveBeenLastCalledWith(true);
     events().lost();
@@ -88,6 +95,7 @@ describe('the mini-phone', () => {
     await settle();
     expect(phones[0]!.calls).toHaveLength(0);
     phones[0]!.register();
+    await settle();
     expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49301234567']);
     expect(phone.state.call).toMatchObject({ direction: 'outgoing', state: 'calling', remote: '+49301234567' });
   });
@@ -100,6 +108,7 @@ describe('the mini-phone', () => {
     expect(tab.takeOver).toHaveBeenCalled();
     await settle();
     phones[0]!.register();
+    await settle();
     expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+4315123456']);
   });
 
@@ -109,7 +118,9 @@ describe('the mini-phone', () => {
     events().gained();
     await settle();
     phones[0]!.register();
+    await settle();
     phone.call('+49301234567');
+    await settle();
     const sip = phones[0]!.calls[0]!;
     sip.ring();
     expect(setInCall).not.toHaveBeenCalled();
@@ -121,12 +132,29 @@ describe('the mini-phone', () => {
     expect(phone.state.call).toMatchObject({ state: 'ended', outcome: 'completed' });
   });
 
+  it('dials what SIPCall makes of the number, and says why it will not call one it refuses', async () => {
+    const { phone, events } = setUp();
+    await phone.start();
+    events().gained();
+    await settle();
+    phones[0]!.register();
+    await settle();
+    phone.call('0900 123456');
+    await settle();
+    expect(phones[0]!.calls).toHaveLength(0);
+    expect(phone.state.notice).toBe('Premium-rate and shared-cost numbers cannot be called');
+    phone.call('030 1234567');
+    await settle();
+    expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+49301234567']);
+  });
+
   it('rings for an incoming call, refuses a second one as busy, and leaves the status alone for a call never answered', async () => {
     const { phone, events, setInCall } = setUp();
     await phone.start();
     events().gained();
     await settle();
     phones[0]!.register();
+    await settle();
     const first = phones[0]!.incoming('+4930555', 'Bob');
     expect(phone.state).toMatchObject({ open: true, call: { direction: 'incoming', state: 'incoming', remoteName: 'Bob' } });
     const second = phones[0]!.incoming('+4930666');
@@ -142,12 +170,14 @@ describe('the mini-phone', () => {
     events().gained();
     await settle();
     phones[0]!.register();
+    await settle();
     phone.offer(['+49301234567', '+4315123456']);
     expect(phone.state).toMatchObject({ open: true, choices: ['+49301234567', '+4315123456'] });
     expect(phones[0]!.calls).toHaveLength(0);
     phone.offer([]);
     expect(phone.state.notice).toBe('There is no phone number in this message');
     phone.offer(['+4315123456']);
+    await settle();
     expect(phones[0]!.calls.map((c) => c.remote)).toEqual(['+4315123456']);
   });
 

@@ -3,14 +3,14 @@
 // through @sipcall/phone's CallSession, and says "In a call" in Nextcloud
 // while one is up. Plain state in a Vue reactive object; the components
 // show it.
-import type { ContactSearch, SipCredentials } from '@sipcall/contract';
+import type { ContactSearch, DestinationPreview, SipCredentials } from '@sipcall/contract';
 import { alertIncoming, CallSession, type CallQuality, type CallView, type IncomingAlert, type PhoneFactory, type RegistrationState, type SipCall, type SipPhone } from '@sipcall/phone';
 import { reactive, shallowRef } from 'vue';
 import type { SipcallSession } from './session';
 import { SipcallError } from './session';
 import type { SetInCall, SetPresence } from './status';
 import type { PhoneTab, TabEvents } from './tab';
-import { t } from './words';
+import { refusalWords, t } from './words';
 
 /** How long an ended call stays in the panel with its outcome. */
 const ENDED_VISIBLE_MS = 5000;
@@ -135,7 +135,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
           if (s === 'registered' && queued) {
             const number = queued;
             queued = null;
-            place(number);
+            void place(number);
           }
         },
         connection: () => undefined,
@@ -180,7 +180,7 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     }
     if (state.signIn === 'failed') return;
     if (phone && state.registration === 'registered') {
-      place(number);
+      void place(number);
       return;
     }
     queued = number;
@@ -199,10 +199,22 @@ export function createMiniPhone(deps: MiniPhoneDeps) {
     state.notice = numbers.length === 0 ? t('There is no phone number in this message') : null;
   }
 
-  function place(number: string): void {
-    if (!phone) return;
+  /** Dials what SIPCall makes of `number` (E.164 in the user's country), or says why it will not. */
+  async function place(number: string): Promise<void> {
+    let target = number;
+    try {
+      const preview = await deps.session.api<DestinationPreview>(`/api/destinations?number=${encodeURIComponent(number)}`);
+      if (!preview.allowed) {
+        state.notice = refusalWords(preview.reason);
+        return;
+      }
+      if (preview.number) target = preview.number;
+    } catch {
+      // No word from SIPCall: the switch's dialplan decides, as for any call.
+    }
+    if (!phone || busy()) return;
     state.dialled = '';
-    track(phone.call(number, true));
+    track(phone.call(target, true));
   }
 
   function onIncoming(sip: SipCall): void {

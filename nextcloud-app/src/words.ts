@@ -1,5 +1,6 @@
 // The app's words, through Nextcloud's translations (l10n/ of app sipcall).
 import { translate } from '@nextcloud/l10n';
+import type { RefusalReason, RoutingReason } from '@sipcall/contract';
 import type { CallState, Outcome, RegistrationState } from '@sipcall/phone';
 
 export const t = (text: string, vars?: Record<string, string>): string => translate('sipcall', text, vars);
@@ -47,3 +48,22 @@ export function outcomeWords(outcome: Outcome): string {
   }
   return t(OUTCOMES[outcome] ?? 'The call failed');
 }
+
+const REFUSALS: Record<RefusalReason, string> = {
+  invalid_number: 'This is not a number that can be called',
+  destination_not_allowed: 'Calls to this destination are not allowed',
+  premium_rate: 'Premium-rate and shared-cost numbers cannot be called',
+  fraud_prefix: 'This number range is blocked against toll fraud',
+  emergency_refused: 'Emergency numbers cannot be called from here: use another phone',
+  unknown_caller: 'Your phone is not known to SIPCall: reload the page',
+  unknown_extension: 'Nobody has this extension',
+  unknown_did: 'This number is not in use',
+  user_cap: 'You have as many calls up as you may',
+  global_cap: 'All lines are busy: try again in a moment',
+  user_cps: 'Too many calls at once: wait a second',
+  global_cps: 'Too many calls at once: wait a second',
+  routing_error: 'SIPCall could not route this call',
+};
+
+/** Why SIPCall will not place a call, before it is dialled. */
+export const refusalWords = (reason: RoutingReason): string => t((REFUSALS as Record<string, string>)[reason] ?? 'SIPCall does not call this number');
