@@ -118,6 +118,13 @@ describe.skipIf(missing !== null)('SIPCall’s Nextcloud app in the browser', ()
     expect(await nora.evaluate(() => document.querySelector<HTMLAudioElement>('#sipcall-panel audio')?.srcObject instanceof MediaStream)).toBe(true);
     await expect.poll(() => statusLog().at(-1)).toMatchObject({ user: NORA.uid, params: { inCall: true }, answer: 200, shown: { status: 'away', message: 'call' } });
     await shoot(nora, '61-nextcloud-mini-phone-in-call');
+    // Moving to Talk during the call: Talk opens in a new tab, the call stays up in this one.
+    const [talkTab] = await Promise.all([nora.context().waitForEvent('page'), nora.locator('#header').getByRole('link', { name: 'Talk' }).click()]);
+    await talkTab.waitForURL(`${hostUrl}/index.php/apps/spreed/`);
+    expect(nora.url()).toBe(`${hostUrl}/index.php/apps/files/`);
+    expect(await miniCall(nora).getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => talkTab.locator('#sipcall-panel [data-sipcall-status]').textContent()).toBe('In use in another tab');
+    await talkTab.close();
     const inCall = await axeViolations(nora);
     expect(inCall, describeViolations(inCall)).toEqual([]);
     await nora.locator('#sipcall-panel').getByRole('button', { name: 'Hang up' }).click();

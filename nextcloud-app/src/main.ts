@@ -7,6 +7,7 @@ import { readConfig } from './config';
 import { createMiniPhone } from './mini-phone';
 import { SipcallSession } from './session';
 import { setInCall, setPresence } from './status';
+import { keepCallAcrossNavigation } from './navigation';
 import { claimPhoneTab } from './tab';
 import { talkApi } from './talk';
 import './talk-icon.css';
@@ -46,6 +47,7 @@ function start(): void {
     show(page, true);
   }
   window.addEventListener('pagehide', () => phone.stop());
+  keepCallAcrossNavigation({ active: () => phone.state.call !== null && phone.state.call.state !== 'ended' });
 
   // Talk sets its API up when its own script runs, which may come before or after this one.
   let talkDone = false;
