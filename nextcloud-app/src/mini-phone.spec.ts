@@ -48,6 +48,15 @@ function setUp() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Signed in, holding the phone, registered: where most calls start. */
+async function registered(phone: ReturnType<typeof createMiniPhone>, events: () => TabEvents) {
+  await phone.start();
+  events().gained();
+  await settle();
+  phones[0]!.register();
+  await settle();
+}
+
 describe('the mini-phone', () => {
   beforeEach(() => {
     phones.length = 0;
@@ -114,11 +123,7 @@ describe('the mini-phone', () => {
 
   it('says "In a call" in Nextcloud while a call is up, and reverts once it ended', async () => {
     const { phone, events, setInCall } = setUp();
-    await phone.start();
-    events().gained();
-    await settle();
-    phones[0]!.register();
-    await settle();
+    await registered(phone, events);
     phone.call('+49301234567');
     await settle();
     const sip = phones[0]!.calls[0]!;
@@ -134,11 +139,7 @@ describe('the mini-phone', () => {
 
   it('dials what SIPCall makes of the number, and says why it will not call one it refuses', async () => {
     const { phone, events } = setUp();
-    await phone.start();
-    events().gained();
-    await settle();
-    phones[0]!.register();
-    await settle();
+    await registered(phone, events);
     phone.call('0900 123456');
     await settle();
     expect(phones[0]!.calls).toHaveLength(0);
@@ -150,11 +151,7 @@ describe('the mini-phone', () => {
 
   it('rings for an incoming call, refuses a second one as busy, and leaves the status alone for a call never answered', async () => {
     const { phone, events, setInCall } = setUp();
-    await phone.start();
-    events().gained();
-    await settle();
-    phones[0]!.register();
-    await settle();
+    await registered(phone, events);
     const first = phones[0]!.incoming('+4930555', 'Bob');
     expect(phone.state).toMatchObject({ open: true, call: { direction: 'incoming', state: 'incoming', remoteName: 'Bob' } });
     const second = phones[0]!.incoming('+4930666');
@@ -166,11 +163,7 @@ describe('the mini-phone', () => {
 
   it('calls the one number of a Talk message at once, lets the user pick among several, and says when there is none', async () => {
     const { phone, events } = setUp();
-    await phone.start();
-    events().gained();
-    await settle();
-    phones[0]!.register();
-    await settle();
+    await registered(phone, events);
     phone.offer(['+49301234567', '+4315123456']);
     expect(phone.state).toMatchObject({ open: true, choices: ['+49301234567', '+4315123456'] });
     expect(phones[0]!.calls).toHaveLength(0);
