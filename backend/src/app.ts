@@ -79,6 +79,10 @@ import { smtpMailer } from './passwords/mailer.js';
 import { mePasswordApi, mePasswordRouter, passwordResetApi, passwordResetRouter, userPasswordApi, userPasswordRouter } from './passwords/passwords.routes.js';
 import { PasswordService } from './passwords/passwords.service.js';
 import { ResetTokens } from './passwords/reset-tokens.js';
+import { RateService } from './billing/rates.js';
+import { DeckRepository } from './billing/deck-repository.js';
+import { ChargeRepository } from './billing/charge-repository.js';
+import { ratesApi, ratesRouter } from './billing/rates.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -150,6 +154,9 @@ export interface Services {
   nextcloudSignIn: NextcloudSignIn | null;
   /** Null unless NEXTCLOUD_APP_SECRET is set. */
   nextcloudAssertions: NextcloudAssertions | null;
+  rates: RateService;
+  charges: ChargeRepository;
+  callRecords: SqlCallRecords;
 }
 
 /** Nextcloud as the place people sign in (NEXTCLOUD_AUTH): its provider, the linked accounts, the refresh's recheck. */
@@ -201,7 +208,10 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const registrations = new SipRegistrations({ switches: deps.switching.switches, sipDomain: deps.config.routing.sipDomain });
   const dids = new DidService({ numbers: new DidRepository(dataSource), users, audit, defaultCountry: deps.config.routing.defaultCountry });
   const directory = new Directory({ sipDomain: deps.config.routing.sipDomain, users, sip });
+  const charges = new ChargeRepository(dataSource);
+  const rates = new RateService({ decks: new DeckRepository(dataSource), charges, audit, currency: deps.config.billing.currency, gateway: deps.config.routing.gateway, billed: deps.metrics.billedAmount });
   const dialplan = new Dialplan({
+    prices: rates,
     policy: deps.config.routing,
     usersContext: deps.config.switch.context,
     users,
@@ -221,9 +231,11 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
     ...(missedCalls ? { stored: (record) => missedCalls.recorded(record) } : {}),
+    rate: (record) => rates.rate(record),
   });
-  const history = new CallHistory({ records: new SqlCallRecords(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry });
-  const analytics = new CallAnalytics(dataSource);
+  const callRecords = new SqlCallRecords(dataSource);
+  const history = new CallHistory({ records: callRecords, keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, charges: rates });
+  const analytics = new CallAnalytics(dataSource, { between: (from, to) => rates.spendBetween(from, to) });
   const nextcloudContacts = new NextcloudContactService({
     repo: new NextcloudContactRepository(dataSource),
     keys,
@@ -240,7 +252,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
   });
   const contacts = new ContactService({ contacts: new ContactRepository(dataSource), keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, elsewhere: nextcloudContacts });
-  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, nextcloudIdentity: nextcloudIdentities, dids, sip, audit, keys, records: cdrIngest });
+  const privacy = new PrivacyService({ users, history, contacts, nextcloudContacts, nextcloudIdentity: nextcloudIdentities, dids, sip, audit, keys, records: cdrIngest, charges });
   const phoneSystem = new PhoneSystemService({ switches: deps.switching.switches, wssUrl: deps.config.routing.wssUrl });
   const passwords = new PasswordService({
     users,
@@ -251,7 +263,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn, nextcloudAssertions };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn, nextcloudAssertions, rates, charges, callRecords };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -410,6 +422,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/registrations', 'admin', 'sip', [registrationsRouter({ registrations: services.registrations }), registrationsApi]);
   mount('/api/phone-system', 'signed-in', 'sip', [phoneSystemRouter({ phoneSystem: services.phoneSystem }), phoneSystemApi]);
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
+  mount('/api/rates', 'admin', 'billing', [ratesRouter({ rates: services.rates }), ratesApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 
   api.add('', 'public', 'operations', { 'GET /api/openapi.json': { summary: 'This description of the API (OpenAPI 3.1)' } });

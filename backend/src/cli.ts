@@ -2,6 +2,7 @@
 // `sipcall`: operator commands that work straight on the database, for the
 // first admin and for recovery. Arguments are validated like any other input.
 import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password.js';
@@ -14,6 +15,9 @@ import { MemoryState } from './state/memory.js';
 import { displayNameSchema, emailSchema, passwordSchema } from './users/users.schema.js';
 import { importSpool } from './cdr/spool.js';
 import { passwordWeakness } from './core/password-policy.js';
+import { DECK_NAME, DeckRefusedError } from './billing/rates.js';
+import { calendarDay } from './http/validate.js';
+import { rerate } from './billing/rerate.js';
 
 const EMBEDDED_NOTE = 'With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.';
 
@@ -106,6 +110,102 @@ twice stores nothing twice. Exits 1 when a file could not be stored.`,
         for (const r of [...report.rejected, ...report.failed]) process.stdout.write(`  ${r.file}: ${r.reason}\n`);
         return report.failed.length > 0 ? 1 : 0;
       }),
+  },
+  {
+    words: ['rates', 'import'],
+    args: 'FILE --deck NAME [--effective DAY] [--replace yes]',
+    summary: 'import a rate deck from CSV as a new version (whole or not at all)',
+    help: `Imports a rate deck from FILE (CSV with the header
+prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency) as a
+new version of deck NAME, pricing calls that start on DAY or later. The deck
+"sell" is what users pay; any other name is the carrier deck of the gateway so
+named (TRUNK_GATEWAY), what the trunk costs. Every bad line is reported by its
+number and nothing is imported unless the whole file is good. A deck has one
+version per day: --replace yes replaces that day's, and names the calls it had
+priced so they can be rated again (rates rerate).`,
+    params: [
+      ['FILE', 'the CSV file, or - for stdin'],
+      ['--deck NAME', 'sell, or the gateway whose costs the deck holds'],
+      ['--effective DAY', 'YYYY-MM-DD (UTC) from which the version prices calls (default: today)'],
+      ['--replace yes', "replace the deck's version on that day"],
+    ],
+    options: { deck: { type: 'string' }, effective: { type: 'string' }, replace: { type: 'string' } },
+    positionals: { count: 1, missing: 'rates import needs the CSV file (FILE)' },
+    run: (args) => ratesImport(args),
+  },
+  {
+    words: ['rates', 'export'],
+    args: '--deck NAME [--on DAY]',
+    summary: "write a deck's version as CSV to stdout",
+    help: `Writes deck NAME as CSV, in the form rates import reads: the version in effect
+today, or on DAY.`,
+    params: [
+      ['--deck NAME', 'sell, or a carrier deck'],
+      ['--on DAY', 'YYYY-MM-DD: the version in effect that day (default: today)'],
+    ],
+    options: { deck: { type: 'string' }, on: { type: 'string' } },
+    positionals: { count: 0 },
+    run: ({ values }) => {
+      const usage = usageOf('rates', 'export');
+      const deck = checked(deckName, values['deck'], '--deck', usage);
+      const on = values['on'] === undefined ? undefined : checked(calendarDay, values['on'], '--on', usage);
+      return withDatabase(async ({ services }) => {
+        process.stdout.write((await services.rates.export(deck, on)).csv);
+        return 0;
+      });
+    },
+  },
+  {
+    words: ['rates', 'list'],
+    args: '',
+    summary: 'the rate decks and their versions',
+    help: `Lists every rate deck and its versions: the day each takes effect, its rows,
+who imported it, and which prices calls today.`,
+    params: [],
+    options: {},
+    positionals: { count: 0 },
+    run: () =>
+      withDatabase(async ({ services }) => {
+        const { currency, gateway, decks } = await services.rates.list();
+        if (decks.length === 0) process.stdout.write(`no rate decks (calls are not priced); currency ${currency}, gateway ${gateway}\n`);
+        for (const d of decks) {
+          process.stdout.write(`${d.name} (${d.kind === 'sell' ? 'what users pay' : `what gateway ${d.name} costs${d.name === gateway ? '' : ' — not the gateway calls use'}`})\n`);
+          for (const v of d.versions) process.stdout.write(`  ${v.effectiveFrom}  ${String(v.rows).padStart(7)} rows  ${v.currency}  ${v.importedBy}${v.inEffect ? '  in effect' : ''}\n`);
+        }
+        return 0;
+      }),
+  },
+  {
+    words: ['rates', 'rerate'],
+    args: '--from DAY --to DAY',
+    summary: 'price the calls of a period again (after a deck was fixed)',
+    help: `Prices every call that went to the trunk and started on or after --from and
+before --to again, by the deck versions in effect when each started. Charges
+that come out the same are left alone, so running it twice is the same as
+once. A call whose owner was erased cannot be read any more and keeps its
+charge.`,
+    params: [
+      ['--from DAY', 'YYYY-MM-DD (UTC), the first day'],
+      ['--to DAY', 'YYYY-MM-DD (UTC), the day after the last'],
+    ],
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    positionals: { count: 0 },
+    run: ({ values }) => {
+      const usage = usageOf('rates', 'rerate');
+      const from = checked(calendarDay, values['from'], '--from', usage);
+      const to = checked(calendarDay, values['to'], '--to', usage);
+      if (to <= from) throw new UsageError('--to must be after --from', usage);
+      return withDatabase(async ({ services }) => {
+        const report = await rerate(
+          { records: services.callRecords, keys: services.keys, rates: services.rates, charges: services.charges },
+          { from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T00:00:00Z`) },
+          progressBar('rating'),
+        );
+        await services.audit.record({ action: 'rates.rerate', outcome: 'ok', ...CLI_ACTOR, details: { from, to, ...report } });
+        process.stdout.write(`${report.calls} calls: ${report.changed} charges changed, ${report.unpriced} not priced by any deck, ${report.unreadable} unreadable (erased)\n`);
+        return 0;
+      });
+    },
   },
   {
     words: ['keys', 'rotate'],
@@ -244,6 +344,58 @@ function parseCommandArgs(command: Command, args: string[]): Parsed {
   if (positionals.length < expected) throw fail(command.positionals.missing ?? 'an argument is missing');
   if (positionals.length > expected) throw fail(`unexpected argument: ${positionals[expected]}`);
   return { values, positionals };
+}
+
+const deckName = z.string().regex(DECK_NAME, 'letters, digits, _ . - (up to 64)');
+
+function usageOf(...words: string[]): string {
+  return commandUsage(COMMANDS.find((c) => c.words.join(' ') === words.join(' '))!);
+}
+
+/** An option's value through its schema, or a UsageError naming the option. */
+function checked<T>(schema: z.ZodType<T>, value: string | undefined, option: string, usage: string): T {
+  if (value === undefined) throw new UsageError(`${option} is required`, usage);
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${option}: ${result.error.issues.map((i) => i.message).join(', ')}`, usage);
+  return result.data;
+}
+
+async function ratesImport({ values, positionals }: Parsed): Promise<number> {
+  const usage = usageOf('rates', 'import');
+  const deck = checked(deckName, values['deck'], '--deck', usage);
+  const effectiveFrom = values['effective'] === undefined ? undefined : checked(calendarDay, values['effective'], '--effective', usage);
+  if (values['replace'] !== undefined && values['replace'] !== 'yes') throw new UsageError('--replace takes yes', usage);
+  const file = positionals[0]!;
+  let csv: string;
+  try {
+    csv = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, usage);
+  }
+  return withDatabase(async ({ services }) => {
+    try {
+      const { version, orphaned } = await services.rates.import({ name: deck, csv, effectiveFrom, replace: values['replace'] === 'yes' }, CLI_ACTOR, progressBar('importing rows'));
+      process.stdout.write(`imported deck ${version.name}: ${version.rows} rows in ${version.currency}, pricing calls from ${version.effectiveFrom}\n`);
+      if (orphaned && orphaned.calls > 0 && orphaned.from && orphaned.to) {
+        const day = (d: Date) => d.toISOString().slice(0, 10);
+        const after = new Date(orphaned.to.getTime() + 86_400_000);
+        process.stdout.write(`the replaced version had priced ${orphaned.calls} calls: price them again with\n  sipcall rates rerate --from ${day(orphaned.from)} --to ${day(after)}\n`);
+      }
+      return 0;
+    } catch (err) {
+      if (!(err instanceof DeckRefusedError)) throw err;
+      process.stderr.write(`sipcall: ${err.message}; nothing was imported\n`);
+      for (const p of err.problems.slice(0, 100)) process.stderr.write(`  line ${p.line}: ${p.message}\n`);
+      if (err.problems.length > 100) process.stderr.write(`  … and ${err.problems.length - 100} more\n`);
+      return 65; // EX_DATAERR
+    }
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function adminCommand(command: 'create' | 'reset-password', args: Parsed): Promise<number> {

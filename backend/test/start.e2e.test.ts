@@ -2,7 +2,7 @@
 // create`, then `npm start` on the embedded database, the login page, the API,
 // a clean SIGTERM, and a restart that keeps the data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { freePort } from './support/ports.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = { email: 'first.admin@example.com', password: 'first admin password' };
-const MIGRATIONS = ['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000', 'NextcloudIdentities1765008000000'];
+const MIGRATIONS = ['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000', 'NextcloudIdentities1765008000000', 'Rates1765267200000'];
 
 describe('the README quick start', () => {
   let dataDir: string;
@@ -95,7 +95,7 @@ describe('the README quick start', () => {
     expect(weak.stderr).toContain('at least 12 characters');
   }, 120_000);
 
-  const COMMANDS = ['admin create', 'admin reset-password', 'migrate', 'cdr import', 'keys rotate'];
+  const COMMANDS = ['admin create', 'admin reset-password', 'migrate', 'cdr import', 'rates import', 'rates export', 'rates list', 'rates rerate', 'keys rotate'];
 
   it.each(COMMANDS)('answers `sipcall %s --help` with that command\'s usage and exit 0, opening no database', async (command) => {
     const r = await run(['run', '-s', 'sipcall', '--', ...command.split(' '), '--help']);
@@ -112,6 +112,10 @@ describe('the README quick start', () => {
     { line: `admin create --emial ${ADMIN.email}`, error: 'unknown option --emial', usage: 'admin create --email EMAIL' },
     { line: 'migrate now', error: 'unexpected argument: now', usage: 'migrate' },
     { line: 'keys', error: 'keys needs a command: rotate', usage: 'keys rotate' },
+    { line: 'rates import deck.csv', error: '--deck is required', usage: 'rates import FILE --deck NAME' },
+    { line: 'rates import deck.csv --deck sell --effective 2026-02-30', error: '--effective: must be a day that exists', usage: 'rates import FILE' },
+    { line: 'rates rerate --from 2026-02-01 --to 2026-01-01', error: '--to must be after --from', usage: 'rates rerate --from DAY --to DAY' },
+    { line: 'rates', error: 'rates needs a command: import or export or list or rerate', usage: 'rates list' },
   ])('answers `sipcall $line` with "$error", the usage and exit 64', async ({ line, error, usage }) => {
     const r = await run(['run', '-s', 'sipcall', '--', ...line.split(' ')]);
     expect(r.code).toBe(64);
@@ -140,6 +144,27 @@ describe('the README quick start', () => {
     expect(r.stderr.split('\n')).toEqual([`starting the embedded database in ${path.join(dataDir, 'pglite')}…`, 'database ready', 'hashing the password…', '']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^created admin first\.admin@example\.com \([0-9a-f-]{36}\)\n$/);
+  }, 120_000);
+
+  it('imports a rate deck from CSV with progress, refusing a bad one whole by its lines, and exports it as it came', async () => {
+    const deck = path.join(dataDir, 'sell.csv');
+    const header = 'prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency';
+    writeFileSync(deck, `${header}\n49,Germany,0.02,0,60/60,0,EUR\n49,Germany again,0.03,0,60/60,0,EUR\n33,France,abc,0,60/60,0,EUR\n`);
+    const bad = await run(['run', '-s', 'sipcall', '--', 'rates', 'import', deck, '--deck', 'sell']);
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain('sipcall: The deck was not imported: 2 lines are wrong; nothing was imported\n  line 3: prefix +49 again (first on line 2)\n  line 4: rate_per_minute "abc"');
+    const good = `${header}\n49,Germany,0.02,0,60/60,0,EUR\n4930,"Berlin, city",0.01,0.05,30/6,0,EUR\n`;
+    writeFileSync(deck, good);
+    const imported = await run(['run', '-s', 'sipcall', '--', 'rates', 'import', deck, '--deck', 'sell', '--effective', '2026-01-01']);
+    expect(imported.stdout).toBe('imported deck sell: 2 rows in EUR, pricing calls from 2026-01-01\n');
+    expect(imported.stderr).toContain('importing rows: 2/2');
+    expect(imported.code).toBe(0);
+    const listed = await run(['run', '-s', 'sipcall', '--', 'rates', 'list']);
+    expect(listed.stdout).toMatch(/^sell \(what users pay\)\n {2}2026-01-01 +2 rows {2}EUR {2}cli {2}in effect\n$/);
+    const exported = await run(['run', '-s', 'sipcall', '--', 'rates', 'export', '--deck', 'sell']);
+    expect(exported.stdout).toBe(good);
+    const again = await run(['run', '-s', 'sipcall', '--', 'rates', 'rerate', '--from', '2026-01-01', '--to', '2026-02-01']);
+    expect(again.stdout).toBe('0 calls: 0 charges changed, 0 not priced by any deck, 0 unreadable (erased)\n');
   }, 120_000);
 
   it('says what it does while it starts, then serves the login page and the API on one port', async () => {

@@ -25,12 +25,14 @@ export type AuditAction =
   | 'call.hold'
   | 'call.unhold'
   | 'call.transfer'
-  | 'call.dtmf';
+  | 'call.dtmf'
+  | 'rates.import'
+  | 'rates.rerate';
 
 export type AuditOutcome = 'ok' | 'failed' | 'denied';
 
 /** Every kind of thing an entry can be about; the admin's Target filter offers each. */
-export type AuditTargetType = 'user' | 'did' | 'call';
+export type AuditTargetType = 'user' | 'did' | 'call' | 'rate_deck';
 
 /** GET /api/audit/targets (admin): the things the trail has entries about, most recent first. */
 export interface AuditTarget {

@@ -1,4 +1,5 @@
 // Call records as the history reads them back.
+import type { CallCharge } from './billing.js';
 
 export type CallDirection = 'outbound' | 'inbound' | 'internal';
 
@@ -22,6 +23,8 @@ export interface CallRecord {
   country: string | null;
   destination: string | null;
   caller: string | null;
+  /** The call's price once rated; null when nothing priced it. */
+  charge: CallCharge | null;
 }
 
 /** GET /api/history's filters; admins may also ask for one user's calls. */

@@ -3,6 +3,7 @@
 // nothing at run time, so the compiled backend never loads this package.
 export type * from './analytics.js';
 export type * from './audit.js';
+export type * from './billing.js';
 export type * from './calls.js';
 export type * from './checks.js';
 export type * from './contacts.js';

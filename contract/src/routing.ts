@@ -1,4 +1,5 @@
 // The routing policy's words: why a call goes where it goes, or why not.
+import type { SellRate } from './billing.js';
 
 /** The call may go: to the trunk, to a user's extension, to an emergency number, or in from the trunk to a user's number. */
 export type AllowReason = 'allowed' | 'extension' | 'emergency' | 'did';
@@ -36,6 +37,8 @@ export interface DestinationPreview {
   country: string | null;
   allowed: boolean;
   reason: RoutingReason;
+  /** What the call costs per the sell deck; null when no deck prices it (or it goes to no trunk). */
+  rate: SellRate | null;
 }
 
 export type EmergencyPolicy = 'allow' | 'refuse';

@@ -6,7 +6,7 @@ import type { AuditService } from './audit.service.js';
 import type { Operations } from '../http/openapi.js';
 
 /** Every kind of target the trail records: the contract's list, so a new kind fails to compile until it is here. */
-const TARGET_TYPES = Object.keys({ user: true, did: true, call: true } satisfies Record<AuditTargetType, true>) as [AuditTargetType, ...AuditTargetType[]];
+const TARGET_TYPES = Object.keys({ user: true, did: true, call: true, rate_deck: true } satisfies Record<AuditTargetType, true>) as [AuditTargetType, ...AuditTargetType[]];
 const targetType = z.enum(TARGET_TYPES);
 
 const listAuditQuery = z.strictObject({

@@ -2,12 +2,14 @@
 // prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency
 // Read whole or not at all: every bad row is reported by its line number and
 // none is taken unless the whole file is good. Written back in the same form.
-import { formatAmount, isCurrency, parseAmount } from './money.js';
+import { MICROS_PER_UNIT, formatAmount, isCurrency, parseAmount } from './money.js';
 import { parseIncrement, type RateRow } from './rating.js';
 
 export const DECK_COLUMNS = ['prefix', 'destination', 'rate_per_minute', 'connect_fee', 'increment', 'minimum', 'currency'] as const;
 /** More rows than any real deck has (the world's prefixes are some tens of thousands). */
 export const MAX_DECK_ROWS = 200_000;
+/** Above any real tariff (satellite and premium ranges stay under a few units a minute): a slip of the decimal point. */
+export const MAX_RATE = 100 * MICROS_PER_UNIT;
 
 export interface DeckProblem {
   /** 1 is the header. */
@@ -73,15 +75,18 @@ export function parseDeckCsv(text: string): ParsedDeck {
     if (!/^\+[1-9][0-9]{0,14}$/.test(prefix)) return bad(`prefix "${prefixText}" is not the start of an E.164 number`);
     if (seen.has(prefix)) return bad(`prefix ${prefix} again (first on line ${seen.get(prefix)})`);
     if (destination === '' || destination.length > 100) return bad('destination must be 1 to 100 characters');
+    if (/[\p{Cc}\p{Cs}]/u.test(destination)) return bad('destination holds a control character');
     const ratePerMinute = parseAmount(rateText);
     if (ratePerMinute === null) return bad(`rate_per_minute "${rateText}" is not an amount like 0.012`);
+    if (ratePerMinute > MAX_RATE) return bad(`rate_per_minute ${rateText} is more than ${formatAmount(MAX_RATE)} a minute`);
     const connectFee = feeText === '' ? 0 : parseAmount(feeText);
     if (connectFee === null) return bad(`connect_fee "${feeText}" is not an amount like 0.05`);
+    if (connectFee > MAX_RATE) return bad(`connect_fee ${feeText} is more than ${formatAmount(MAX_RATE)}`);
     const increment = parseIncrement(incrementText);
     if (!increment) return bad(`increment "${incrementText}" is not like 60/60, 1/1 or 30/6`);
     const minimumS = minimumText === '' ? 0 : /^[0-9]{1,4}$/.test(minimumText) ? Number(minimumText) : null;
     if (minimumS === null) return bad(`minimum "${minimumText}" is not whole seconds`);
-    if (!isCurrency(currencyText)) return bad(`currency "${currencyText}" is not a code like EUR`);
+    if (!isCurrency(currencyText)) return bad(`currency "${currencyText}" is not an ISO 4217 code like EUR`);
     if (currency !== null && currencyText !== currency) return bad(`currency ${currencyText}, but the deck is in ${currency} (one currency per deck)`);
     currency ??= currencyText;
     seen.set(prefix, line);

@@ -13,12 +13,16 @@ export function parseAmount(text: string): number | null {
   return Number(m[1]) * MICROS_PER_UNIT + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
-/** 12000 → "0.012": as few places as the amount needs, at least `minPlaces`. */
-export function formatAmount(micros: number, minPlaces = 0): string {
-  const units = Math.floor(micros / MICROS_PER_UNIT);
-  const fraction = String(micros % MICROS_PER_UNIT).padStart(6, '0').replace(/0+$/, '').padEnd(minPlaces, '0');
-  return fraction === '' ? String(units) : `${units}.${fraction}`;
+/** 12000 → "0.012", -500000 → "-0.5": as few places as the amount needs, at least `minPlaces`. Sums may come as bigint. */
+export function formatAmount(micros: number | bigint, minPlaces = 0): string {
+  const value = BigInt(micros);
+  const magnitude = value < 0n ? -value : value;
+  const units = magnitude / BigInt(MICROS_PER_UNIT);
+  const fraction = String(magnitude % BigInt(MICROS_PER_UNIT)).padStart(6, '0').replace(/0+$/, '').padEnd(minPlaces, '0');
+  return `${value < 0n ? '-' : ''}${units}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
-/** ISO 4217: three capital letters. */
-export const isCurrency = (code: string): boolean => /^[A-Z]{3}$/.test(code);
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** A current ISO 4217 code (EUR, USD, CHF), as the runtime's own list knows them. */
+export const isCurrency = (code: string): boolean => /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);

@@ -113,6 +113,21 @@ describe('a deck as CSV', () => {
     expect(parsed.problems[4]!.message).toBe('currency USD, but the deck is in EUR (one currency per deck)');
   });
 
+  it('refuses an absurd rate or fee (a slipped decimal point) and a currency ISO 4217 does not know', () => {
+    const parsed = parseDeckCsv(
+      ['prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency', '49,Germany,120,0,60/60,0,EUR', '33,France,0.02,250,60/60,0,EUR', '34,Spain,0.02,0,60/60,0,XYZ', '39,Ita\u0000ly,0.02,0,60/60,0,EUR'].join('\n'),
+    );
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [
+        { line: 2, message: 'rate_per_minute 120 is more than 100 a minute' },
+        { line: 3, message: 'connect_fee 250 is more than 100' },
+        { line: 4, message: 'currency "XYZ" is not an ISO 4217 code like EUR' },
+        { line: 5, message: 'destination holds a control character' },
+      ],
+    });
+  });
+
   it('refuses a file without the header, or without rows', () => {
     expect(parseDeckCsv('prefix,rate\n49,0.01\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'the header must be prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency' }] });
     expect(parseDeckCsv('prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency\n')).toEqual({ ok: false, problems: [{ line: 2, message: 'the deck has no rows' }] });

@@ -23,6 +23,11 @@ export class CdrService {
       defaultCountry: string;
       /** Told of each record newly stored (a missed call for Nextcloud, say); not waited for. */
       stored?: (record: ParsedCdr) => Promise<void>;
+      /**
+       * Prices a record stored now or before (a retry after this failed): waited
+       * for, so a record is answered 200 only once its call's charge is written.
+       */
+      rate?: (record: ParsedCdr) => Promise<unknown>;
     },
   ) {}
 
@@ -57,6 +62,7 @@ export class CdrService {
       // Once per call: only a newly stored first leg counts towards what the trunk bills.
       if (result === 'stored' && parsed.leg === 'a' && parsed.billsec > 0) this.deps.metrics.billedSeconds.inc({ direction: parsed.direction }, parsed.billsec);
       if (result === 'stored') void this.deps.stored?.(parsed);
+      await this.deps.rate?.(parsed);
       return result;
     } catch (err) {
       if (err instanceof UnstorableRecordError) {

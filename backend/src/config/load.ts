@@ -4,6 +4,7 @@
 // every problem found is named at once.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { isCurrency } from '../billing/money.js';
 import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseCardDav, parseFraming, parseNextcloudSignIn, parseNextcloudUrl, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
 import { MIN_SECRET_LENGTH, developmentSecrets, encryptionKey, secret } from './secrets.js';
 import type { Config } from './settings.js';
@@ -54,6 +55,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
   const bootstrapAdmin = parseBootstrapAdmin(e, problems);
   const switchHttpPassword = secret('SWITCH_HTTP_PASSWORD', e.SWITCH_HTTP_PASSWORD, 16, problems, generated && (() => generated.get('SWITCH_HTTP_PASSWORD', notices)));
   const routing = parseRouting(e, problems);
+  if (!isCurrency(e.BILLING_CURRENCY)) problems.push(`BILLING_CURRENCY ${e.BILLING_CURRENCY} is not an ISO 4217 currency`);
   const { mail, publicUrl } = parseMail(e, problems);
   const nextcloudUrl = parseNextcloudUrl(e, problems);
   const framing = parseFraming(e, nextcloudUrl, publicUrl, problems);
@@ -119,6 +121,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     },
     // One core stays with the event loop; on one core the work stays there too.
     cdrWorkers: e.CDR_WORKERS ?? Math.min(4, availableParallelism() - 1),
+    billing: { currency: e.BILLING_CURRENCY },
     cdrSpool: e.CDR_SPOOL_DIR
       ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
       : null,

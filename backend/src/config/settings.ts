@@ -108,6 +108,8 @@ export interface Config {
   readonly cdrSpool: { readonly dir: string; readonly archiveDir: string | null; readonly sweepSeconds: number } | null;
   /** Worker threads that parse and compress incoming call records (0: on the event loop). */
   readonly cdrWorkers: number;
+  /** Prices and balances: every rate deck is in this currency (ISO 4217). */
+  readonly billing: { readonly currency: string };
   /** Outgoing mail (password reset links); null: none is sent, and admins reset passwords. */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
   /**

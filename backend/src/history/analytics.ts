@@ -3,7 +3,7 @@
 // causes, destination countries, minutes per user and day, and the peak of
 // concurrent calls per hour — volume and peaks with every bucket of the range,
 // zeros included, so a chart's time axis has no gaps. No personal field is read.
-import type { Analytics } from '@sipcall/contract';
+import type { Analytics, Spend } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
 
 export interface AnalyticsQuery {
@@ -64,17 +64,22 @@ const minutes = (billsec: number | string) => Math.round((Number(billsec) / 60) 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 export class CallAnalytics {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** What the calls cost, from their charges; null until a deck prices calls. */
+    private readonly spend?: { between(from: Date, to: Date): Promise<Spend | null> },
+  ) {}
 
   async report(q: AnalyticsQuery): Promise<Analytics> {
     const range = [q.from, q.to];
     const run = <T>(sql: string, params: unknown[] = range) => this.dataSource.query<T[]>(sql, params);
-    const [volume, causes, countries, perUser, peaks] = await Promise.all([
+    const [volume, causes, countries, perUser, peaks, spend] = await Promise.all([
       run<{ bucket: Date; calls: number; answered: number; billsec: string }>(ANALYTICS_SQL.volume, [...range, q.granularity]),
       run<{ cause: string; calls: number; answered: number }>(ANALYTICS_SQL.hangupCauses),
       run<{ country: string; calls: number; billsec: string }>(ANALYTICS_SQL.topCountries),
       run<{ user_id: string; day: Date; calls: number; billsec: string }>(ANALYTICS_SQL.minutesByUserDay),
       this.concurrentPeaks(q.from, q.to),
+      this.spend?.between(q.from, q.to) ?? null,
     ]);
     const total = volume.reduce((acc, v) => ({ calls: acc.calls + v.calls, answered: acc.answered + v.answered, billsec: acc.billsec + Number(v.billsec) }), { calls: 0, answered: 0, billsec: 0 });
     return {
@@ -92,6 +97,7 @@ export class CallAnalytics {
       topCountries: countries.map((c) => ({ country: c.country, calls: c.calls, minutes: minutes(c.billsec) })),
       minutesByUserDay: perUser.map((u) => ({ userId: u.user_id, day: iso(u.day), calls: u.calls, minutes: minutes(u.billsec) })),
       concurrentPeak: peaks,
+      spend,
     };
   }
 

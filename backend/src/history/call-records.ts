@@ -40,6 +40,25 @@ export interface RecordFilter {
   limit: number;
 }
 
+/** A first leg that went to the trunk, as re-rating reads it: the number still sealed. */
+export interface TrunkCallRow {
+  id: string;
+  call_uuid: string;
+  user_id: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+  billsec: number;
+  reason: string | null;
+  country: string | null;
+  destination_enc: string | null;
+}
+
+/** Calls that went to the trunk in a period, in keyset pages. */
+export interface TrunkCallReader {
+  countTrunkCalls(from: Date, to: Date): Promise<number>;
+  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<TrunkCallRow[]>;
+}
+
 export interface CallRecordReader {
   page(filter: RecordFilter): Promise<CallRecordRow[]>;
   /** Every leg of one user's calls, oldest first. */
@@ -49,7 +68,10 @@ export interface CallRecordReader {
 const COLUMNS =
   'id::text, call_uuid, leg, user_id, direction, started_at, answered_at, ended_at, duration_s, billsec, hangup_cause, sip_status, decision, reason, country, destination_enc, caller_enc';
 
-export class SqlCallRecords implements CallRecordReader {
+/** What the routing decision wrote on the first leg of a call it sent to the trunk. */
+const TRUNK_CALL = `leg = 'a' AND decision = 'allow' AND reason = 'allowed' AND destination_enc IS NOT NULL`;
+
+export class SqlCallRecords implements CallRecordReader, TrunkCallReader {
   constructor(private readonly db: Pick<DataSource, 'query'>) {}
 
   async page(f: RecordFilter): Promise<CallRecordRow[]> {
@@ -75,5 +97,19 @@ export class SqlCallRecords implements CallRecordReader {
 
   allOf(userId: string): Promise<CallRecordRow[]> {
     return this.db.query<CallRecordRow[]>(`SELECT ${COLUMNS} FROM cdrs WHERE user_id = $1 ORDER BY started_at, id`, [userId]);
+  }
+
+  async countTrunkCalls(from: Date, to: Date): Promise<number> {
+    const [row] = await this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM cdrs WHERE ${TRUNK_CALL} AND started_at >= $1 AND started_at < $2`, [from, to]);
+    return row?.n ?? 0;
+  }
+
+  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<TrunkCallRow[]> {
+    return this.db.query<TrunkCallRow[]>(
+      `SELECT id::text, call_uuid, user_id, started_at, answered_at, billsec, reason, country, destination_enc FROM cdrs
+       WHERE ${TRUNK_CALL} AND started_at >= $1 AND started_at < $2 ${after ? 'AND (started_at, id) > ($4, $5)' : ''}
+       ORDER BY started_at, id LIMIT $3`,
+      after ? [from, to, limit, after.startedAt, after.id] : [from, to, limit],
+    );
   }
 }

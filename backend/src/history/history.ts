@@ -2,7 +2,7 @@
 // newest first, page by page, filtered by date, direction, outcome and exact
 // number. Numbers are opened with their owner's key (an erased user's read as
 // null); a number filter goes through the blind index only.
-import type { CallRecord } from '@sipcall/contract';
+import type { CallCharge, CallRecord } from '@sipcall/contract';
 import { cdrField } from '../cdr/cdr-ingest.js';
 import type { Role } from '../core/identity.js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
@@ -47,6 +47,8 @@ export interface CallHistoryDeps {
   /** The viewer's own settings: privacy mode masks numbers, their country reads national numbers. */
   users: { findById(id: string): Promise<Pick<User, 'privacyMode' | 'defaultCountry'> | null> };
   defaultCountry: string;
+  /** What the calls cost: the caller's price, and for admins the carrier's cost and margin. */
+  charges?: { chargesFor(callUuids: readonly string[], admin: boolean): Promise<Map<string, CallCharge>> };
 }
 
 export class CallHistory {
@@ -75,17 +77,25 @@ export class CallHistory {
     });
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
-    const items = await Promise.all(page.map((r) => this.item(r, account?.privacyMode ?? false)));
+    const charges = await this.chargesOf(page, viewer.role === 'admin');
+    const items = await Promise.all(page.map((r) => this.item(r, account?.privacyMode ?? false, charges)));
     const last = page[page.length - 1];
     return { items, nextCursor: more && last ? encodeCursor(last.started_at, last.id) : null };
   }
 
   /** Every record of one user, opened (for the data export). */
   async allOf(userId: string): Promise<HistoryItem[]> {
-    return Promise.all((await this.deps.records.allOf(userId)).map((r) => this.item(r, false)));
+    const rows = await this.deps.records.allOf(userId);
+    const charges = await this.chargesOf(rows, false);
+    return Promise.all(rows.map((r) => this.item(r, false, charges)));
   }
 
-  private async item(r: CallRecordRow, mask: boolean): Promise<HistoryItem> {
+  private async chargesOf(rows: readonly CallRecordRow[], admin: boolean): Promise<Map<string, CallCharge>> {
+    const firstLegs = rows.filter((r) => r.leg === 'a').map((r) => r.call_uuid);
+    return this.deps.charges && firstLegs.length > 0 ? this.deps.charges.chargesFor(firstLegs, admin) : new Map();
+  }
+
+  private async item(r: CallRecordRow, mask: boolean, charges: ReadonlyMap<string, CallCharge>): Promise<HistoryItem> {
     const open = async (value: string | null, column: string) => (value === null ? null : this.deps.keys.open(value, cdrField(r.call_uuid, r.leg, column)));
     const [destination, caller] = await Promise.all([open(r.destination_enc, 'destination_enc'), open(r.caller_enc, 'caller_enc')]);
     return {
@@ -105,6 +115,7 @@ export class CallHistory {
       country: r.country,
       destination: mask ? maskNumber(destination) : destination,
       caller: mask ? maskNumber(caller) : caller,
+      charge: (r.leg === 'a' && charges.get(r.call_uuid)) || null,
     };
   }
 }

@@ -25,6 +25,8 @@ export interface PrivacyDeps {
   keys: Pick<KeyRing, 'erase'>;
   /** The write side of call records, which unlinks them from the user. */
   records: { unlinkUser(userId: string): Promise<number> };
+  /** Calls' charges: kept for the books, with nobody's name on them. */
+  charges: { unlinkUser(userId: string): Promise<number> };
 }
 
 export class PrivacyService {
@@ -65,6 +67,7 @@ export class PrivacyService {
     await this.deps.nextcloudIdentity.unlink(userId);
     await this.deps.keys.erase(ownerOfUser(userId));
     const records = await this.deps.records.unlinkUser(userId);
+    await this.deps.charges.unlinkUser(userId);
     await this.deps.audit.record({ action: 'user.erase', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { records } });
     return { records };
   }

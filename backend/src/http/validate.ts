@@ -48,6 +48,12 @@ export const EARLIEST_QUERY_DATE = new Date(Date.UTC(1900, 0, 1));
 export const LATEST_QUERY_DATE = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 export const isQueryDate = (d: Date) => !Number.isNaN(d.getTime()) && d >= EARLIEST_QUERY_DATE && d <= LATEST_QUERY_DATE;
 
+/** A calendar day, YYYY-MM-DD, that exists (no 31 February), from 1900 to 9999. */
+export const calendarDay = z
+  .string()
+  .regex(/^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$/, 'must be a day like 2026-12-01')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a day that exists');
+
 export const queryDate = z.coerce.date().refine(isQueryDate, 'must be a date between 1900 and 9999');
 
 /** PostgreSQL's bigint, as the decimal text of a row id (keyset cursors). */

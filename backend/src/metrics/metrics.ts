@@ -23,6 +23,7 @@ export interface Metrics {
   readonly cdrSpoolFiles: Gauge;
   readonly callSetupSeconds: Histogram<'direction'>;
   readonly billedSeconds: Counter<'direction'>;
+  readonly billedAmount: Counter<'side' | 'currency'>;
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpSeconds: Histogram<'route' | 'method'>;
   readonly freeswitchSessions: Gauge<'node'>;
@@ -73,6 +74,12 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       registers,
     }),
     billedSeconds: new Counter({ name: 'sipcall_billed_seconds_total', help: 'Answered seconds of stored call records (first legs): what the trunk bills', labelNames: ['direction'], registers }),
+    billedAmount: new Counter({
+      name: 'sipcall_billed_amount_total',
+      help: 'What stored trunk calls were charged (side="sell": to users) and cost (side="carrier"), in units of the currency; re-ratings are not counted',
+      labelNames: ['side', 'currency'],
+      registers,
+    }),
     httpRequests: new Counter({ name: 'sipcall_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
     httpSeconds: new Histogram({
       name: 'sipcall_http_request_seconds',

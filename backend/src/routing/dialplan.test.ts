@@ -128,7 +128,7 @@ describe('the dialplan', () => {
   it('previews a number without counting or reserving anything', async () => {
     const { dialplan } = dialplanOf([user(ALICE)]);
     const caller = { id: ALICE, disabled: false, defaultCountry: null };
-    for (let i = 0; i < 5; i++) expect(await dialplan.preview(caller, '030 1234567')).toEqual({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' });
+    for (let i = 0; i < 5; i++) expect(await dialplan.preview(caller, '030 1234567')).toEqual({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed', rate: null });
     expect(await dialplan.preview(caller, '0900 1234567')).toMatchObject({ allowed: false, reason: 'premium_rate' });
     // The cap of two calls is untouched by the previews.
     for (const id of [1, 2]) expect(await dialplan.route(call({ callId: `00000000-0000-4000-8000-00000000000${id}` }))).toMatchObject({ plan: { decision: { decision: 'allow' } } });

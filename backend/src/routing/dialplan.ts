@@ -3,7 +3,7 @@
 // public context) ring the user who owns the dialled number. The answer is a
 // plan in SIPCall's terms; the switch's door renders it. Anything unexpected is
 // a refusal, never a bridge.
-import type { DestinationPreview } from '@sipcall/contract';
+import type { DestinationPreview, SellRate } from '@sipcall/contract';
 import type { Config } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 import type { CounterStore } from '../state/state.js';
@@ -67,6 +67,8 @@ export interface DialplanDeps {
   counters: CounterStore;
   slots: CallSlots;
   log: Logger;
+  /** What a call to a number costs the caller, shown before it is dialled. */
+  prices?: { sellRate(e164: string): Promise<SellRate | null> };
 }
 
 export class Dialplan {
@@ -101,12 +103,14 @@ export class Dialplan {
   async preview(caller: Caller, raw: string): Promise<DestinationPreview> {
     const { dialled, verdict } = await destinationFor({ config: this.deps.policy, extensionOwner: this.extensionOwner }, caller, raw);
     const number = dialled.kind === 'e164' ? dialled.e164 : dialled.kind === 'extension' ? dialled.extension : dialled.kind === 'emergency' ? dialled.number : null;
+    const allowed = verdict.decision === 'allow';
     return {
       kind: dialled.kind,
       number,
       country: dialled.kind === 'e164' ? dialled.country : null,
-      allowed: verdict.decision === 'allow',
+      allowed,
       reason: verdict.reason,
+      rate: allowed && verdict.reason === 'allowed' && dialled.kind === 'e164' && this.deps.prices ? await this.deps.prices.sellRate(dialled.e164) : null,
     };
   }
 

@@ -23,8 +23,8 @@ describe('formatting in the page language', () => {
       tags: ['en-US'],
       number: '1,234.6',
       percent: '66.7%',
-      money: '12.30',
       euro: '€12.30',
+      rate: '€0.012',
       dateTime: 'Dec 2, 2026, 2:33 PM',
       day: 'Dec 2',
       hour: 'Dec 2, 2 PM',
@@ -35,8 +35,8 @@ describe('formatting in the page language', () => {
       tags: ['de-DE'],
       number: '1.234,6',
       percent: '66,7 %',
-      money: '12,30',
       euro: '12,30 €',
+      rate: '0,012 €',
       dateTime: '02.12.2026, 14:33',
       day: '2. Dez.',
       hour: '2. Dez., 14 Uhr',
@@ -47,8 +47,8 @@ describe('formatting in the page language', () => {
       tags: ['fr-FR'],
       number: '1 234,6',
       percent: '66,7 %',
-      money: '12,30',
       euro: '12,30 €',
+      rate: '0,012 €',
       dateTime: '2 déc. 2026, 14:33',
       day: '2 déc.',
       hour: '2 déc., 14 h',
@@ -59,8 +59,8 @@ describe('formatting in the page language', () => {
     await speak(tags);
     expect(plain(formatNumber(1234.56, 1))).toBe(expected.number);
     expect(plain(formatPercent(0.6667))).toBe(expected.percent);
-    expect(plain(formatMoney(12.3))).toBe(expected.money);
-    expect(plain(formatMoney(12.3, 'EUR'))).toBe(expected.euro);
+    expect(plain(formatMoney({ amount: '12.3', currency: 'EUR' }))).toBe(expected.euro);
+    expect(plain(formatMoney({ amount: '0.012', currency: 'EUR' }))).toBe(expected.rate);
     expect(plain(formatDateTime(AT))).toBe(expected.dateTime);
     expect(plain(formatDay(AT))).toBe(expected.day);
     expect(plain(formatHour(AT))).toBe(expected.hour);

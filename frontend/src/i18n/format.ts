@@ -1,6 +1,7 @@
 // Numbers, dates, durations, money and country names as the page's language
 // writes them, through Intl and the locale of index.ts. Views format with
 // these and nothing else; the formatters are cached per locale and options.
+import type { Money } from '@sipcall/contract';
 import { formatLocale } from '.';
 
 /** What a table shows for a value that does not exist (no answered calls, no cost). */
@@ -30,12 +31,15 @@ export const formatPercent = (ratio: number | null) => (ratio === null ? NONE : 
 export const formatMilliseconds = (ms: number | null) => (ms === null ? NONE : numberFormat({ style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 }).format(ms));
 
 /**
- * An amount of money. With no currency code (the API's costs carry none yet)
- * it is a number with two decimals, so no page claims a currency it was not told.
+ * An amount of money as the API sends it (an exact decimal string and its
+ * currency): at least the currency's usual two places, and as many more as the
+ * amount has (per-minute rates go to tenths of a cent): €0.012 · 0,012 €.
  */
-export function formatMoney(amount: number | null | undefined, currency?: string): string {
-  if (amount === null || amount === undefined) return NONE;
-  return currency ? numberFormat({ style: 'currency', currency }).format(amount) : numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+export function formatMoney(money: Money | null | undefined): string {
+  if (!money) return NONE;
+  const places = Math.min(6, Math.max(2, (money.amount.split('.')[1] ?? '').length));
+  // Number() only to write it: the amount has at most six places, which a double holds exactly enough to print.
+  return numberFormat({ style: 'currency', currency: money.currency, minimumFractionDigits: places, maximumFractionDigits: places }).format(Number(money.amount));
 }
 
 function clock(seconds: number, padMinutes: boolean): string {

@@ -30,10 +30,12 @@ export const AUDIT_ACTIONS = Object.keys({
   'call.unhold': true,
   'call.transfer': true,
   'call.dtmf': true,
+  'rates.import': true,
+  'rates.rerate': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Every kind of target the trail records, in the order the Target filter groups them. */
-export const AUDIT_TARGET_TYPES = Object.keys({ user: true, did: true, call: true } satisfies Record<AuditTargetType, true>) as AuditTargetType[];
+export const AUDIT_TARGET_TYPES = Object.keys({ user: true, did: true, call: true, rate_deck: true } satisfies Record<AuditTargetType, true>) as AuditTargetType[];
 
 const PAGE_SIZE = 100;
 

@@ -1,7 +1,7 @@
 // The dialpad's state: what is typed, what the backend says it would become,
 // and placing a call from this browser's phone — from the dialpad, or from
 // anywhere that has a number to call back (stores/recent.ts keeps the recent ones).
-import type { DestinationPreview } from '@sipcall/contract';
+import type { DestinationPreview, SellRate } from '@sipcall/contract';
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError } from '../services/http';
@@ -24,6 +24,8 @@ export const useDialerStore = defineStore('dialer', () => {
   const input = ref('');
   const preview = ref<DestinationPreview | null>(null);
   const previewError = ref<string | null>(null);
+  /** The sell rate of the call placed last from the dialpad, for the call panel's running cost. */
+  const placedRate = ref<{ number: string; rate: SellRate } | null>(null);
   /** Why the last attempt could not start (`not_registered`, `busy`). */
   const callError = ref<string | null>(null);
   const recent = useRecentNumbersStore();
@@ -91,10 +93,12 @@ export const useDialerStore = defineStore('dialer', () => {
     if (blockedBy.value !== null) return;
     const number = trimmed.value;
     const target = preview.value?.number ?? number;
+    const rate = preview.value?.rate ?? null;
     if (!phone.place(target)) {
       callError.value = phone.busy ? 'busy' : 'not_registered';
       return;
     }
+    placedRate.value = rate && { number: target, rate };
     recent.remember(number, target);
   }
 
@@ -111,9 +115,10 @@ export const useDialerStore = defineStore('dialer', () => {
       callError.value = phone.busy ? 'busy' : 'not_registered';
       return false;
     }
+    placedRate.value = null;
     recent.remember(target, target);
     return true;
   }
 
-  return { input, preview, previewError, callError, blockedBy, phoneBlockedBy, set, press, backspace, call, callBack };
+  return { input, preview, previewError, placedRate, callError, blockedBy, phoneBlockedBy, set, press, backspace, call, callBack };
 });

@@ -33,5 +33,6 @@ export const makeCallRecord = (over: Partial<CallRecord> = {}): CallRecord => ({
   country: 'DE',
   destination: '+49301234567',
   caller: '1001',
+  charge: null,
   ...over,
 });

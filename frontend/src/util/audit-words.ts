@@ -31,13 +31,14 @@ export function actorWords(entry: Pick<AuditEntry, 'actorId' | 'actorEmail'>, pe
   return entry.actorId ? short(entry.actorId) : t('audit.nobody');
 }
 
-/** To whom or what: a user by name, a number as people write it, a call by its id shortened. */
+/** To whom or what: a user by name, a number as people write it, a call or a deck's version by its id shortened. */
 export function targetWords(entry: Pick<AuditEntry, 'targetType' | 'targetId'>, people: People): string {
   const { targetType: type, targetId: id } = entry;
   if (!type || !id) return '';
   if (type === 'user') return personName(id, people);
   if (type === 'did') return formatE164(id);
   if (type === 'call') return t('audit.target.call', { id: short(id) });
+  if (type === 'rate_deck') return t('audit.target.rate_deck', { id: short(id) });
   return `${String(type)} ${id}`;
 }
 

@@ -47,7 +47,7 @@ describe('ContactsView', () => {
     for (const f of Object.values(api)) vi.mocked(f).mockReset();
     vi.mocked(api.listPeople).mockResolvedValue([{ displayName: 'Bob', extension: '1002' }]);
     vi.mocked(api.listNextcloudContacts).mockResolvedValue([]);
-    vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' });
+    vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed', rate: null });
     vi.mocked(sipApi.fetchCredentials).mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
     vi.mocked(toast.toastSuccess).mockReset();
     vi.mocked(toast.toastError).mockReset();

@@ -45,7 +45,7 @@ describe('HistoryView', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     vi.mocked(api.listHistory).mockReset();
-    vi.mocked(calls.previewDestination).mockReset().mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' });
+    vi.mocked(calls.previewDestination).mockReset().mockResolvedValue({ kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed', rate: null });
     phones.length = 0;
     vi.mocked(sipApi.fetchCredentials).mockReset().mockResolvedValue({ username: 'u1', password: 'pw', domain: 'sip.test', wssUrl: 'wss://sip.test', iceServers: [], expiresAt: '' });
   });
@@ -84,6 +84,24 @@ describe('HistoryView', () => {
     expect(rows[2]!.slice(1, 3)).toEqual(['Incoming', '+4940555000']);
     expect(rows[2]![5]).toBe('Cancelled');
     expect(rows[3]![2]).toBe('(erased)');
+  });
+
+  it('shows what each priced call cost, and an admin what the trunk cost and the margin', async () => {
+    const charge = { billedS: 120, sell: { amount: '0.024', currency: 'EUR' }, carrier: { amount: '0.008', currency: 'EUR' }, margin: { amount: '0.016', currency: 'EUR' } };
+    vi.mocked(api.listHistory).mockResolvedValue({ items: [record({ charge }), record({ id: '2', answeredAt: null, billsec: 0 })], nextCursor: null });
+    const wrapper = mountView(false, 'admin');
+    await flushPromises();
+    expect(wrapper.findAll('thead th').map((h) => h.text())).toContain('Cost');
+    const cells = wrapper.findAll('tbody tr').map((r) => r.find('td[data-label="Cost"]'));
+    expect(cells.map((c) => c.text())).toEqual(['€0.024', '–']);
+    expect(cells[0]!.attributes('title')).toBe('Carrier cost €0.008 · margin €0.016');
+  });
+
+  it('has no cost column while no call carries a price', async () => {
+    vi.mocked(api.listHistory).mockResolvedValue({ items: [record({})], nextCursor: null });
+    const wrapper = mountView();
+    await flushPromises();
+    expect(wrapper.findAll('thead th').map((h) => h.text())).not.toContain('Cost');
   });
 
   it('masks numbers on screen with the toggle, starting from the account privacy mode', async () => {

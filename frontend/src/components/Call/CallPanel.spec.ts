@@ -5,6 +5,7 @@ import * as sipApi from '../../services/sip';
 import { phones } from '@sipcall/phone/testing';
 import { registeredPhone } from '../../test/session';
 import * as toast from '../../util/toast';
+import { useDialerStore } from '../../stores/dialer';
 import CallPanel from './CallPanel.vue';
 
 vi.mock('../../services/sip', () => ({ fetchCredentials: vi.fn(), revokeCredentials: vi.fn() }));
@@ -58,6 +59,21 @@ describe('CallPanel', () => {
     await wrapper.get('#call-transfer').setValue('+49 30 999');
     await wrapper.get('.call__transfer').trigger('submit');
     expect(phone.calls[0]!.actions).toEqual(['dtmf:7:rfc2833', 'dtmf:#:rfc2833', 'transfer:+4930999']);
+  });
+
+  it('runs the cost of a priced call once it is answered, by the rate the dialpad showed', async () => {
+    const { store, phone, wrapper } = await setup();
+    useDialerStore().placedRate = { number: '+49301234567', rate: { destination: 'Berlin', perMinute: '0.01', connectFee: '0.05', increment: '30/6', minimumS: 0, currency: 'EUR' } };
+    store.place('+49301234567');
+    await flushPromises();
+    expect(wrapper.find('[data-testid=call-cost]').exists()).toBe(false);
+    phone.calls[0]!.connect();
+    await vi.advanceTimersByTimeAsync(1_000);
+    // the connect fee and the first 30 s
+    expect(wrapper.get('[data-testid=call-cost]').text()).toBe('Cost so far: €0.055');
+    await vi.advanceTimersByTimeAsync(60_000);
+    // 61 s at 30/6 bills 66 s: 0.011 and the fee
+    expect(wrapper.get('[data-testid=call-cost]').text()).toBe('Cost so far: €0.061');
   });
 
   it('says in words why the switch refused the call', async () => {

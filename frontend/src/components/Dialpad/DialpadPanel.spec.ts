@@ -22,8 +22,8 @@ vi.mock('@sipcall/phone/jssip', async () => ({ createJsSipPhone: (await import('
 /** A record that was not answered (no billed seconds). */
 const unanswered = (over: Partial<CallRecord>) => makeCallRecord({ answeredAt: null, billsec: 0, ...over });
 
-const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed' };
-const PREMIUM: DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate' };
+const ALLOWED: DestinationPreview = { kind: 'e164', number: '+49301234567', country: 'DE', allowed: true, reason: 'allowed', rate: null };
+const PREMIUM: DestinationPreview = { kind: 'e164', number: '+499001234567', country: 'DE', allowed: false, reason: 'premium_rate', rate: null };
 
 
 function mountDialpad() {
@@ -103,7 +103,7 @@ describe('DialpadPanel', () => {
   });
 
   it('shows the number grouped in international form with the country flag and name', async () => {
-    vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+498003569377', country: 'DE', allowed: true, reason: 'allowed' });
+    vi.mocked(calls.previewDestination).mockResolvedValue({ kind: 'e164', number: '+498003569377', country: 'DE', allowed: true, reason: 'allowed', rate: null });
     const wrapper = mountDialpad();
     await wrapper.get('#dialpad-number').setValue('0800 FLOWERS');
     await settle();
@@ -111,6 +111,19 @@ describe('DialpadPanel', () => {
     expect(wrapper.get('.dialpad__preview').text()).toBe('🇩🇪 +49 800 3569377 · Germany');
     // the flag is decoration: the country's name is what is read out
     expect(wrapper.get('.dialpad__flag').attributes('aria-hidden')).toBe('true');
+  });
+
+  it('shows the price per minute beside the country, and the connect fee when there is one', async () => {
+    const rate = { destination: 'Berlin', perMinute: '0.012', connectFee: '0', increment: '60/60', minimumS: 0, currency: 'EUR' };
+    vi.mocked(calls.previewDestination).mockResolvedValue({ ...ALLOWED, rate });
+    const wrapper = mountDialpad();
+    await wrapper.get('#dialpad-number').setValue('030 1234567');
+    await settle();
+    expect(wrapper.get('.dialpad__preview').text()).toBe('🇩🇪 +49 30 1234567 · Germany · €0.012/min');
+    vi.mocked(calls.previewDestination).mockResolvedValue({ ...ALLOWED, rate: { ...rate, connectFee: '0.05' } });
+    await wrapper.get('#dialpad-number').setValue('030 1234568');
+    await settle();
+    expect(wrapper.get('.dialpad__preview').text()).toBe('🇩🇪 +49 30 1234567 · Germany · €0.012/min + €0.05 to connect');
   });
 
   it('has * and # on the keypad and gives + when 0 is held', async () => {

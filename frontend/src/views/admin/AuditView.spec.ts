@@ -31,6 +31,7 @@ describe('AuditView', () => {
       ['Users', ['Any user', 'Bob']],
       ['Numbers', ['Any number', '+49 30 5550100']],
       ['Calls', ['Any call', 'Call 0b4a3f1e']],
+      ['Rate decks', ['Any rate deck']],
     ]);
 
     await select.setValue('did:+49305550100');
