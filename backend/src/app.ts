@@ -83,6 +83,10 @@ import { RateService } from './billing/rates.js';
 import { DeckRepository } from './billing/deck-repository.js';
 import { ChargeRepository } from './billing/charge-repository.js';
 import { ratesApi, ratesRouter } from './billing/rates.routes.js';
+import { Ledger } from './billing/ledger.js';
+import { LedgerRepository } from './billing/ledger-repository.js';
+import { CreditWatchdog } from './billing/watchdog.js';
+import { billingAdminApi, billingAdminRouter, billingMeApi, billingMeRouter } from './billing/billing.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -157,6 +161,10 @@ export interface Services {
   rates: RateService;
   charges: ChargeRepository;
   callRecords: SqlCallRecords;
+  ledger: Ledger;
+  ledgerRepo: LedgerRepository;
+  /** Started by the server (main.ts), not by tests unless they ask. */
+  watchdog: CreditWatchdog;
 }
 
 /** Nextcloud as the place people sign in (NEXTCLOUD_AUTH): its provider, the linked accounts, the refresh's recheck. */
@@ -210,8 +218,20 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
   const directory = new Directory({ sipDomain: deps.config.routing.sipDomain, users, sip });
   const charges = new ChargeRepository(dataSource);
   const rates = new RateService({ decks: new DeckRepository(dataSource), charges, audit, currency: deps.config.billing.currency, gateway: deps.config.routing.gateway, billed: deps.metrics.billedAmount });
+  const ledgerRepo = new LedgerRepository(dataSource);
+  const ledger = new Ledger({ repo: ledgerRepo, sellRow: (e164) => rates.sellRowNow(e164), audit, currency: deps.config.billing.currency });
+  // A call's money is settled by whichever comes first, its hangup (with the seconds it talked) or its record.
+  deps.switching.tracker.subscribe({
+    ended: (call, _cause, billsec) => {
+      if (billsec === null || call.direction !== 'outbound') return;
+      ledger.settle(call.id, call.answeredAt ? billsec : null).catch((err: unknown) => deps.log.warn({ err, call: call.id }, 'settling a call at its hangup failed; its record will'));
+    },
+  });
+  const watchdog = new CreditWatchdog({ reservations: ledger, calls: deps.switching.store, node: (name) => deps.switching.switches.get(name), log: deps.log });
+  deps.switching.switches.onConnected(async () => watchdog.forgetArmed());
   const dialplan = new Dialplan({
     prices: rates,
+    credit: ledger,
     policy: deps.config.routing,
     usersContext: deps.config.switch.context,
     users,
@@ -231,7 +251,13 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     log: deps.log,
     defaultCountry: deps.config.routing.defaultCountry,
     ...(missedCalls ? { stored: (record) => missedCalls.recorded(record) } : {}),
-    rate: (record) => rates.rate(record),
+    rate: async (record) => {
+      const charge = await rates.rate(record);
+      if (!charge) return;
+      const talkedS = record.answeredAt === null ? null : record.billsec;
+      const settled = await ledger.settle(charge.callUuid, talkedS, charge.sell ?? undefined);
+      if (!settled && charge.sell !== null && charge.userId !== null) await ledger.chargeUnheld(charge.callUuid, charge.userId, charge.sell);
+    },
   });
   const callRecords = new SqlCallRecords(dataSource);
   const history = new CallHistory({ records: callRecords, keys, index: blindIndex, users, defaultCountry: deps.config.routing.defaultCountry, charges: rates });
@@ -263,7 +289,7 @@ export function createServices(deps: Pick<AppDeps, 'config' | 'db' | 'passwords'
     publicUrl: deps.config.publicUrl,
     log: deps.log,
   });
-  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn, nextcloudAssertions, rates, charges, callRecords };
+  return { passwords, audit, users, auth, refreshTokens, sessions, accessTokens, calls, sip, registrations, dids, directory, dialplan, keys, blindIndex, cdrIngest, cdrExtractor, cdrs, history, privacy, analytics, phoneSystem, contacts, nextcloudContacts, nextcloudSignIn, nextcloudAssertions, rates, charges, callRecords, ledger, ledgerRepo, watchdog };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -423,6 +449,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/phone-system', 'signed-in', 'sip', [phoneSystemRouter({ phoneSystem: services.phoneSystem }), phoneSystemApi]);
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
   mount('/api/rates', 'admin', 'billing', [ratesRouter({ rates: services.rates }), ratesApi]);
+  mount('/api/billing', 'admin', 'billing', [billingAdminRouter({ ledger: services.ledger, repo: services.ledgerRepo, currency: config.billing.currency }), billingAdminApi]);
+  mount('/api/me/billing', 'signed-in', 'billing', [billingMeRouter({ ledger: services.ledger, counters: deps.state.counters }), billingMeApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 
   api.add('', 'public', 'operations', { 'GET /api/openapi.json': { summary: 'This description of the API (OpenAPI 3.1)' } });

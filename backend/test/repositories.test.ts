@@ -40,9 +40,9 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       const tables = await db.dataSource.query<Array<{ table_name: string }>>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
-      expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'call_charges', 'cdrs', 'contacts', 'data_keys', 'dids', 'nextcloud_address_books', 'nextcloud_connections', 'nextcloud_contacts', 'nextcloud_identities', 'password_reset_tokens', 'rate_deck_rows', 'rate_decks', 'refresh_tokens', 'schema_migrations', 'sip_credentials', 'users']);
+      expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'billing_accounts', 'billing_members', 'call_charges', 'call_reservations', 'cdrs', 'contacts', 'data_keys', 'dids', 'ledger_postings', 'ledger_transactions', 'nextcloud_address_books', 'nextcloud_connections', 'nextcloud_contacts', 'nextcloud_identities', 'password_reset_tokens', 'rate_deck_rows', 'rate_decks', 'refresh_tokens', 'schema_migrations', 'sip_credentials', 'users', 'vouchers']);
       const applied = await db.dataSource.query<Array<{ name: string }>>('SELECT name FROM schema_migrations');
-      expect(applied.map((m) => m.name)).toEqual(['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000', 'NextcloudIdentities1765008000000', 'Rates1765267200000']);
+      expect(applied.map((m) => m.name)).toEqual(['Foundation1763704800000', 'Routing1763712000000', 'CallRecords1763719200000', 'PasswordResets1763726400000', 'Contacts1764748800000', 'NextcloudContacts1764921600000', 'NextcloudIdentities1765008000000', 'Rates1765267200000', 'Ledger1765440000000']);
     });
 
     it('applies nothing the second time', async () => {

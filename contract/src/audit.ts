@@ -27,7 +27,11 @@ export type AuditAction =
   | 'call.transfer'
   | 'call.dtmf'
   | 'rates.import'
-  | 'rates.rerate';
+  | 'rates.rerate'
+  | 'billing.terms'
+  | 'billing.credit'
+  | 'billing.vouchers'
+  | 'billing.voucher_redeemed';
 
 export type AuditOutcome = 'ok' | 'failed' | 'denied';
 

@@ -75,3 +75,49 @@ export interface Spend {
   byCountry: Array<{ country: string | null; calls: number; sell: string; carrier: string }>;
   byDay: Array<{ day: string; calls: number; sell: string; carrier: string }>;
 }
+
+export type BillingMode = 'prepaid' | 'postpaid';
+
+/** An account calls are billed to (GET /api/billing/accounts, admin). */
+export interface BillingAccount {
+  id: string;
+  kind: 'user' | 'shared';
+  name: string;
+  /** A user's own account: its user. */
+  ownerId: string | null;
+  mode: BillingMode;
+  /** Postpaid spend limits per day and calendar month (UTC); null: none. */
+  dailyLimit: string | null;
+  monthlyLimit: string | null;
+  currency: string;
+  /** Prepaid: what is free to spend (live calls' holds are out already). Postpaid: what is owed, as a negative amount. */
+  balance: string;
+  members: string[];
+}
+
+/** GET /api/me/billing: how the signed-in user's calls are paid; `account` null when they are not billed to one. */
+export interface BillingSummary {
+  account: null | {
+    kind: 'user' | 'shared';
+    mode: BillingMode;
+    currency: string;
+    balance: string;
+    /** Held for calls under way. */
+    held: string;
+    spentToday: string;
+    spentThisMonth: string;
+    dailyLimit: string | null;
+    monthlyLimit: string | null;
+  };
+}
+
+/** One entry of an account's ledger, newest first. */
+export interface LedgerEntry {
+  id: string;
+  kind: 'top_up' | 'reservation' | 'capture' | 'release' | 'refund' | 'adjustment' | 'host_earning' | 'platform_fee';
+  cause: string;
+  amount: string;
+  reason: string | null;
+  actor: string | null;
+  at: string;
+}

@@ -22,6 +22,9 @@ export type RefusalReason =
   | 'global_cap'
   | 'user_cps'
   | 'global_cps'
+  | 'insufficient_credit'
+  | 'spend_limit'
+  | 'no_rate'
   | 'routing_error';
 
 export type RoutingReason = AllowReason | RefusalReason;

@@ -62,6 +62,9 @@ const REFUSALS: Record<RefusalReason, string> = {
   global_cap: 'All lines are busy: try again in a moment',
   user_cps: 'Too many calls at once: wait a second',
   global_cps: 'Too many calls at once: wait a second',
+  insufficient_credit: 'Not enough credit for this call',
+  spend_limit: 'Your spend limit is reached',
+  no_rate: 'This destination has no price, so it cannot be called on credit',
   routing_error: 'SIPCall could not route this call',
 };
 

@@ -135,6 +135,11 @@ export class RateService {
     return { version, csv: deckCsv(version.currency, await this.deps.decks.rowsOf(version.id)) };
   }
 
+  /** The sell row that prices a call to this number started now. */
+  async sellRowNow(e164: string): Promise<RateRow | null> {
+    return (await this.rowAt(SELL_DECK, e164, this.now()))?.row ?? null;
+  }
+
   /** What a call to this number costs the caller now; null when no sell deck prices it. */
   async sellRate(e164: string): Promise<SellRate | null> {
     const found = await this.rowAt(SELL_DECK, e164, this.now());

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { deckCsv, parseDeckCsv } from './deck-csv.js';
 import { formatAmount, parseAmount } from './money.js';
-import { billedSeconds, parseIncrement, priceOf, RateDeck, type RateRow } from './rating.js';
+import { affordableSeconds, billedSeconds, parseIncrement, priceOf, RateDeck, type RateRow } from './rating.js';
 
 const inc = (text: string) => parseIncrement(text)!;
 
@@ -131,5 +131,41 @@ describe('a deck as CSV', () => {
   it('refuses a file without the header, or without rows', () => {
     expect(parseDeckCsv('prefix,rate\n49,0.01\n')).toEqual({ ok: false, problems: [{ line: 1, message: 'the header must be prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency' }] });
     expect(parseDeckCsv('prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency\n')).toEqual({ ok: false, problems: [{ line: 2, message: 'the deck has no rows' }] });
+  });
+});
+
+describe('what a budget buys', () => {
+  const perMinute = (rate: string, increment: string, fee = '0', minimumS = 0) => ({ ratePerMinute: parseAmount(rate)!, connectFee: parseAmount(fee)!, increment: parseIncrement(increment)!, minimumS });
+
+  it.each([
+    // budget, rate, increment, fee, minimum, max → seconds, amount
+    ['0.30', '0.10', '60/60', '0', 0, 3600, 180, '0.3'],
+    ['0.29', '0.10', '60/60', '0', 0, 3600, 120, '0.2'],
+    ['0.10', '0.10', '1/1', '0', 0, 3600, 60, '0.1'],
+    ['0.10', '0.10', '30/6', '0.05', 0, 3600, 30, '0.1'],
+    ['0.099', '0.10', '60/60', '0', 0, 3600, null, null],
+    ['0.05', '0.10', '1/1', '0.05', 0, 3600, null, null],
+    ['0.05', '0.10', '1/1', '0', 60, 3600, null, null],
+    ['100', '0.01', '60/60', '0', 0, 600, 600, '0.1'],
+    ['0', '0', '60/60', '0', 0, 600, 600, '0'],
+  ])('%s at %s/min (%s, fee %s, minimum %i s, at most %i s) buys %s s for %s', (budget, rate, increment, fee, minimum, max, seconds, amount) => {
+    const got = affordableSeconds(perMinute(rate, increment, fee, minimum), parseAmount(budget)!, max);
+    expect(got && { seconds: got.billedS, amount: formatAmount(got.amount) }).toEqual(seconds === null ? null : { seconds, amount });
+  });
+
+  it('never buys more than the budget, nor a second less than it could', () => {
+    for (const [rate, increment, fee, minimum] of [['0.013', '30/6', '0.02', 0], ['0.5', '1/1', '0', 30], ['0.07', '60/60', '0.1', 0]] as const) {
+      const row = perMinute(rate, increment, fee, minimum);
+      for (let budget = 0; budget <= 400_000; budget += 7_919) {
+        const got = affordableSeconds(row, budget, 3600);
+        if (got === null) {
+          expect(priceOf(row, 1).amount).toBeGreaterThan(budget);
+          continue;
+        }
+        expect(got.amount).toBeLessThanOrEqual(budget);
+        expect(priceOf(row, got.billedS).amount).toBe(got.amount);
+        if (got.billedS < 3600) expect(priceOf(row, got.billedS + 1).amount).toBeGreaterThan(budget);
+      }
+    }
   });
 });

@@ -51,6 +51,24 @@ export function priceOf(row: Pick<RateRow, 'ratePerMinute' | 'connectFee' | 'inc
   return { billedS, amount: row.connectFee + Math.ceil((row.ratePerMinute * billedS) / 60) };
 }
 
+/**
+ * The longest talk, in whole seconds up to `maxS`, that `budget` micros pay
+ * for by `row`, and what it costs; null when not even the first increment (or
+ * the minimum) fits. A price only grows with the seconds, so the answer is
+ * found by halving.
+ */
+export function affordableSeconds(row: Pick<RateRow, 'ratePerMinute' | 'connectFee' | 'increment' | 'minimumS'>, budget: number, maxS: number): Price | null {
+  if (maxS < 1 || priceOf(row, 1).amount > budget) return null;
+  let low = 1;
+  let high = maxS;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (priceOf(row, mid).amount <= budget) low = mid;
+    else high = mid - 1;
+  }
+  return { billedS: low, amount: priceOf(row, low).amount };
+}
+
 /** A deck's rows by prefix; a number's row is the one with the longest prefix it starts with. */
 export class RateDeck {
   private readonly byPrefix = new Map<string, RateRow>();

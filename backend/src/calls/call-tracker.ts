@@ -18,7 +18,8 @@ export const ENDED_UNOBSERVED = 'ENDED_WHILE_DISCONNECTED';
 
 export interface CallListener {
   changed?(call: LiveCall): void;
-  ended?(call: LiveCall, cause: string): void;
+  /** `billsec`: whole seconds answered, when the hangup said (a call found ended on a reconnect does not). */
+  ended?(call: LiveCall, cause: string, billsec: number | null): void;
 }
 
 const TRACKED = new Set<string>(CALL_EVENT_NAMES);
@@ -130,7 +131,7 @@ export class CallTracker {
         return;
       case 'CHANNEL_HANGUP_COMPLETE':
         // The call lives as long as its first leg; a far leg ending leaves room for a transfer or a retry.
-        if (isFirstLeg) await this.end(call.id, event.cause);
+        if (isFirstLeg) await this.end(call.id, event.cause, event.billsec);
         return;
       default:
         return;
@@ -217,7 +218,7 @@ export class CallTracker {
     return written;
   }
 
-  private async end(id: string, cause: string): Promise<void> {
+  private async end(id: string, cause: string, billsec: number | null = null): Promise<void> {
     const removed = await this.deps.store.remove(id);
     if (!removed) return; // another replica, or an earlier event, already closed it
     this.deps.metrics.liveCalls.dec({ node: removed.node, direction: removed.direction });
@@ -225,7 +226,7 @@ export class CallTracker {
     this.deps.metrics.callsEnded.inc({ direction: removed.direction, cause: boundedCause(cause), answered: String(answered) });
     if (answered) this.deps.metrics.callSetupSeconds.observe({ direction: removed.direction }, Math.max(0, (Date.parse(removed.answeredAt!) - Date.parse(removed.startedAt)) / 1000));
     const ended = { ...removed, state: 'hangup' as CallState };
-    for (const l of this.listeners) l.ended?.(ended, cause);
+    for (const l of this.listeners) l.ended?.(ended, cause, billsec);
   }
 }
 

@@ -10,7 +10,7 @@ import type { CounterStore } from '../state/state.js';
 import type { User } from '../users/user.entity.js';
 import { userIdOfSipUser } from '../sip/sip-credentials.js';
 import type { CallSlots } from './call-slots.js';
-import { decide, destinationFor, refuse, type Caller, type Decision } from './policy.js';
+import { decide, destinationFor, refuse, type Caller, type CreditCheck, type Decision } from './policy.js';
 
 /** A dialplan request as the switch's door decoded it (context and call id already well-formed). */
 export interface DialplanRequest {
@@ -69,6 +69,8 @@ export interface DialplanDeps {
   log: Logger;
   /** What a call to a number costs the caller, shown before it is dialled. */
   prices?: { sellRate(e164: string): Promise<SellRate | null> };
+  /** What the caller's account lets a trunk call last (and, for the preview, whether it lets one start). */
+  credit?: CreditCheck & { wouldAllow(userId: string, e164: string, maxSeconds: number): Promise<'ok' | 'insufficient_credit' | 'spend_limit' | 'no_rate'> };
 }
 
 export class Dialplan {
@@ -103,14 +105,16 @@ export class Dialplan {
   async preview(caller: Caller, raw: string): Promise<DestinationPreview> {
     const { dialled, verdict } = await destinationFor({ config: this.deps.policy, extensionOwner: this.extensionOwner }, caller, raw);
     const number = dialled.kind === 'e164' ? dialled.e164 : dialled.kind === 'extension' ? dialled.extension : dialled.kind === 'emergency' ? dialled.number : null;
-    const allowed = verdict.decision === 'allow';
+    const toTrunk = verdict.decision === 'allow' && verdict.reason === 'allowed' && dialled.kind === 'e164';
+    const credit = toTrunk && this.deps.credit ? await this.deps.credit.wouldAllow(caller.id, dialled.e164, this.deps.policy.maxCallSeconds) : 'ok';
+    const allowed = verdict.decision === 'allow' && credit === 'ok';
     return {
       kind: dialled.kind,
       number,
       country: dialled.kind === 'e164' ? dialled.country : null,
       allowed,
-      reason: verdict.reason,
-      rate: allowed && verdict.reason === 'allowed' && dialled.kind === 'e164' && this.deps.prices ? await this.deps.prices.sellRate(dialled.e164) : null,
+      reason: credit === 'ok' ? verdict.reason : credit,
+      rate: toTrunk && credit !== 'no_rate' && this.deps.prices ? await this.deps.prices.sellRate(dialled.e164) : null,
     };
   }
 
@@ -124,7 +128,7 @@ export class Dialplan {
     const userId = claimed === undefined ? null : userIdOfSipUser(claimed);
     const caller = userId ? await this.caller(userId) : null;
     const decision = await decide(
-      { config: this.deps.policy, counters: this.deps.counters, slots: this.deps.slots, extensionOwner: this.extensionOwner },
+      { config: this.deps.policy, counters: this.deps.counters, slots: this.deps.slots, extensionOwner: this.extensionOwner, credit: this.deps.credit },
       { callId: req.callId, caller, dialled: req.destination.slice(0, 64) },
     );
     return { decision, caller };

@@ -24,6 +24,11 @@ export const REFUSALS: Record<RefusalReason, { status: number; text: string }> =
   user_cps: { status: 486, text: 'Busy Here' },
   global_cap: { status: 480, text: 'Temporarily Unavailable' },
   global_cps: { status: 480, text: 'Temporarily Unavailable' },
+  // The caller's prepaid credit buys not even the first increment; or their account's spend limit is reached.
+  insufficient_credit: { status: 402, text: 'Payment Required' },
+  spend_limit: { status: 402, text: 'Payment Required' },
+  // A prepaid account calls nothing its sell deck does not price.
+  no_rate: { status: 403, text: 'Forbidden' },
   routing_error: { status: 480, text: 'Temporarily Unavailable' },
 };
 
@@ -32,7 +37,14 @@ export type Target =
   | { kind: 'user'; userId: string };
 
 export type Decision =
-  | { decision: 'allow'; reason: 'allowed' | 'extension' | 'emergency' | 'did'; target: Target; maxSeconds: number | null }
+  | {
+      decision: 'allow';
+      reason: 'allowed' | 'extension' | 'emergency' | 'did';
+      target: Target;
+      maxSeconds: number | null;
+      /** Seconds of talk the caller's credit buys, counted from the answer (a reservation holds what they cost); absent when credit sets no limit. */
+      creditSeconds?: number;
+    }
   | { decision: 'refuse'; reason: Exclude<Reason, 'allowed' | 'extension' | 'emergency' | 'did'>; status: number; text: string };
 
 export type DestinationPolicy = Pick<
@@ -77,10 +89,20 @@ export interface Caller {
   defaultCountry: string | null;
 }
 
+/**
+ * What the caller's account lets a trunk call last (billing/ answers):
+ * prepaid credit or a postpaid spend limit, with what that time costs reserved
+ * under the call's id; `seconds` null when the account sets no limit.
+ */
+export interface CreditCheck {
+  authorise(input: { callId: string; userId: string; e164: string; maxSeconds: number }): Promise<{ ok: true; seconds: number | null } | { ok: false; reason: 'insufficient_credit' | 'spend_limit' | 'no_rate' }>;
+}
+
 export interface RoutingDeps {
   config: Config['routing'];
   counters: CounterStore;
   slots: CallSlots;
+  credit?: CreditCheck | undefined;
   /** The enabled user with this extension, if any. */
   extensionOwner(extension: string): Promise<string | null>;
 }
@@ -125,6 +147,17 @@ export async function decide(deps: RoutingDeps, input: { callId: string; caller:
       ttlMs: (config.maxCallSeconds + 60) * 1000,
     });
     if (slot !== 'ok') return refuse(slot);
+    if (deps.credit) {
+      const granted = await deps.credit.authorise({ callId: input.callId, userId: caller.id, e164: verdict.target.number, maxSeconds: config.maxCallSeconds }).catch(async (err: unknown) => {
+        await deps.slots.release(input.callId);
+        throw err;
+      });
+      if (!granted.ok) {
+        await deps.slots.release(input.callId);
+        return refuse(granted.reason);
+      }
+      if (granted.seconds !== null) return { ...verdict, creditSeconds: granted.seconds };
+    }
   }
   return verdict;
 }

@@ -57,6 +57,30 @@ describe('call plans as dialplan documents', () => {
     ]);
   });
 
+  it("cuts a call at what the caller's credit buys, counted from the answer, with a warning tone a minute before", () => {
+    const xml = planDocument(plan({ decision: { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: '+49301234567', country: 'DE' }, maxSeconds: 3600, creditSeconds: 180 } }), AT);
+    expect(actionsOf(xml)).toEqual(
+      expect.arrayContaining([
+        'sched_hangup +3600 ALLOTTED_TIMEOUT',
+        'set sipcall_credit_seconds=180',
+        'set execute_on_answer_sipcall_credit_end=sched_hangup +179 ALLOTTED_TIMEOUT',
+        'set execute_on_answer_sipcall_credit_warning=sched_broadcast +119 tone_stream://%(300,200,880);loops=3 aleg',
+      ]),
+    );
+    const short = actionsOf(planDocument(plan({ decision: { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: '+49301234567', country: 'DE' }, maxSeconds: 3600, creditSeconds: 30 } }), AT));
+    expect(short).toContain('set execute_on_answer_sipcall_credit_warning=sched_broadcast +1 tone_stream://%(300,200,880);loops=3 aleg');
+    expect(actionsOf(planDocument(plan({ decision: { decision: 'allow', reason: 'allowed', target: { kind: 'trunk', number: '+49301234567', country: 'DE' }, maxSeconds: 600 } }), AT)).join()).not.toContain('credit');
+  });
+
+  it('refuses a call the credit does not pay for with 402 and the reason in the header', () => {
+    expect(actionsOf(planDocument(plan({ decision: refuse('insufficient_credit') }), AT))).toEqual([
+      'set sipcall_decision=refuse',
+      'set sipcall_reason=insufficient_credit',
+      'set sip_rh_X-SIPCall-Reason=insufficient_credit',
+      'respond 402 Payment Required',
+    ]);
+  });
+
   it('sets no time limit on an emergency call', () => {
     const xml = planDocument(plan({ decision: { decision: 'allow', reason: 'emergency', target: { kind: 'trunk', number: '112', country: null }, maxSeconds: null } }), AT);
     expect(xml).not.toContain('sched_hangup');

@@ -116,6 +116,27 @@ export function directoryDocument(entry: DirectoryEntry, at: Deployment): string
   );
 }
 
+/** Seconds before a credit-limited call is cut that its caller hears the warning tone. */
+export const CREDIT_WARNING_S = 60;
+/** Three short high beeps: the call is about to be cut for credit. */
+const CREDIT_WARNING_TONE = 'tone_stream://%(300,200,880);loops=3';
+
+/**
+ * A call the caller's credit buys `seconds` of: counted from the answer, not
+ * from now (ringing costs nothing), by the channel's execute-on-answer
+ * variables — the hangup one second early, so that the switch's whole-second
+ * billing never bills past what was reserved, and the warning tone to the
+ * caller's leg a minute before (at once when the call buys less).
+ */
+function creditActions(seconds: number): Action[] {
+  const end = Math.max(1, seconds - 1);
+  return [
+    { app: 'set', data: `sipcall_credit_seconds=${seconds}` },
+    { app: 'set', data: `execute_on_answer_sipcall_credit_end=sched_hangup +${end} ALLOTTED_TIMEOUT` },
+    { app: 'set', data: `execute_on_answer_sipcall_credit_warning=sched_broadcast +${Math.max(1, end - CREDIT_WARNING_S)} ${CREDIT_WARNING_TONE} aleg` },
+  ];
+}
+
 /** A call plan as dialplan actions: the decision travels in channel variables (and so into the call record). */
 export function planDocument(plan: CallPlan, at: Deployment): string {
   return dialplan(plan.context, planActions(plan, at));
@@ -133,6 +154,7 @@ function planActions(plan: CallPlan, at: Deployment): Action[] {
   if (plan.callerUserId) actions.push({ app: 'export', data: `sipcall_user_id=${plan.callerUserId}` });
   actions.push(set('hangup_after_bridge', 'true'));
   if (d.maxSeconds !== null) actions.push({ app: 'sched_hangup', data: `+${d.maxSeconds} ALLOTTED_TIMEOUT` });
+  if (d.creditSeconds !== undefined) actions.push(...creditActions(d.creditSeconds));
   if (d.target.kind === 'trunk') {
     actions.push(
       set('sipcall_destination', d.target.number),

@@ -3,7 +3,7 @@
 // (from the captures) read into results.
 import { describe, expect, it } from 'vitest';
 import { apiReply, capture } from '../../test/support/fixtures.js';
-import { CommandArgumentError, callsCount, hangup, hold, originate, registrations, rtpPorts, sendDtmf, showChannels, status, transferBridgedLeg, type CommandTarget, type OriginateToUser } from './commands.js';
+import { CommandArgumentError, callsCount, hangup, scheduleHangup, hold, originate, registrations, rtpPorts, sendDtmf, showChannels, status, transferBridgedLeg, type CommandTarget, type OriginateToUser } from './commands.js';
 import { decodeEvent, eventFormatOf } from './esl/events.js';
 import { FrameParser } from './esl/frames.js';
 
@@ -107,6 +107,8 @@ describe('originate', () => {
 describe('acting on a live call', () => {
   it.each([
     ['hangup', (sw: CommandTarget) => hangup(sw, UUID), `uuid_kill ${UUID}`],
+    ['hangup with a cause', (sw: CommandTarget) => hangup(sw, UUID, 'ALLOTTED_TIMEOUT'), `uuid_kill ${UUID} ALLOTTED_TIMEOUT`],
+    ['scheduled hangup', (sw: CommandTarget) => scheduleHangup(sw, UUID, 90), `sched_hangup +90 ${UUID} ALLOTTED_TIMEOUT`],
     ['hold', (sw: CommandTarget) => hold(sw, UUID, true), `uuid_hold ${UUID}`],
     ['unhold', (sw: CommandTarget) => hold(sw, UUID, false), `uuid_hold off ${UUID}`],
     ['transfer', (sw: CommandTarget) => transferBridgedLeg(sw, UUID, { destination: '+4940987654', context: 'default' }), `uuid_transfer ${UUID} -bleg +4940987654 XML default`],
@@ -136,6 +138,8 @@ describe('acting on a live call', () => {
     ['tones with a duration', (sw) => sendDtmf(sw, UUID, '1@5000')],
     ['tones with a space', (sw) => sendDtmf(sw, UUID, '1 2')],
     ['no tones', (sw) => sendDtmf(sw, UUID, '')],
+    ['a scheduled hangup in no time', (sw) => scheduleHangup(sw, UUID, 0)],
+    ['a scheduled hangup at a fraction', (sw) => scheduleHangup(sw, UUID, 1.5)],
     ['a transfer to an endpoint', (sw) => transferBridgedLeg(sw, UUID, { destination: 'sofia/gateway/evil/123', context: 'default' })],
     ['a transfer to an option', (sw) => transferBridgedLeg(sw, UUID, { destination: '-both', context: 'default' })],
     ['a transfer into another context', (sw) => transferBridgedLeg(sw, UUID, { destination: '+4930', context: 'default public' })],

@@ -114,9 +114,15 @@ async function control(target: CommandTarget, command: string): Promise<ControlR
   return { ok: true };
 }
 
-/** Hangs up the leg and, with it, the call it leads. */
-export function hangup(target: CommandTarget, uuid: string): Promise<ControlResult> {
-  return control(target, `uuid_kill ${checked('channel uuid', uuid, UUID)}`);
+/** Hangs up the leg and, with it, the call it leads; with a cause (ALLOTTED_TIMEOUT: its time ran out) when given. */
+export function hangup(target: CommandTarget, uuid: string, cause?: HangupCause): Promise<ControlResult> {
+  return control(target, `uuid_kill ${checked('channel uuid', uuid, UUID)}${cause ? ` ${cause}` : ''}`);
+}
+
+/** Has the switch hang the leg up `seconds` from now for ALLOTTED_TIMEOUT (another scheduled hangup it has stays). */
+export function scheduleHangup(target: CommandTarget, uuid: string, seconds: number): Promise<ControlResult> {
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 86_400) throw new CommandArgumentError('seconds');
+  return control(target, `sched_hangup +${seconds} ${checked('channel uuid', uuid, UUID)} ALLOTTED_TIMEOUT`);
 }
 
 /** Puts the leg on hold (music for it), or takes it off. */

@@ -56,6 +56,8 @@ export interface HangupEvent extends ChannelFields {
   readonly name: HangupName;
   /** The switch's hangup cause (see hangup-causes.ts); NONE when it gave none. */
   readonly cause: string;
+  /** Whole seconds answered, as the call's record will say (CHANNEL_HANGUP_COMPLETE carries it); null when absent. */
+  readonly billsec: number | null;
 }
 export interface BridgeEvent extends ChannelFields {
   readonly name: BridgeName;
@@ -104,6 +106,11 @@ abstract class Channel implements ChannelFields {
     this.uuid = event.uuid;
     this.sequence = event.sequence;
     this.#headers = event.headers;
+  }
+
+  /** A header as the switch sent it, for the subclasses' own fields. */
+  protected header(name: string): string | undefined {
+    return this.#headers.get(name);
   }
 
   get timestampUs(): number | null {
@@ -168,6 +175,11 @@ class Hangup extends Channel implements HangupEvent {
     super(event);
     this.name = event.name;
     this.cause = event.cause;
+  }
+
+  get billsec(): number | null {
+    const text = this.header('variable_billsec');
+    return text !== undefined && /^[0-9]{1,9}$/.test(text) ? Number(text) : null;
   }
 }
 

@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = Object.keys({
   'call.dtmf': true,
   'rates.import': true,
   'rates.rerate': true,
+  'billing.terms': true,
+  'billing.credit': true,
+  'billing.vouchers': true,
+  'billing.voucher_redeemed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Every kind of target the trail records, in the order the Target filter groups them. */
