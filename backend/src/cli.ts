@@ -18,6 +18,8 @@ import { passwordWeakness } from './core/password-policy.js';
 import { DECK_NAME, DeckRefusedError } from './billing/rates.js';
 import { calendarDay } from './http/validate.js';
 import { rerate } from './billing/rerate.js';
+import { MAX_VOUCHERS } from './billing/ledger.js';
+import { MICROS_PER_UNIT, parseAmount } from './billing/money.js';
 
 const EMBEDDED_NOTE = 'With the embedded database (no DATABASE_URL), stop the server first: one process owns it at a time.';
 
@@ -208,6 +210,50 @@ charge.`,
     },
   },
   {
+    words: ['ledger', 'verify'],
+    args: '',
+    summary: 'check the ledger: sums, balances, settled holds',
+    help: `Checks the ledger: every transaction's postings sum to zero, every account's
+cached balance is the sum of its postings, and every closed hold of a call was
+settled to its amount (captured and released). Prints each difference; exits 1
+when there is one.`,
+    params: [],
+    options: {},
+    positionals: { count: 0 },
+    run: () =>
+      withDatabase(async ({ services }) => {
+        const differences = await services.ledgerRepo.differences();
+        for (const d of differences) process.stdout.write(`${d.what}: ${d.id} (expected ${d.expected}, found ${d.found})\n`);
+        process.stdout.write(`${differences.length} differences\n`);
+        return differences.length === 0 ? 0 : 1;
+      }),
+  },
+  {
+    words: ['vouchers', 'create'],
+    args: '--amount AMOUNT --count N',
+    summary: 'make vouchers and print their codes (shown this once)',
+    help: `Makes N vouchers worth AMOUNT each (in BILLING_CURRENCY) and prints one code per
+line. Only the codes' hashes are kept: keep the printout. A user redeems a code
+in Settings, once.`,
+    params: [
+      ['--amount AMOUNT', 'what each voucher is worth, like 10.00 (at most 1000)'],
+      ['--count N', 'how many, 1 to 1000'],
+    ],
+    options: { amount: { type: 'string' }, count: { type: 'string' } },
+    positionals: { count: 0 },
+    run: ({ values }) => {
+      const usage = usageOf('vouchers', 'create');
+      const micros = checked(voucherAmount, values['amount'], '--amount', usage);
+      const count = checked(voucherCount, values['count'], '--count', usage);
+      return withDatabase(async ({ services }) => {
+        const codes = await services.ledger.createVouchers(micros, count, CLI_ACTOR);
+        process.stdout.write(`${codes.join('\n')}\n`);
+        say(`${codes.length} vouchers worth ${values['amount']} each made`);
+        return 0;
+      });
+    },
+  },
+  {
     words: ['keys', 'rotate'],
     args: '',
     summary: 're-wrap every data key with the current master key',
@@ -347,6 +393,11 @@ function parseCommandArgs(command: Command, args: string[]): Parsed {
 }
 
 const deckName = z.string().regex(DECK_NAME, 'letters, digits, _ . - (up to 64)');
+const voucherAmount = z
+  .string()
+  .transform((text) => parseAmount(text))
+  .refine((micros): micros is number => micros !== null && micros > 0 && micros <= 1_000 * MICROS_PER_UNIT, 'must be an amount like 10.00, above 0 and at most 1000');
+const voucherCount = z.string().regex(/^[0-9]{1,4}$/, 'must be a whole number').transform(Number).refine((n) => n >= 1 && n <= MAX_VOUCHERS, `must be 1 to ${MAX_VOUCHERS}`);
 
 function usageOf(...words: string[]): string {
   return commandUsage(COMMANDS.find((c) => c.words.join(' ') === words.join(' '))!);

@@ -21,6 +21,8 @@ import { openSharedState } from './state/index.js';
 import { Lifecycle } from './health/lifecycle.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often the credit watchdog looks at the calls whose money is held. */
+const WATCHDOG_SWEEP_MS = 5_000;
 
 /** The built web app beside this package when SIPCALL_STATIC_DIR does not say otherwise. */
 const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../frontend/dist');
@@ -87,6 +89,8 @@ export async function main(): Promise<void> {
   log.info({ address }, `SIPCall listening on http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`);
 
   const sweeper = config.cdrSpool ? startSpoolSweep(config.cdrSpool, services, metrics, log) : null;
+  // No call outlives what its caller's credit paid for, whatever the switch lost.
+  if (switching.switches.size > 0) services.watchdog.start(WATCHDOG_SWEEP_MS);
   const addressBooks = config.carddav ? new AddressBookRefresher({ contacts: services.nextcloudContacts, everySeconds: config.carddav.syncSeconds, log }) : null;
   addressBooks?.start();
 
@@ -112,6 +116,7 @@ export async function main(): Promise<void> {
     clearInterval(pruner);
     stopPolling();
     if (sweeper) clearInterval(sweeper);
+    services.watchdog.stop();
     const force = setTimeout(() => {
       log.warn('requests still open after the grace period; closing them');
       server.closeAllConnections();

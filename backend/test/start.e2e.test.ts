@@ -95,7 +95,7 @@ describe('the README quick start', () => {
     expect(weak.stderr).toContain('at least 12 characters');
   }, 120_000);
 
-  const COMMANDS = ['admin create', 'admin reset-password', 'migrate', 'cdr import', 'rates import', 'rates export', 'rates list', 'rates rerate', 'keys rotate'];
+  const COMMANDS = ['admin create', 'admin reset-password', 'migrate', 'cdr import', 'rates import', 'rates export', 'rates list', 'rates rerate', 'ledger verify', 'vouchers create', 'keys rotate'];
 
   it.each(COMMANDS)('answers `sipcall %s --help` with that command\'s usage and exit 0, opening no database', async (command) => {
     const r = await run(['run', '-s', 'sipcall', '--', ...command.split(' '), '--help']);
@@ -116,6 +116,8 @@ describe('the README quick start', () => {
     { line: 'rates import deck.csv --deck sell --effective 2026-02-30', error: '--effective: must be a day that exists', usage: 'rates import FILE' },
     { line: 'rates rerate --from 2026-02-01 --to 2026-01-01', error: '--to must be after --from', usage: 'rates rerate --from DAY --to DAY' },
     { line: 'rates', error: 'rates needs a command: import or export or list or rerate', usage: 'rates list' },
+    { line: 'vouchers create --amount 0 --count 5', error: '--amount: must be an amount like 10.00, above 0 and at most 1000', usage: 'vouchers create --amount AMOUNT --count N' },
+    { line: 'vouchers create --amount 10 --count 5000', error: '--count: must be 1 to 1000', usage: 'vouchers create' },
   ])('answers `sipcall $line` with "$error", the usage and exit 64', async ({ line, error, usage }) => {
     const r = await run(['run', '-s', 'sipcall', '--', ...line.split(' ')]);
     expect(r.code).toBe(64);
@@ -165,6 +167,15 @@ describe('the README quick start', () => {
     expect(exported.stdout).toBe(good);
     const again = await run(['run', '-s', 'sipcall', '--', 'rates', 'rerate', '--from', '2026-01-01', '--to', '2026-02-01']);
     expect(again.stdout).toBe('0 calls: 0 charges changed, 0 not priced by any deck, 0 unreadable (erased)\n');
+  }, 120_000);
+
+  it('makes vouchers and checks the ledger from the command line', async () => {
+    const made = await run(['run', '-s', 'sipcall', '--', 'vouchers', 'create', '--amount', '10.00', '--count', '3']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/^([A-Z2-9]{4}-){3}[A-Z2-9]{4}\n([A-Z2-9]{4}-){3}[A-Z2-9]{4}\n([A-Z2-9]{4}-){3}[A-Z2-9]{4}\n$/);
+    expect(made.stderr).toContain('3 vouchers worth 10.00 each made');
+    const verified = await run(['run', '-s', 'sipcall', '--', 'ledger', 'verify']);
+    expect([verified.code, verified.stdout]).toEqual([0, '0 differences\n']);
   }, 120_000);
 
   it('says what it does while it starts, then serves the login page and the API on one port', async () => {
