@@ -214,6 +214,64 @@ describe.skipIf(!binary)('browsers through a real FreeSWITCH', () => {
       .toMatchObject({ destination: '+49301234567', caller: '1001' });
   });
 
+  it('prices a call before it is placed, runs its cost, and cuts it when prepaid credit runs out, with the warning tone a minute before', async () => {
+    // A sell deck: Germany at 0.10 a minute by the second; Ann prepaid with 0.12, which buys 72 s.
+    const deck = ['prefix,destination,rate_per_minute,connect_fee,increment,minimum,currency', '49,Germany,0.10,0,1/1,0,EUR'].join('\n');
+    const imported = await fetch(`${backend.url}/api/rates/sell?effective=2026-01-01`, { method: 'POST', headers: { Authorization: `Bearer ${annToken}`, 'Content-Type': 'text/csv' }, body: deck });
+    expect(imported.status).toBe(201);
+    const me = await backend.api<{ user: { id: string } }>('GET', '/api/auth/me', annToken);
+    const { account } = await backend.api<{ account: { id: string } }>('PUT', `/api/billing/users/${me.user.id}`, annToken, { mode: 'prepaid' });
+    await backend.api('POST', `/api/billing/accounts/${account.id}/credit`, annToken, { kind: 'top_up', amount: '0.12', reason: 'e2e credit', requestId: crypto.randomUUID() });
+    // What the switch runs on the call, as its own events say.
+    const { EslClient } = await import('../../backend/src/switch/esl/client.js');
+    const esl = await EslClient.connect({ host: '127.0.0.1', port: 8021, password: ESL_PASSWORD });
+    const executed: Array<{ at: number; app: string }> = [];
+    esl.on('CHANNEL_EXECUTE', (e) => executed.push({ at: Date.now(), app: `${e.headers.get('Application')} ${e.headers.get('Application-Data') ?? ''}`.trim() }));
+    await esl.subscribe(['CHANNEL_EXECUTE'], 'json');
+    try {
+      await annReady();
+      await new Promise((r) => setTimeout(r, 1100));
+      // A number not typed before: its price is asked for afresh.
+      await ann.getByLabel('Number to call').fill('030 2345678');
+      await expect.poll(() => ann.locator('.dialpad__preview').textContent()).toContain('€0.10/min');
+      await ann.getByRole('button', { name: 'Call', exact: true }).click();
+      await expect.poll(() => state(ann), { timeout: 30_000 }).toContain('Connected');
+      const connectedAt = Date.now();
+      await expect.poll(() => ann.getByTestId('call-cost').textContent(), { timeout: 10_000 }).toMatch(/Cost so far: €0\.0[0-9]+/);
+      // On answer: the cut at what 0.12 buys (72 s, one second early) and the warning scheduled a minute before it.
+      await expect.poll(() => executed.map((e) => e.app)).toContain('sched_hangup +71 ALLOTTED_TIMEOUT');
+      expect(executed.map((e) => e.app)).toContain('sched_broadcast +11 tone_stream://%(300,200,880);loops=3 aleg');
+      // The warning plays to the caller's leg about eleven seconds in, and the call carries on after it.
+      await expect.poll(() => executed.find((e) => e.app.startsWith('playback tone_stream://')), { timeout: 20_000 }).toBeDefined();
+      const warned = executed.find((e) => e.app.startsWith('playback tone_stream://'))!;
+      expect((warned.at - connectedAt) / 1000).toBeGreaterThan(8);
+      expect((warned.at - connectedAt) / 1000).toBeLessThan(16);
+      await new Promise((r) => setTimeout(r, 8_000));
+      expect(await state(ann)).toContain('Connected');
+      await expect.poll(() => state(ann), { timeout: 75_000, interval: 1000 }).toContain('Call ended');
+      const talkedS = (Date.now() - connectedAt) / 1000;
+      expect(talkedS).toBeGreaterThan(68);
+      expect(talkedS).toBeLessThan(76);
+      await shoot(ann, '22b-freeswitch-credit-cut');
+      await ann.getByRole('button', { name: 'Close', exact: true }).click();
+    } finally {
+      await esl.close();
+    }
+    // The record, the ledger and the balance agree: 71 s at 0.10 a minute, by the second.
+    type Item = { reason: string | null; hangupCause: string; billsec: number; charge: { billedS: number; sell: { amount: string } } | null };
+    await expect.poll(async () => (await backend.api<{ items: Item[] }>('GET', '/api/history?limit=5', annToken)).items.find((r) => r.reason === 'allowed' && r.charge !== null), { timeout: 20_000 }).toBeDefined();
+    const [last] = (await backend.api<{ items: Item[] }>('GET', '/api/history?limit=5', annToken)).items.filter((r) => r.reason === 'allowed' && r.charge !== null);
+    expect(last!.hangupCause).toBe('ALLOTTED_TIMEOUT');
+    expect(last!.billsec).toBeLessThanOrEqual(72);
+    const price = Math.ceil((100_000 * last!.billsec) / 60);
+    expect(last!.charge!.sell.amount).toBe(`0.${String(price).padStart(6, '0')}`.replace(/0+$/, ''));
+    const summary = await backend.api<{ account: { balance: string; held: string } }>('GET', '/api/me/billing', annToken);
+    expect(summary.account).toMatchObject({ held: '0', balance: `0.${String(120_000 - price).padStart(6, '0')}`.replace(/0+$/, '') });
+    expect(await backend.api('GET', '/api/billing/verify', annToken)).toEqual({ differences: [] });
+    // The calls that follow are not on credit.
+    await backend.api('PUT', `/api/billing/users/${me.user.id}`, annToken, { mode: 'postpaid' });
+  }, 180_000);
+
   it('talks opus to a carrier that takes it, when the trunk is set to offer it', async () => {
     await carrier?.dispose();
     carrier = new Carrier(CARRIER_PORT, 'opus');

@@ -28,6 +28,7 @@ export function createAppRouter(pinia: Pinia): Router {
       { path: '/admin/analytics', name: 'analytics', component: () => import('./views/admin/AnalyticsView.vue'), meta: { admin: true, title: 'nav.analytics' } },
       { path: '/admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { admin: true, title: 'nav.users' } },
       { path: '/admin/numbers', name: 'numbers', component: () => import('./views/admin/NumbersView.vue'), meta: { admin: true, title: 'nav.numbers' } },
+      { path: '/admin/billing', name: 'billing', component: () => import('./views/admin/BillingView.vue'), meta: { admin: true, title: 'nav.billing' } },
       { path: '/admin/rates', name: 'rates', component: () => import('./views/admin/RatesView.vue'), meta: { admin: true, title: 'nav.rates' } },
       { path: '/admin/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { admin: true, title: 'nav.audit' } },
       { path: '/:rest(.*)*', redirect: '/' },
