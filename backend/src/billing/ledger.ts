@@ -49,8 +49,37 @@ export interface LedgerDeps {
 const startOfDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 const startOfMonth = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
 
+/**
+ * How long which account a user is billed to (and its mode) is reused between
+ * decisions: most users have none, and asking the database on every call
+ * would cost the dialplan most of its speed. A change made here drops the
+ * entry at once; one made on another replica bites within this time. The
+ * balance itself is never cached: a held call reads it under the row's lock.
+ */
+const TERMS_CACHE_MS = 30_000;
+const TERMS_CACHE_SIZE = 10_000;
+
 export class Ledger implements CreditCheck {
+  private readonly terms = new Map<string, { limited: boolean; until: number }>();
+
   constructor(private readonly deps: LedgerDeps) {}
+
+  /** Whether the user's calls are limited by an account (prepaid, or postpaid with a limit); remembered a while. */
+  private async limited(userId: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.terms.get(userId);
+    if (hit && hit.until > now) return hit.limited;
+    const account = await this.deps.repo.accountOfUser(userId);
+    const limited = account !== null && (account.mode === 'prepaid' || account.dailyLimit !== null || account.monthlyLimit !== null);
+    if (this.terms.size >= TERMS_CACHE_SIZE) this.terms.clear();
+    this.terms.set(userId, { limited, until: now + TERMS_CACHE_MS });
+    return limited;
+  }
+
+  /** Drops what was remembered of how a user pays (their terms changed here). */
+  private forget(userId: string): void {
+    this.terms.delete(userId);
+  }
 
   private now(): Date {
     return this.deps.clock?.() ?? new Date();
@@ -64,13 +93,12 @@ export class Ledger implements CreditCheck {
    * id. Asked again for the same call (a retried lookup), the same answer.
    */
   async authorise(input: { callId: string; userId: string; e164: string; maxSeconds: number }): ReturnType<CreditCheck['authorise']> {
-    const account = await this.deps.repo.accountOfUser(input.userId);
-    if (!account || (account.mode === 'postpaid' && account.dailyLimit === null && account.monthlyLimit === null)) return { ok: true, seconds: null };
+    if (!(await this.limited(input.userId))) return { ok: true, seconds: null };
     const row = await this.deps.sellRow(input.e164);
     if (!row) return { ok: false, reason: 'no_rate' };
     return this.deps.repo.transaction(async (tx) => {
       const locked = await tx.lockAccountOfUser(input.userId);
-      if (!locked) return { ok: true, seconds: null };
+      if (!locked || (locked.mode === 'postpaid' && locked.dailyLimit === null && locked.monthlyLimit === null)) return { ok: true, seconds: null };
       const again = await tx.reservationForUpdate(input.callId);
       if (again) return { ok: true, seconds: again.seconds < input.maxSeconds ? again.seconds : null };
       const budget = await this.budgetOf(tx, locked);
@@ -87,6 +115,7 @@ export class Ledger implements CreditCheck {
 
   /** Whether a call to this number could start now (the dialpad's preview): nothing is held. */
   async wouldAllow(userId: string, e164: string, maxSeconds: number): Promise<'ok' | 'insufficient_credit' | 'spend_limit' | 'no_rate'> {
+    if (!(await this.limited(userId))) return 'ok';
     const account = await this.deps.repo.accountOfUser(userId);
     if (!account || (account.mode === 'postpaid' && account.dailyLimit === null && account.monthlyLimit === null)) return 'ok';
     const row = await this.deps.sellRow(e164);
@@ -179,6 +208,7 @@ export class Ledger implements CreditCheck {
         throw err;
       }
     });
+    this.forget(userId);
     await this.deps.audit.record({ action: 'billing.terms', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { ...terms } });
     return (await this.deps.repo.account(account))!;
   }
@@ -188,6 +218,7 @@ export class Ledger implements CreditCheck {
     const account = await this.deps.repo.account(accountId);
     if (!account || account.kind !== 'shared') throw new NotFoundError('Shared account');
     await this.deps.repo.transaction((tx) => tx.setMember(userId, accountId));
+    this.forget(userId);
     await this.deps.audit.record({ action: 'billing.terms', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { sharedAccount: accountId } });
   }
 
@@ -261,6 +292,7 @@ export class Ledger implements CreditCheck {
       await tx.redeemVoucher(hash, userId);
       return voucher.amount;
     });
+    this.forget(userId);
     await this.deps.audit.record({ action: 'billing.voucher_redeemed', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { amount } });
     return { amount };
   }
