@@ -6,15 +6,11 @@
 // query's cost can be read against what the database needs just to find its
 // rows on this machine today. The last line is one JSON object with each
 // query's p95 and its count's p95.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { ANALYTICS_SQL, CallAnalytics } from '../backend/src/history/analytics.js';
-import { openDatabase } from '../backend/src/db/database.js';
-import { createLogger } from '../backend/src/logger.js';
+import { freshDatabase } from './fresh-database.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const RUNS = 20;
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /** For each query, a plain count over the rows it reads: the same first legs, range and filters. */
@@ -29,16 +25,9 @@ const SCAN_SQL: Record<keyof typeof ANALYTICS_SQL, string> = {
                         + (SELECT count(*) FROM cdrs WHERE leg = 'a' AND ended_at >= $1 AND ended_at < $2::timestamptz + interval '1 day' AND started_at < $2)`,
 };
 
-const name = `sipcall_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { log: createLogger('silent'), poolSize: 4 });
+const { db, drop } = await freshDatabase(progress);
 
 try {
-  await db.migrate();
   const end = Date.UTC(2026, 10, 20);
   const chunk = 100_000;
   for (let done = 0; done < ROWS; done += chunk) {
@@ -99,8 +88,5 @@ try {
   }
   process.stdout.write(`${JSON.stringify({ bench: 'analytics', rows: ROWS, p95_ms: p95, scan_p95_ms: scanP95 })}\n`);
 } finally {
-  await db.close();
-  if (process.env['BENCH_KEEP']) progress(`kept database ${name}`);
-  else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await drop();
 }

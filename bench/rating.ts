@@ -8,7 +8,6 @@
 // PostgreSQL database (BENCH_DATABASE_URL, default the local server). The
 // last line is one JSON object.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { AuditService } from '../backend/src/audit/audit.service.js';
 import { ChargeRepository } from '../backend/src/billing/charge-repository.js';
 import { DeckRepository } from '../backend/src/billing/deck-repository.js';
@@ -16,27 +15,18 @@ import { RateService } from '../backend/src/billing/rates.js';
 import { rerate } from '../backend/src/billing/rerate.js';
 import { cdrField } from '../backend/src/cdr/cdr-ingest.js';
 import { KeyRing, ownerOfUser } from '../backend/src/crypto/keys.js';
-import { openDatabase } from '../backend/src/db/database.js';
 import { SqlCallRecords } from '../backend/src/history/call-records.js';
-import { createLogger } from '../backend/src/logger.js';
+import { freshDatabase } from './fresh-database.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const DECK_ROWS = 50_000;
 const USERS = 500;
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const CLI = { actor: { id: null, email: 'bench' }, ip: null };
 
-const name = `sipcall_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const db = await openDatabase({ kind: 'postgres', url: url.toString() }, { log: createLogger('silent'), poolSize: 4 });
+const { db, drop } = await freshDatabase(progress);
 
 try {
-  await db.migrate();
   const keys = new KeyRing(db.dataSource, randomBytes(32), []);
   const charges = new ChargeRepository(db.dataSource);
   const rates = new RateService({ decks: new DeckRepository(db.dataSource), charges, audit: new AuditService(db.dataSource), currency: 'EUR', gateway: 'trunk' });
@@ -118,8 +108,5 @@ try {
     })}\n`,
   );
 } finally {
-  await db.close();
-  if (process.env['BENCH_KEEP']) progress(`kept database ${name}`);
-  else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await drop();
 }
