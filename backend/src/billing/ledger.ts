@@ -9,7 +9,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import type { CreditCheck } from '../routing/policy.js';
 import type { ActionContext } from '../users/users.service.js';
 import { OverspentError, type Account, type AccountMode, type LedgerRepository, type LedgerTransaction, type Reservation } from './ledger-repository.js';
 import { affordableSeconds, priceOf, type RateRow } from './rating.js';
@@ -59,7 +58,10 @@ const startOfMonth = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.get
 const TERMS_CACHE_MS = 30_000;
 const TERMS_CACHE_SIZE = 10_000;
 
-export class Ledger implements CreditCheck {
+/** What the dialplan is told of a trunk call's money (routing's CreditCheck takes it as it is). */
+export type Authorisation = { ok: true; seconds: number | null } | { ok: false; reason: 'insufficient_credit' | 'spend_limit' | 'no_rate' };
+
+export class Ledger {
   private readonly terms = new Map<string, { limited: boolean; until: number }>();
 
   constructor(private readonly deps: LedgerDeps) {}
@@ -92,11 +94,11 @@ export class Ledger implements CreditCheck {
    * this destination's sell row, capped at `maxSeconds`, held under the call's
    * id. Asked again for the same call (a retried lookup), the same answer.
    */
-  async authorise(input: { callId: string; userId: string; e164: string; maxSeconds: number }): ReturnType<CreditCheck['authorise']> {
+  async authorise(input: { callId: string; userId: string; e164: string; maxSeconds: number }): Promise<Authorisation> {
     if (!(await this.limited(input.userId))) return { ok: true, seconds: null };
     const row = await this.deps.sellRow(input.e164);
     if (!row) return { ok: false, reason: 'no_rate' };
-    return this.deps.repo.transaction(async (tx) => {
+    return this.deps.repo.transaction(async (tx): Promise<Authorisation> => {
       const locked = await tx.lockAccountOfUser(input.userId);
       if (!locked || (locked.mode === 'postpaid' && locked.dailyLimit === null && locked.monthlyLimit === null)) return { ok: true, seconds: null };
       const again = await tx.reservationForUpdate(input.callId);

@@ -22,7 +22,4 @@ export function formatAmount(micros: number | bigint, minPlaces = 0): string {
   return `${value < 0n ? '-' : ''}${units}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-/** A current ISO 4217 code (EUR, USD, CHF), as the runtime's own list knows them. */
-export const isCurrency = (code: string): boolean => /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
+export { isCurrency } from '../core/currency.js';

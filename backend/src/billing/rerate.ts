@@ -5,9 +5,27 @@
 // owner was erased) keeps the charge it had.
 import { cdrField } from '../cdr/cdr-ingest.js';
 import type { KeyRing } from '../crypto/keys.js';
-import type { TrunkCallReader } from '../history/call-records.js';
 import type { Charge, ChargeRepository } from './charge-repository.js';
 import type { RateService } from './rates.js';
+
+/** A stored first leg of a call to the trunk, its number still sealed (history's call records read them so). */
+export interface StoredTrunkCall {
+  id: string;
+  call_uuid: string;
+  user_id: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+  billsec: number;
+  reason: string | null;
+  country: string | null;
+  destination_enc: string | null;
+}
+
+/** The calls to the trunk of a period, in keyset pages. */
+export interface TrunkCallReader {
+  countTrunkCalls(from: Date, to: Date): Promise<number>;
+  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<StoredTrunkCall[]>;
+}
 
 export interface RerateReport {
   calls: number;

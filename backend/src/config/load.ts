@@ -4,7 +4,7 @@
 // every problem found is named at once.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { isCurrency } from '../billing/money.js';
+import { isCurrency } from '../core/currency.js';
 import { blankToUndefined, list, parseBootstrapAdmin, parseEnvironment, parseMail, parseCardDav, parseFraming, parseNextcloudSignIn, parseNextcloudUrl, parseOrigins, parseRouting, parseTrustProxy, switchNodes, type RawEnv } from './environment.js';
 import { MIN_SECRET_LENGTH, developmentSecrets, encryptionKey, secret } from './secrets.js';
 import type { Config } from './settings.js';

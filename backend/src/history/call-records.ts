@@ -40,7 +40,7 @@ export interface RecordFilter {
   limit: number;
 }
 
-/** A first leg that went to the trunk, as re-rating reads it: the number still sealed. */
+/** A first leg that went to the trunk, as re-rating (billing/) reads it: the number still sealed. */
 export interface TrunkCallRow {
   id: string;
   call_uuid: string;
