@@ -450,7 +450,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   mount('/api/dids', 'admin', 'routing', [didsRouter({ dids: services.dids }), didsApi]);
   mount('/api/rates', 'admin', 'billing', [ratesRouter({ rates: services.rates }), ratesApi]);
   mount('/api/billing', 'admin', 'billing', [billingAdminRouter({ ledger: services.ledger, repo: services.ledgerRepo, currency: config.billing.currency }), billingAdminApi]);
-  mount('/api/me/billing', 'signed-in', 'billing', [billingMeRouter({ ledger: services.ledger, counters: deps.state.counters }), billingMeApi]);
+  mount('/api/me/billing', 'signed-in', 'billing', [billingMeRouter({ ledger: services.ledger, counters: deps.state.counters, rates: services.rates, lowBalanceMinutes: config.billing.lowBalanceMinutes }), billingMeApi]);
   mount('/api/settings/routing', 'admin', 'routing', [routingSettingsRouter({ config }), routingSettingsApi]);
 
   api.add('', 'public', 'operations', { 'GET /api/openapi.json': { summary: 'This description of the API (OpenAPI 3.1)' } });

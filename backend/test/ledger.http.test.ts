@@ -69,7 +69,7 @@ describe('accounts and the ledger', () => {
   /** The captured first leg of a bridged call, as the routing decision marks a trunk call. */
   const record = (callId: string, userId: string, billsec: number) => {
     const r = JSON.parse(httpCapture('json-cdr-bridged-sched-hangup-aleg.http').body.toString('utf8')) as { variables: Record<string, string> };
-    const start = Date.UTC(2026, 5, 15, 12) * 1000;
+    const start = (Date.now() - 3_600_000) * 1000;
     Object.assign(r.variables, {
       uuid: callId,
       sipcall_user_id: userId,
@@ -142,6 +142,8 @@ describe('accounts and the ledger', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(await t.services.ledger.settle(callId, 61)).toBe(false);
     expect((await accountOf(payer.id)).balance).toBe(100_000);
+    // One minute left of the destination the user calls most: the app says the balance is low.
+    expect((await request(t.app).get('/api/me/billing').set(as(token)).expect(200)).body.account).toMatchObject({ balance: '0.1', minutesLeft: 1, low: true });
     const entries = (await request(t.app).get(`/api/billing/accounts/${(await accountOf(payer.id)).id}/entries`).set(as(admin)).expect(200)).body.entries as Array<{ kind: string; cause: string; amount: string }>;
     expect(entries.filter((e) => e.cause === `call:${callId}`).map((e) => [e.kind, e.amount])).toEqual([
       ['release', '0.1'],
@@ -217,7 +219,8 @@ describe('accounts and the ledger', () => {
       await request(t.app).post('/api/me/billing/vouchers').set(as(token)).send({ code: "'; DROP TABLE vouchers" }).expect(400);
       expect((await accountOf(payer.id)).balance).toBe(before + 2_500_000);
       const summary = (await request(t.app).get('/api/me/billing').set(as(token)).expect(200)).body;
-      expect(summary.account).toMatchObject({ mode: 'prepaid', currency: 'EUR', balance: '7.5', held: '0' });
+      // 7.50 at 0.10 a minute of Berlin, what the user calls most: 75 minutes, not low.
+      expect(summary.account).toMatchObject({ mode: 'prepaid', currency: 'EUR', balance: '7.5', held: '0', minutesLeft: 75, low: false });
       expect(await verify()).toEqual([]);
     });
 

@@ -108,6 +108,10 @@ export interface BillingSummary {
     spentThisMonth: string;
     dailyLimit: string | null;
     monthlyLimit: string | null;
+    /** Prepaid: whole minutes the balance buys of the destination the user calls most (null: nothing priced called yet). */
+    minutesLeft: number | null;
+    /** Prepaid: fewer minutes left than LOW_BALANCE_MINUTES. */
+    low: boolean;
   };
 }
 

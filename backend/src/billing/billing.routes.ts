@@ -10,6 +10,7 @@ import type { Operations } from '../http/openapi.js';
 import { parseInput } from '../http/validate.js';
 import type { CounterStore } from '../state/state.js';
 import type { Ledger } from './ledger.js';
+import type { RateService } from './rates.js';
 import type { Account, LedgerRepository } from './ledger-repository.js';
 import { formatAmount, parseAmount } from './money.js';
 import { MAX_RATE } from './deck-csv.js';
@@ -150,11 +151,13 @@ export const billingMeApi: Operations = {
   'POST /vouchers': { summary: 'Redeem a voucher into the account (once per voucher)', body: redeemBody, responses: { 200: '{ amount }', 404: 'No such voucher', 409: 'voucher_redeemed', 429: 'Too many attempts' } },
 };
 
-export function billingMeRouter(deps: { ledger: Ledger; counters: CounterStore }): Router {
+export function billingMeRouter(deps: { ledger: Ledger; counters: CounterStore; rates: Pick<RateService, 'minutesOfMostCalled'>; lowBalanceMinutes: number }): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    const summary = await deps.ledger.summaryOf(currentUser(req).id);
+    const userId = currentUser(req).id;
+    const summary = await deps.ledger.summaryOf(userId);
+    const minutesLeft = summary?.account.mode === 'prepaid' ? await deps.rates.minutesOfMostCalled(userId, summary.account.balance) : null;
     const body: BillingSummary = {
       account: summary && {
         kind: summary.account.kind === 'shared' ? 'shared' : 'user',
@@ -166,6 +169,8 @@ export function billingMeRouter(deps: { ledger: Ledger; counters: CounterStore }
         spentThisMonth: formatAmount(summary.spentThisMonth),
         dailyLimit: money(summary.account.dailyLimit),
         monthlyLimit: money(summary.account.monthlyLimit),
+        minutesLeft,
+        low: minutesLeft !== null && minutesLeft < deps.lowBalanceMinutes,
       },
     };
     res.set('Cache-Control', 'no-store').json(body);

@@ -112,6 +112,15 @@ export class ChargeRepository {
     return new Map(rows.map((r) => [r.call_uuid, toCharge(r)]));
   }
 
+  /** The sell prefix a user's priced calls of the last 30 days went to most, or null. */
+  async mostCalledPrefix(userId: string, since: Date): Promise<string | null> {
+    const rows = await this.db.query<Array<{ prefix: string }>>(
+      `SELECT sell_prefix AS prefix FROM call_charges WHERE user_id = $1 AND started_at >= $2 AND sell_prefix IS NOT NULL GROUP BY sell_prefix ORDER BY count(*) DESC, sell_prefix LIMIT 1`,
+      [userId, since],
+    );
+    return rows[0]?.prefix ?? null;
+  }
+
   /** An erased user's charges stay, for the books, with nobody's name on them. */
   async unlinkUser(userId: string): Promise<number> {
     const r = await this.db.query<[unknown[], number]>(`UPDATE call_charges SET user_id = NULL WHERE user_id = $1`, [userId]);

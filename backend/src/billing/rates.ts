@@ -12,7 +12,7 @@ import type { ChargeRepository, Charge } from './charge-repository.js';
 import { deckCsv, parseDeckCsv } from './deck-csv.js';
 import type { DeckRepository, DeckVersionRow, Orphaned } from './deck-repository.js';
 import { formatAmount } from './money.js';
-import { priceOf, RateDeck, type RateRow } from './rating.js';
+import { affordableSeconds, priceOf, RateDeck, type RateRow } from './rating.js';
 
 /** The deck users pay by; every other name is the carrier deck of the gateway so named. */
 export const SELL_DECK = 'sell';
@@ -133,6 +133,20 @@ export class RateService {
     const version = (await this.allVersions(true)).filter((v) => v.name === name && v.effectiveFrom <= (day ?? dayOf(this.now()))).at(-1);
     if (!version) throw new NotFoundError(day ? `A version of deck ${name} in effect on ${day}` : `Deck ${name}`);
     return { version, csv: deckCsv(version.currency, await this.deps.decks.rowsOf(version.id)) };
+  }
+
+  /**
+   * How many whole minutes `budget` micros buy of the destination this user
+   * calls most (its sell row now; the deck's cheapest-looking row when they
+   * called nothing priced yet is no guide, so null then).
+   */
+  async minutesOfMostCalled(userId: string, budget: number): Promise<number | null> {
+    const prefix = await this.deps.charges.mostCalledPrefix(userId, new Date(this.now().getTime() - 30 * 86_400_000));
+    if (prefix === null) return null;
+    const row = await this.sellRowNow(prefix);
+    if (!row) return null;
+    const bought = affordableSeconds(row, budget, 100_000 * 60);
+    return bought ? Math.floor(bought.billedS / 60) : 0;
   }
 
   /** The sell row that prices a call to this number started now. */

@@ -87,6 +87,7 @@ export const envSchema = z.object({
   CDR_SPOOL_SWEEP_SECONDS: intString(5, 86_400).default(60),
   CDR_WORKERS: intString(0, 16).optional(),
   BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like EUR').default('EUR'),
+  LOW_BALANCE_MINUTES: intString(0, 10_000).default(10),
   SIPCALL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   SIPCALL_BOOTSTRAP_ADMIN_NAME: z.string().min(1).max(200).optional(),

@@ -121,7 +121,7 @@ export function loadConfig(env: RawEnv = process.env, options: LoadConfigOptions
     },
     // One core stays with the event loop; on one core the work stays there too.
     cdrWorkers: e.CDR_WORKERS ?? Math.min(4, availableParallelism() - 1),
-    billing: { currency: e.BILLING_CURRENCY },
+    billing: { currency: e.BILLING_CURRENCY, lowBalanceMinutes: e.LOW_BALANCE_MINUTES },
     cdrSpool: e.CDR_SPOOL_DIR
       ? { dir: path.resolve(cwd, e.CDR_SPOOL_DIR), archiveDir: e.CDR_SPOOL_ARCHIVE_DIR ? path.resolve(cwd, e.CDR_SPOOL_ARCHIVE_DIR) : null, sweepSeconds: e.CDR_SPOOL_SWEEP_SECONDS }
       : null,

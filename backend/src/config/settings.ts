@@ -109,7 +109,11 @@ export interface Config {
   /** Worker threads that parse and compress incoming call records (0: on the event loop). */
   readonly cdrWorkers: number;
   /** Prices and balances: every rate deck is in this currency (ISO 4217). */
-  readonly billing: { readonly currency: string };
+  readonly billing: {
+    readonly currency: string;
+    /** A prepaid balance that buys fewer minutes than this of the user's most-called destination is low (the app says so); 0: never. */
+    readonly lowBalanceMinutes: number;
+  };
   /** Outgoing mail (password reset links); null: none is sent, and admins reset passwords. */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
   /**

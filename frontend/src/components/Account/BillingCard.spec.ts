@@ -10,7 +10,7 @@ vi.mock('../../services/billing', () => ({ fetchMyBilling: vi.fn(), redeemVouche
 vi.mock('../../util/toast', () => ({ toastSuccess: vi.fn(), toastError: vi.fn() }));
 
 const prepaid = (balance: string) => ({
-  account: { kind: 'user' as const, mode: 'prepaid' as const, currency: 'EUR', balance, held: '0', spentToday: '0', spentThisMonth: '0', dailyLimit: null, monthlyLimit: null },
+  account: { kind: 'user' as const, mode: 'prepaid' as const, currency: 'EUR', balance, held: '0', spentToday: '0', spentThisMonth: '0', dailyLimit: null, monthlyLimit: null, minutesLeft: null, low: false },
 });
 
 describe('BillingCard', () => {
