@@ -99,18 +99,15 @@ export class Ledger {
     const row = await this.deps.sellRow(input.e164);
     if (!row) return { ok: false, reason: 'no_rate' };
     return this.deps.repo.transaction(async (tx): Promise<Authorisation> => {
-      const locked = await tx.lockAccountOfUser(input.userId);
-      if (!locked || (locked.mode === 'postpaid' && locked.dailyLimit === null && locked.monthlyLimit === null)) return { ok: true, seconds: null };
-      const again = await tx.reservationForUpdate(input.callId);
-      if (again) return { ok: true, seconds: again.seconds < input.maxSeconds ? again.seconds : null };
-      const budget = await this.budgetOf(tx, locked);
+      const found = await tx.lockForCall(input.userId, input.callId);
+      if (!found) return { ok: true, seconds: null };
+      const { account, heldSeconds } = found;
+      if (account.mode === 'postpaid' && account.dailyLimit === null && account.monthlyLimit === null) return { ok: true, seconds: null };
+      if (heldSeconds !== null) return { ok: true, seconds: heldSeconds < input.maxSeconds ? heldSeconds : null };
+      const budget = await this.budgetOf(tx, account);
       const bought = affordableSeconds(row, budget, input.maxSeconds);
-      if (!bought) return { ok: false, reason: locked.mode === 'prepaid' ? 'insufficient_credit' : 'spend_limit' };
-      await tx.insertReservation({ callUuid: input.callId, accountId: locked.id, userId: input.userId, amount: bought.amount, seconds: bought.billedS, rule: row });
-      await tx.post('reservation', callCause(input.callId), [
-        [locked.id, -bought.amount],
-        [tx.system.holds, bought.amount],
-      ]);
+      if (!bought) return { ok: false, reason: account.mode === 'prepaid' ? 'insufficient_credit' : 'spend_limit' };
+      await tx.holdForCall({ callUuid: input.callId, accountId: account.id, userId: input.userId, amount: bought.amount, seconds: bought.billedS, rule: row });
       return { ok: true, seconds: bought.billedS < input.maxSeconds ? bought.billedS : null };
     });
   }
