@@ -597,6 +597,7 @@ export const de = {
   'billing.redeem': 'Einlösen',
   'billing.low': 'Ihr Guthaben von {balance} geht zur Neige: etwa {n} Minuten Ihrer häufigsten Anrufe.',
   'billing.low.one': 'Ihr Guthaben von {balance} geht zur Neige: etwa {n} Minute Ihrer häufigsten Anrufe.',
+  'billing.lowUnderMinute': 'Ihr Guthaben von {balance} geht zur Neige: weniger als eine Minute Ihrer häufigsten Anrufe.',
   'billing.topUp': 'In den Einstellungen aufladen',
   'billing.voucher.added': '{amount} Ihrem Guthaben gutgeschrieben',
   'billing.voucher.redeemed': 'Dieser Gutschein wurde schon eingelöst.',

@@ -615,6 +615,7 @@ export const en = {
   'billing.redeem': 'Redeem',
   'billing.low': 'Your balance of {balance} is running low: about {n} minutes of the calls you make most.',
   'billing.low.one': 'Your balance of {balance} is running low: about {n} minute of the calls you make most.',
+  'billing.lowUnderMinute': 'Your balance of {balance} is running low: less than a minute of the calls you make most.',
   'billing.topUp': 'Top up in Settings',
   'billing.voucher.added': '{amount} added to your balance',
   'billing.voucher.redeemed': 'This voucher was redeemed already.',

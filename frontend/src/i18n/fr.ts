@@ -596,6 +596,7 @@ export const fr = {
   'billing.redeem': 'Utiliser',
   'billing.low': 'Votre solde de {balance} baisse : environ {n} minutes de vos appels les plus fréquents.',
   'billing.low.one': 'Votre solde de {balance} baisse : environ {n} minute de vos appels les plus fréquents.',
+  'billing.lowUnderMinute': "Votre solde de {balance} baisse : moins d'une minute de vos appels les plus fréquents.",
   'billing.topUp': 'Recharger dans les Paramètres',
   'billing.voucher.added': '{amount} ajoutés à votre solde',
   'billing.voucher.redeemed': 'Ce bon a déjà été utilisé.',

@@ -19,6 +19,13 @@ describe('LowBalanceNotice', () => {
     expect(wrapper.findComponent(RouterLinkStub).props('to')).toBe('/settings');
   });
 
+  it('says "less than a minute" when not even a minute is left', async () => {
+    vi.mocked(api.fetchMyBilling).mockResolvedValue({ account: account({ balance: '0.003333', minutesLeft: 0 }) });
+    const wrapper = mount(LowBalanceNotice, { global: { stubs: { RouterLink: RouterLinkStub } } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid=low-balance]').text()).toContain('Your balance of €0.003333 is running low: less than a minute of the calls you make most.');
+  });
+
   it('says nothing while the balance is not low, or the user is not billed', async () => {
     vi.mocked(api.fetchMyBilling).mockResolvedValue({ account: account({ low: false, minutesLeft: 80 }) });
     expect(mount(LowBalanceNotice).find('[data-testid=low-balance]').exists()).toBe(false);
