@@ -205,6 +205,44 @@ describe('accounts and the ledger', () => {
     });
   });
 
+  describe('accounts', () => {
+    const counts = async () => (await t.db.dataSource.query<Array<{ accounts: number; members: number }>>(`SELECT (SELECT count(*) FROM billing_accounts)::int AS accounts, (SELECT count(*) FROM billing_members)::int AS members`))[0]!;
+
+    it('bills a team to one shared account', async () => {
+      const member = await createUser(t, { email: 'team@example.com' });
+      const { account } = (await request(t.app).post('/api/billing/shared').set(as(admin)).send({ name: 'Sales', mode: 'postpaid', monthlyLimit: '50' }).expect(201)).body;
+      await request(t.app).put(`/api/billing/users/${member.id}/shared`).set(as(admin)).send({ accountId: account.id }).expect(204);
+      expect((await accountOf(member.id)).id).toBe(account.id);
+      const listed = (await request(t.app).get('/api/billing/accounts').set(as(admin)).expect(200)).body.accounts.find((a: { id: string }) => a.id === account.id);
+      expect(listed).toMatchObject({ kind: 'shared', name: 'Sales', mode: 'postpaid', monthlyLimit: '50', members: [member.id] });
+    });
+
+    it.each([
+      ['terms for nobody', 'put', (): string => `/api/billing/users/${randomUUID()}`, { mode: 'prepaid' }, 404],
+      ['terms with a bad mode', 'put', (): string => `/api/billing/users/${payer.id}`, { mode: 'free' }, 400],
+      ['terms with a negative limit', 'put', (): string => `/api/billing/users/${payer.id}`, { mode: 'postpaid', dailyLimit: '-5' }, 400],
+      ['terms for a bad id', 'put', (): string => '/api/billing/users/not-a-uuid', { mode: 'prepaid' }, 400],
+      ['a shared account with no name', 'post', (): string => '/api/billing/shared', { name: ' ', mode: 'postpaid' }, 400],
+      ['a shared account with an unknown field', 'post', (): string => '/api/billing/shared', { name: 'x', mode: 'postpaid', owner: 'me' }, 400],
+      ['joining an account that is none', 'put', (): string => `/api/billing/users/${payer.id}/shared`, { accountId: randomUUID() }, 404],
+      ['joining for nobody', 'put', (): string => `/api/billing/users/${randomUUID()}/shared`, { accountId: '' }, 400],
+    ] as const)('refuses %s and changes nothing', async (_what, method, path, body, status) => {
+      const before = await counts();
+      const terms = await accountOf(payer.id);
+      const res = await request(t.app)[method](path()).set(as(admin)).send(body).expect(status);
+      expect(res.body.error.code).toBeDefined();
+      expect(await counts()).toEqual(before);
+      expect(await accountOf(payer.id)).toEqual(terms);
+    });
+
+    it('refuses putting someone who does not exist into a shared account, with nothing changed', async () => {
+      const { account } = (await request(t.app).post('/api/billing/shared').set(as(admin)).send({ name: 'Support', mode: 'prepaid' }).expect(201)).body;
+      const before = await counts();
+      await request(t.app).put(`/api/billing/users/${randomUUID()}/shared`).set(as(admin)).send({ accountId: account.id }).expect(404);
+      expect(await counts()).toEqual(before);
+    });
+  });
+
   describe('vouchers', () => {
     it('redeems a voucher once into the account, and refuses it again with nothing changed', async () => {
       const { codes } = (await request(t.app).post('/api/billing/vouchers').set(as(admin)).send({ amount: '2.50', count: 3 }).expect(201)).body as { codes: string[] };

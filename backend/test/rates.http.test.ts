@@ -99,6 +99,12 @@ describe('rate decks, prices and charges', () => {
       expect(audit.map((a) => a.details.name)).toEqual(['sell', 'carrier']);
     });
 
+    it('answers an export of a day that is not one, or of a deck that is none, with a 4xx', async () => {
+      expect((await request(t.app).get('/api/rates/sell/csv').query({ on: 'yesterday' }).set('Authorization', `Bearer ${admin}`).expect(400)).body.error.details.issues[0].path).toBe('query.on');
+      await request(t.app).get('/api/rates/nothing/csv').set('Authorization', `Bearer ${admin}`).expect(404);
+      await request(t.app).get('/api/rates/sell/csv').query({ on: '2025-12-31' }).set('Authorization', `Bearer ${admin}`).expect(404);
+    });
+
     it('refuses a second version on the same day unless told to replace it', async () => {
       const before = await counts();
       expect((await importDeck('sell', SELL, { effective: '2026-01-01' }).expect(409)).body.error.code).toBe('deck_version_exists');

@@ -124,9 +124,9 @@ export class LedgerRepository {
     return (await this.dataSource.query<ReservationRow[]>(`SELECT * FROM call_reservations WHERE closed_at IS NULL ORDER BY created_at`)).map(toReservation);
   }
 
-  async reservation(callUuid: string): Promise<Reservation | null> {
-    const rows = await this.dataSource.query<ReservationRow[]>(`SELECT * FROM call_reservations WHERE call_uuid = $1`, [callUuid]);
-    return rows[0] ? toReservation(rows[0]) : null;
+  /** Whether money is held for this call and not settled yet. */
+  async isHeld(callUuid: string): Promise<boolean> {
+    return (await this.dataSource.query<unknown[]>(`SELECT 1 FROM call_reservations WHERE call_uuid = $1 AND closed_at IS NULL`, [callUuid])).length > 0;
   }
 
   /** Entries of an account, newest first. */

@@ -144,6 +144,8 @@ export class Ledger {
    * is taken as the price. False when there was nothing to settle.
    */
   async settle(callUuid: string, talkedS: number | null, price?: number): Promise<boolean> {
+    // Most calls hold nothing: one look by key, before a transaction is opened for them.
+    if (!(await this.deps.repo.isHeld(callUuid))) return false;
     return this.deps.repo.transaction(async (tx) => {
       const held = await tx.reservationForUpdate(callUuid);
       if (!held || held.closedAt) return false;
@@ -204,6 +206,7 @@ export class Ledger {
         return own.id;
       } catch (err) {
         if (err instanceof OverspentError) throw new ConflictError('The account owes money: settle it before making it prepaid', 'account_in_debt');
+        if (isForeignKeyViolation(err)) throw new NotFoundError('User');
         throw err;
       }
     });
@@ -216,7 +219,9 @@ export class Ledger {
   async joinShared(userId: string, accountId: string, ctx: ActionContext): Promise<void> {
     const account = await this.deps.repo.account(accountId);
     if (!account || account.kind !== 'shared') throw new NotFoundError('Shared account');
-    await this.deps.repo.transaction((tx) => tx.setMember(userId, accountId));
+    await this.deps.repo.transaction((tx) => tx.setMember(userId, accountId)).catch((err: unknown) => {
+      throw isForeignKeyViolation(err) ? new NotFoundError('User') : err;
+    });
     this.forget(userId);
     await this.deps.audit.record({ action: 'billing.terms', outcome: 'ok', ...ctx, target: { type: 'user', id: userId }, details: { sharedAccount: accountId } });
   }
@@ -301,6 +306,9 @@ export class Ledger {
     return this.deps.repo.openReservations();
   }
 }
+
+/** A user id that names nobody (the members' and owners' foreign keys refused it). */
+const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown }).code === '23503';
 
 function checkTerms(terms: Terms): void {
   const bad = [terms.dailyLimit, terms.monthlyLimit].some((l) => l !== null && (!Number.isSafeInteger(l) || l <= 0));

@@ -8,7 +8,7 @@ import type { KeyRing } from '../crypto/keys.js';
 import type { Charge, ChargeRepository } from './charge-repository.js';
 import type { RateService } from './rates.js';
 
-/** A stored first leg of a call to the trunk, its number still sealed (history's call records read them so). */
+/** A stored first leg of a call to the trunk, its number still sealed (history/call-records.ts reads them so). */
 export interface StoredTrunkCall {
   id: string;
   call_uuid: string;

@@ -2,6 +2,7 @@
 // the table cdr/ writes. Nothing here opens a sealed field; history.ts does.
 import type { CallRecord } from '@sipcall/contract';
 import type { DataSource } from 'typeorm';
+import type { StoredTrunkCall, TrunkCallReader } from '../billing/rerate.js';
 
 /** One leg's record as stored; numbers still sealed. */
 export interface CallRecordRow {
@@ -38,25 +39,6 @@ export interface RecordFilter {
   /** Keyset position: records started before this one. */
   before?: { startedAt: Date; id: string } | undefined;
   limit: number;
-}
-
-/** A first leg that went to the trunk, as re-rating (billing/) reads it: the number still sealed. */
-export interface TrunkCallRow {
-  id: string;
-  call_uuid: string;
-  user_id: string | null;
-  started_at: Date;
-  answered_at: Date | null;
-  billsec: number;
-  reason: string | null;
-  country: string | null;
-  destination_enc: string | null;
-}
-
-/** Calls that went to the trunk in a period, in keyset pages. */
-export interface TrunkCallReader {
-  countTrunkCalls(from: Date, to: Date): Promise<number>;
-  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<TrunkCallRow[]>;
 }
 
 export interface CallRecordReader {
@@ -104,8 +86,8 @@ export class SqlCallRecords implements CallRecordReader, TrunkCallReader {
     return row?.n ?? 0;
   }
 
-  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<TrunkCallRow[]> {
-    return this.db.query<TrunkCallRow[]>(
+  trunkCalls(from: Date, to: Date, after: { startedAt: Date; id: string } | null, limit: number): Promise<StoredTrunkCall[]> {
+    return this.db.query<StoredTrunkCall[]>(
       `SELECT id::text, call_uuid, user_id, started_at, answered_at, billsec, reason, country, destination_enc FROM cdrs
        WHERE ${TRUNK_CALL} AND started_at >= $1 AND started_at < $2 ${after ? 'AND (started_at, id) > ($4, $5)' : ''}
        ORDER BY started_at, id LIMIT $3`,
